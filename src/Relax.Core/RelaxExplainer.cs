@@ -1,0 +1,192 @@
+using System.Diagnostics;
+using Relax.Estimation;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Relax;
+
+/// <summary>
+/// RELAX (Wickstrøm et al., IJCV 2023) for any <see cref="IEmbedder"/>: embeds the input once, then streams
+/// masks in batches through the model, scoring each masked embedding against the unmasked one and
+/// accumulating saliency and uncertainty on the model's device.
+/// </summary>
+/// <example>
+/// <code>
+/// var explainer = new RelaxExplainer(embedder, new TimeFrequencyMasks(), new RelaxOptions { MaskCount = 2000 });
+/// RelaxResult result = explainer.Explain(logMel); // (96, 64)
+/// result.Save("out");
+/// </code>
+/// </example>
+public sealed class RelaxExplainer
+{
+    /// <summary>Creates an explainer.</summary>
+    /// <param name="embedder">The representation model to explain.</param>
+    /// <param name="masks">The mask generator.</param>
+    /// <param name="options">Run settings; defaults when null.</param>
+    public RelaxExplainer(IEmbedder embedder, IMaskGenerator masks, RelaxOptions? options = null)
+    {
+        Embedder = embedder ?? throw new ArgumentNullException(nameof(embedder));
+        Masks = masks ?? throw new ArgumentNullException(nameof(masks));
+        Options = options ?? new RelaxOptions();
+    }
+
+    /// <summary>The model being explained.</summary>
+    public IEmbedder Embedder { get; }
+
+    /// <summary>The mask generator.</summary>
+    public IMaskGenerator Masks { get; }
+
+    /// <summary>The run settings.</summary>
+    public RelaxOptions Options { get; }
+
+    /// <summary>Explains one input given as a managed array (H, W).</summary>
+    public RelaxResult Explain(float[,] input, IProgress<RelaxProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        using var tensor = TensorArrays.FromArray2D(input);
+        return Explain(tensor, progress, cancellationToken);
+    }
+
+    /// <summary>Explains one input.</summary>
+    /// <param name="input">Shape (H, W), (1, H, W) or (1, 1, H, W); any device; finite values.</param>
+    /// <param name="progress">Receives a report after every batch.</param>
+    /// <param name="cancellationToken">Checked before every batch.</param>
+    /// <exception cref="ArgumentException">The input has the wrong shape or non-finite values, or the masks do not fit it.</exception>
+    /// <exception cref="InvalidOperationException">The embedder returned embeddings of an unexpected shape.</exception>
+    /// <exception cref="OperationCanceledException">Cancelled between batches.</exception>
+    public RelaxResult Explain(Tensor input, IProgress<RelaxProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        using var estimator = new StreamingSaliencyEstimator(Height(input), Width(input), Embedder.Device, Options.Normalization);
+        return Explain(input, estimator, progress, cancellationToken);
+    }
+
+    /// <summary>Explains one input, accumulating into a caller-provided estimator (which must be empty and sized
+    /// like the input, on the embedder's device).</summary>
+    public RelaxResult Explain(Tensor input, ISaliencyEstimator estimator, IProgress<RelaxProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(estimator);
+        int height = Height(input), width = Width(input);
+        if (estimator.Height != height || estimator.Width != width || estimator.Count != 0)
+        {
+            throw new ArgumentException($"The estimator must be empty and sized {height} × {width}; it is {estimator.Height} × {estimator.Width} with {estimator.Count} masks.", nameof(estimator));
+        }
+
+        var clock = Stopwatch.StartNew();
+        var device = Embedder.Device;
+        var convergence = Options.Convergence;
+        int total = Options.MaskCount;
+        int batchSize = Options.BatchSize;
+        int checkEvery = convergence is null ? int.MaxValue : Math.Max(batchSize, (convergence.CheckEvery + batchSize - 1) / batchSize * batchSize);
+        int nextCheck = convergence is null ? int.MaxValue : Math.Max(convergence.MinMasks, checkEvery);
+        double estimated = double.NaN;
+        bool stoppedEarly = false;
+        int done = 0;
+
+        using (no_grad())
+        using (var outer = NewDisposeScope())
+        {
+            var x = input.detach().to(ScalarType.Float32, device).reshape(1, 1, height, width);
+            if (!isfinite(x).all().item<bool>())
+            {
+                throw new ArgumentException("The input contains NaN or infinite values; RELAX needs finite inputs.", nameof(input));
+            }
+
+            var replacement = Options.Replacement.Compute(x).to(ScalarType.Float32, device);
+            var difference = x - replacement; // masked input = r + (x − r)·m: one multiply-add per batch
+            var reference = EmbedChecked(x, 1, -1);
+            long embeddingSize = reference.shape[1];
+            using var generator = new Generator(unchecked((ulong)Options.Seed), device);
+
+            while (done < total)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                int count = Math.Min(batchSize, total - done);
+                using (NewDisposeScope())
+                {
+                    var masks = Masks.Generate(count, height, width, generator, device);
+                    CheckMasks(masks, count, height, width);
+                    var masked = addcmul(replacement, difference, masks.unsqueeze(1), 1);
+                    var embeddings = EmbedChecked(masked, count, embeddingSize);
+                    var scores = Options.Similarity.Score(reference, embeddings);
+                    estimator.Accumulate(masks, scores);
+                }
+                done += count;
+
+                if (done >= nextCheck && done < total)
+                {
+                    estimated = ConvergenceOptions.EstimatedCorrelation(estimator.SplitHalfCorrelation());
+                    nextCheck += checkEvery;
+                    if (estimated >= convergence!.TargetCorrelation)
+                    {
+                        stoppedEarly = true;
+                    }
+                }
+                progress?.Report(new RelaxProgress(done, total, clock.Elapsed, estimated));
+                if (stoppedEarly)
+                {
+                    break;
+                }
+            }
+
+            if (convergence is not null && !stoppedEarly)
+            {
+                estimated = ConvergenceOptions.EstimatedCorrelation(estimator.SplitHalfCorrelation());
+            }
+
+            using var maps = estimator.Estimate();
+            clock.Stop();
+            return new RelaxResult(
+                TensorArrays.ToArray2D(maps.Saliency),
+                TensorArrays.ToArray2D(maps.Uncertainty),
+                TensorArrays.ToArray2D(maps.MaskWeight),
+                done, total, stoppedEarly, estimated, clock.Elapsed, Options.Normalization, Masks.Name);
+        }
+    }
+
+    private Tensor EmbedChecked(Tensor batch, long count, long embeddingSize)
+    {
+        var embeddings = Embedder.Embed(batch);
+        if (embeddings is null || embeddings.dim() != 2 || embeddings.shape[0] != count || (embeddingSize > 0 && embeddings.shape[1] != embeddingSize))
+        {
+            var got = embeddings is null ? "null" : $"({string.Join(", ", embeddings.shape)})";
+            var expected = embeddingSize > 0 ? $"({count}, {embeddingSize})" : $"({count}, D)";
+            throw new InvalidOperationException($"The embedder {Embedder.GetType().Name} returned {got} for a batch of {count}; expected {expected}.");
+        }
+        return embeddings.to(ScalarType.Float32);
+    }
+
+    private void CheckMasks(Tensor masks, int count, int height, int width)
+    {
+        if (masks.dim() != 3 || masks.shape[0] != count || masks.shape[1] != height || masks.shape[2] != width)
+        {
+            throw new InvalidOperationException($"The mask generator {Masks.Name} returned shape ({string.Join(", ", masks.shape)}); expected ({count}, {height}, {width}).");
+        }
+    }
+
+    private static int Height(Tensor input) => Shape(input).Height;
+
+    private static int Width(Tensor input) => Shape(input).Width;
+
+    private static (int Height, int Width) Shape(Tensor input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        var shape = input.shape;
+        bool ok = shape.Length switch
+        {
+            2 => true,
+            3 => shape[0] == 1,
+            4 => shape[0] == 1 && shape[1] == 1,
+            _ => false,
+        };
+        if (!ok || shape[^1] < 1 || shape[^2] < 1)
+        {
+            throw new ArgumentException($"RELAX explains one input of shape (H, W), (1, H, W) or (1, 1, H, W); got ({string.Join(", ", shape)}).", nameof(input));
+        }
+        if (input.dtype == ScalarType.Bool || input.is_complex())
+        {
+            throw new ArgumentException($"The input must be numeric; got {input.dtype}.", nameof(input));
+        }
+        return (checked((int)shape[^2]), checked((int)shape[^1]));
+    }
+}
