@@ -11,7 +11,7 @@ namespace Relax.IO;
 /// </summary>
 public static partial class NpyFile
 {
-    private static ReadOnlySpan<byte> Magic => "\x93NUMPY"u8;
+    private static ReadOnlySpan<byte> Magic => new byte[] { 0x93, (byte)'N', (byte)'U', (byte)'M', (byte)'P', (byte)'Y' };
 
     /// <summary>Writes a float32 array of any shape.</summary>
     /// <param name="path">The file to write (atomically).</param>

@@ -63,6 +63,7 @@ public sealed class RandomGridMasks : IMaskGenerator
         var columnShift = randint(0, cellWidth, new long[] { count, 1 }, generator: generator, device: device);
         var rowIndex = (rowShift + arange(height, device: device).unsqueeze(0)).unsqueeze(2).expand(count, height, upWidth);
         var columnIndex = (columnShift + arange(width, device: device).unsqueeze(0)).unsqueeze(1).expand(count, height, width);
-        return smooth.gather(1, rowIndex).gather(2, columnIndex).MoveToOuterDisposeScope();
+        // Bilinear weights can overshoot 1 by an ulp; masks promise [0, 1].
+        return smooth.gather(1, rowIndex).gather(2, columnIndex).clamp_(0, 1).MoveToOuterDisposeScope();
     }
 }

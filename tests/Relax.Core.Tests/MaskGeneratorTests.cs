@@ -1,0 +1,161 @@
+using Relax.Masks;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Relax.Core.Tests;
+
+public class MaskGeneratorTests
+{
+    public static TheoryData<string> Generators => new() { "random-grid", "pixel", "time", "frequency", "time-frequency" };
+
+    internal static IMaskGenerator Create(string name, double p = 0.5) => name switch
+    {
+        "random-grid" => new RandomGridMasks(6, p),
+        "pixel" => new BernoulliPixelMasks(p),
+        "time" => new TimeBandMasks(4, p),
+        "frequency" => new FrequencyBandMasks(3, p),
+        "time-frequency" => new TimeFrequencyMasks(4, 3, p),
+        _ => throw new ArgumentOutOfRangeException(nameof(name)),
+    };
+
+    private static float[] Draw(IMaskGenerator masks, int count, int h, int w, long seed)
+    {
+        using var generator = new Generator((ulong)seed, CPU);
+        using var m = masks.Generate(count, h, w, generator, CPU);
+        Assert.Equal(new long[] { count, h, w }, m.shape);
+        Assert.Equal(ScalarType.Float32, m.dtype);
+        return m.contiguous().data<float>().ToArray();
+    }
+
+    [Theory]
+    [MemberData(nameof(Generators))]
+    public void Masks_have_the_requested_shape_values_in_unit_interval_and_keep_fraction_p(string name)
+    {
+        foreach (var p in new[] { 0.3, 0.5, 0.8 })
+        {
+            var values = Draw(Create(name, p), 400, 24, 18, seed: 1);
+            Assert.All(values, v => Assert.InRange(v, 0f, 1f));
+            double mean = values.Average(v => (double)v);
+            Assert.True(Math.Abs(mean - p) < 0.03, $"{name}: mean mask value {mean:F3}, expected ≈ {p}");
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Generators))]
+    public void Same_seed_gives_same_masks_and_another_seed_different_ones(string name)
+    {
+        var a = Draw(Create(name), 8, 16, 12, seed: 42);
+        var b = Draw(Create(name), 8, 16, 12, seed: 42);
+        var c = Draw(Create(name), 8, 16, 12, seed: 43);
+        Assert.Equal(a, b);
+        Assert.NotEqual(a, c);
+    }
+
+    [Fact]
+    public void Binary_generators_draw_only_zeros_and_ones_while_the_grid_is_smooth()
+    {
+        foreach (var name in new[] { "pixel", "time", "frequency", "time-frequency" })
+        {
+            Assert.All(Draw(Create(name), 16, 16, 12, 3), v => Assert.True(v == 0f || v == 1f, $"{name} drew {v}"));
+        }
+        var grid = Draw(new RandomGridMasks(4, 0.5), 16, 32, 32, 3);
+        Assert.Contains(grid, v => v > 0.05f && v < 0.95f);
+    }
+
+    [Fact]
+    public void Time_masks_are_constant_across_frequency_and_change_only_at_band_edges()
+    {
+        const int h = 30, w = 10, band = 4, count = 50;
+        var m = Draw(new TimeBandMasks(band, 0.5), count, h, w, 9);
+        for (int k = 0; k < count; k++)
+        {
+            var changes = new List<int>();
+            for (int t = 0; t < h; t++)
+            {
+                float first = m[(k * h + t) * w];
+                for (int f = 1; f < w; f++)
+                {
+                    Assert.Equal(first, m[(k * h + t) * w + f]);
+                }
+                if (t > 0 && first != m[(k * h + t - 1) * w])
+                {
+                    changes.Add(t);
+                }
+            }
+            // All changes of one mask sit on one lattice t ≡ offset (mod band).
+            Assert.True(changes.Select(t => t % band).Distinct().Count() <= 1, $"mask {k}: changes at {string.Join(",", changes)}");
+        }
+    }
+
+    [Fact]
+    public void Frequency_masks_are_constant_across_time_and_band_offsets_vary()
+    {
+        const int h = 12, w = 20, band = 3, count = 200;
+        var m = Draw(new FrequencyBandMasks(band, 0.5), count, h, w, 9);
+        var phases = new HashSet<int>();
+        for (int k = 0; k < count; k++)
+        {
+            for (int f = 0; f < w; f++)
+            {
+                float first = m[(k * h) * w + f];
+                for (int t = 1; t < h; t++)
+                {
+                    Assert.Equal(first, m[(k * h + t) * w + f]);
+                }
+                if (f > 0 && first != m[(k * h) * w + f - 1])
+                {
+                    phases.Add(f % band);
+                }
+            }
+        }
+        Assert.Equal(band, phases.Count); // edges fall on every phase across masks
+    }
+
+    [Fact]
+    public void Time_frequency_masks_are_products_of_a_time_and_a_frequency_pattern()
+    {
+        const int h = 16, w = 12, count = 40;
+        var m = Draw(new TimeFrequencyMasks(4, 3, 0.5), count, h, w, 5);
+        for (int k = 0; k < count; k++)
+        {
+            var rowKept = Enumerable.Range(0, h).Select(t => Enumerable.Range(0, w).Any(f => m[(k * h + t) * w + f] == 1)).ToArray();
+            var columnKept = Enumerable.Range(0, w).Select(f => Enumerable.Range(0, h).Any(t => m[(k * h + t) * w + f] == 1)).ToArray();
+            for (int t = 0; t < h; t++)
+            {
+                for (int f = 0; f < w; f++)
+                {
+                    Assert.Equal(rowKept[t] && columnKept[f] ? 1f : 0f, m[(k * h + t) * w + f]);
+                }
+            }
+        }
+    }
+
+    [Fact]
+    public void Invalid_settings_are_rejected_at_construction()
+    {
+        Assert.Throws<ArgumentOutOfRangeException>(() => new RandomGridMasks(0));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new RandomGridMasks(4, 0.0));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new RandomGridMasks(4, 1.0));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new RandomGridMasks(4, 0, 0.5));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new BernoulliPixelMasks(-0.1));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new BernoulliPixelMasks(double.NaN));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new TimeBandMasks(0));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new TimeBandMasks(4, 1.5));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new FrequencyBandMasks(-2));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new TimeFrequencyMasks(4, 0));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new TimeFrequencyMasks(0, 4));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new TimeFrequencyMasks(4, 4, 0));
+    }
+
+    [Fact]
+    public void Layouts_larger_than_the_input_are_rejected_with_the_sizes_in_the_message()
+    {
+        using var generator = new Generator(1, CPU);
+        var grid = Assert.Throws<ArgumentException>(() => new RandomGridMasks(10, 0.5).Generate(1, 8, 64, generator, CPU));
+        Assert.Contains("10", grid.Message);
+        Assert.Contains("8", grid.Message);
+        Assert.Throws<ArgumentException>(() => new TimeBandMasks(100).Generate(1, 96, 64, generator, CPU));
+        Assert.Throws<ArgumentException>(() => new FrequencyBandMasks(65).Generate(1, 96, 64, generator, CPU));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new BernoulliPixelMasks().Generate(0, 96, 64, generator, CPU));
+    }
+}
