@@ -129,3 +129,32 @@ internal static class TestInputs
         return value;
     }
 }
+
+/// <summary>A smooth, nonlinear, differentiable embedder that reads only a rectangle: tanh(W·x_rect + b).</summary>
+internal sealed class TanhRectangleEmbedder : IEmbedder
+{
+    private readonly Tensor _weights;
+    private readonly Tensor _bias;
+
+    public TanhRectangleEmbedder(int top, int left, int height, int width, int dimensions = 16, int seed = 1)
+    {
+        Rectangle = new RectangleEmbedder(top, left, height, width);
+        var generator = new Generator((ulong)seed);
+        _weights = randn(new long[] { dimensions, height * width }, generator: generator) / Math.Sqrt(height * width);
+        _bias = randn(new long[] { dimensions }, generator: generator) * 0.1;
+    }
+
+    public RectangleEmbedder Rectangle { get; }
+
+    public Device Device => CPU;
+
+    public int Calls { get; private set; }
+
+    public Tensor Embed(Tensor inputs)
+    {
+        Calls++;
+        using var scope = NewDisposeScope();
+        var rect = Rectangle.Embed(inputs);
+        return tanh(rect.matmul(_weights.t()) + _bias).MoveToOuterDisposeScope();
+    }
+}

@@ -5,7 +5,7 @@ namespace Relax.Classification;
 /// with the training set's mean and deviation, then weights minimise the mean cross-entropy plus
 /// ½·<see cref="SoftmaxRegressionOptions.L2"/>·‖W‖² (the bias is not penalised) by full-batch L-BFGS, in float64.
 /// </summary>
-public sealed class SoftmaxRegression
+public sealed class SoftmaxRegression : IEmbeddingClassifier
 {
     private readonly double[] _mean;
     private readonly double[] _scale;
@@ -20,10 +20,10 @@ public sealed class SoftmaxRegression
         _bias = bias;
     }
 
-    /// <summary>Number of classes.</summary>
+    /// <inheritdoc />
     public int Classes => _bias.Length;
 
-    /// <summary>Number of input features.</summary>
+    /// <inheritdoc />
     public int Features => _mean.Length;
 
     /// <summary>Fits the model.</summary>
@@ -261,7 +261,7 @@ public sealed class SoftmaxRegression
 
     }
 
-    /// <summary>Class probabilities, shape (n, classes).</summary>
+    /// <inheritdoc />
     public double[,] PredictProbabilities(float[,] features)
     {
         ArgumentNullException.ThrowIfNull(features);
