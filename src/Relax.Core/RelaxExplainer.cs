@@ -86,11 +86,7 @@ public sealed class RelaxExplainer
         using (no_grad())
         using (var outer = NewDisposeScope())
         {
-            var x = input.detach().to(ScalarType.Float32, device).reshape(1, 1, height, width);
-            if (!isfinite(x).all().item<bool>())
-            {
-                throw new ArgumentException("The input contains NaN or infinite values; RELAX needs finite inputs.", nameof(input));
-            }
+            var x = InputShape.Prepare(input, device, out _, out _);
 
             var replacement = Options.Replacement.Compute(x).to(ScalarType.Float32, device);
             var difference = x - replacement; // masked input = r + (x − r)·m: one multiply-add per batch
@@ -164,29 +160,7 @@ public sealed class RelaxExplainer
         }
     }
 
-    private static int Height(Tensor input) => Shape(input).Height;
+    private static int Height(Tensor input) => InputShape.Dimensions(input).Height;
 
-    private static int Width(Tensor input) => Shape(input).Width;
-
-    private static (int Height, int Width) Shape(Tensor input)
-    {
-        ArgumentNullException.ThrowIfNull(input);
-        var shape = input.shape;
-        bool ok = shape.Length switch
-        {
-            2 => true,
-            3 => shape[0] == 1,
-            4 => shape[0] == 1 && shape[1] == 1,
-            _ => false,
-        };
-        if (!ok || shape[^1] < 1 || shape[^2] < 1)
-        {
-            throw new ArgumentException($"RELAX explains one input of shape (H, W), (1, H, W) or (1, 1, H, W); got ({string.Join(", ", shape)}).", nameof(input));
-        }
-        if (input.dtype == ScalarType.Bool || input.is_complex())
-        {
-            throw new ArgumentException($"The input must be numeric; got {input.dtype}.", nameof(input));
-        }
-        return (checked((int)shape[^2]), checked((int)shape[^1]));
-    }
+    private static int Width(Tensor input) => InputShape.Dimensions(input).Width;
 }

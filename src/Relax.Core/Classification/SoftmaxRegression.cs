@@ -142,16 +142,7 @@ public sealed class SoftmaxRegression : IEmbeddingClassifier
                 p[c] = z;
                 max = Math.Max(max, z);
             }
-            double total = 0;
-            for (int c = 0; c < classes; c++)
-            {
-                p[c] = Math.Exp(p[c] - max);
-                total += p[c];
-            }
-            for (int c = 0; c < classes; c++)
-            {
-                p[c] /= total;
-            }
+            SoftmaxInPlace(p, max);
             return p;
         }
 
@@ -221,6 +212,20 @@ public sealed class SoftmaxRegression : IEmbeddingClassifier
         }
     }
 
+    private static void SoftmaxInPlace(double[] logits, double max)
+    {
+        double total = 0;
+        for (int c = 0; c < logits.Length; c++)
+        {
+            logits[c] = Math.Exp(logits[c] - max);
+            total += logits[c];
+        }
+        for (int c = 0; c < logits.Length; c++)
+        {
+            logits[c] /= total;
+        }
+    }
+
     private static double[] CholeskySolve(double[,] a, double[] b)
     {
         int m = b.Length;
@@ -285,15 +290,10 @@ public sealed class SoftmaxRegression : IEmbeddingClassifier
                 z[c] = s;
                 max = Math.Max(max, s);
             }
-            double total = 0;
+            SoftmaxInPlace(z, max);
             for (int c = 0; c < Classes; c++)
             {
-                z[c] = Math.Exp(z[c] - max);
-                total += z[c];
-            }
-            for (int c = 0; c < Classes; c++)
-            {
-                result[i, c] = z[c] / total;
+                result[i, c] = z[c];
             }
         }
         return result;

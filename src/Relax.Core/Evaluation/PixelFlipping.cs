@@ -47,7 +47,7 @@ public sealed class PixelFlipping
         ArgumentNullException.ThrowIfNull(attribution);
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
-        var x = Attribution.InputShape.Prepare(input, _embedder.Device, out int height, out int width);
+        var x = InputShape.Prepare(input, _embedder.Device, out int height, out int width);
         if (attribution.GetLength(0) != height || attribution.GetLength(1) != width)
         {
             throw new ArgumentException($"The attribution map is {attribution.GetLength(0)} × {attribution.GetLength(1)} but the input is {height} × {width}.", nameof(attribution));
