@@ -59,8 +59,9 @@ internal static class MpegDecoding
             var decoded = format with { Channels = channels, SampleRate = rate };
             return new WavAudio(decoded, rate, channels, result, warnings);
         }
-        catch (Exception ex) when (ex is not InvalidDataException and not NotSupportedException and not OutOfMemoryException)
+        catch (Exception ex) when (ex is not OutOfMemoryException && !ex.Message.StartsWith(name + ":", StringComparison.Ordinal))
         {
+            // NLayer's own exceptions (InvalidDataException included) do not name the file.
             throw new InvalidDataException($"{name}: the MPEG audio in the data chunk (format tag 0x{format.FormatTag:X4}) could not be decoded: {ex.Message}", ex);
         }
     }

@@ -45,6 +45,21 @@ internal sealed class WavBuilder
         return bytes;
     }
 
+    /// <summary>A WAVE file with silent MPEG-1 layer III frames (128 kbit/s, 44.1 kHz, mono): header FF FB 90 C0, zero side information.</summary>
+    public static byte[] SilentMp3Wave(int frames)
+    {
+        const int frameLength = 417;
+        var data = new byte[frames * frameLength];
+        for (int f = 0; f < frames; f++)
+        {
+            data[f * frameLength] = 0xFF;
+            data[f * frameLength + 1] = 0xFB;
+            data[f * frameLength + 2] = 0x90;
+            data[f * frameLength + 3] = 0xC0;
+        }
+        return new WavBuilder().Chunk("fmt ", Format(0x55, 1, 44100, 0, 1)).Chunk("data", data).Build();
+    }
+
     public WavBuilder Chunk(string id, byte[] body, uint? declaredSize = null, bool pad = true)
     {
         _chunks.Add((id, body, declaredSize, pad));

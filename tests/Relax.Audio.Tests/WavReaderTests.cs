@@ -135,18 +135,7 @@ public sealed class WavReaderTests
     [Fact]
     public void Mpeg_layer_3_in_a_wave_container_is_decoded_with_nlayer()
     {
-        // 20 silent MPEG-1 layer III frames (128 kbit/s, 44.1 kHz, mono): header FF FB 90 C0, zero side information.
-        const int frameLength = 417;
-        var data = new byte[20 * frameLength];
-        for (int f = 0; f < 20; f++)
-        {
-            data[f * frameLength] = 0xFF;
-            data[f * frameLength + 1] = 0xFB;
-            data[f * frameLength + 2] = 0x90;
-            data[f * frameLength + 3] = 0xC0;
-        }
-        var fmt = WavBuilder.Format(0x55, 1, 44100, 0, 1);
-        var audio = WavReader.Read(new WavBuilder().Chunk("fmt ", fmt).Chunk("data", data).Build(), "silent-mp3.wav");
+        var audio = WavReader.Read(WavBuilder.SilentMp3Wave(20), "silent-mp3.wav");
         Assert.Equal(WavSampleEncoding.Mpeg, audio.Format.Encoding);
         Assert.Equal(44100, audio.SampleRate);
         Assert.Equal(1, audio.Channels);
