@@ -110,6 +110,12 @@ public sealed class MelFilterbank
         return index >= 0 && index < _weights[band].Length ? _weights[band][index] : 0.0;
     }
 
+    /// <summary>The first bin with a non-zero weight in <paramref name="band"/>.</summary>
+    internal int FirstBin(int band) => _firstBin[band];
+
+    /// <summary>The non-zero weights of <paramref name="band"/>, from <see cref="FirstBin"/> on.</summary>
+    internal double[] BandWeights(int band) => _weights[band];
+
     /// <summary>The dense weight matrix, spectrum bins × bands (the layout of <c>spectrogram_to_mel_matrix</c>).</summary>
     public double[,] ToMatrix()
     {

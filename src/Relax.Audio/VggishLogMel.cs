@@ -70,8 +70,15 @@ public static class VggishLogMel
     }
 
     /// <summary>Writes <paramref name="frames"/> log-mel frames (frame-major, 64 values each) to <paramref name="destination"/>.</summary>
-    internal static void Compute(ReadOnlySpan<float> waveform, Span<float> destination, int frames)
+    internal static void Compute(ReadOnlySpan<float> waveform, Span<float> destination, int frames, bool allowSimd = true)
     {
+        if (allowSimd && BatchedLogMel.IsSupported)
+        {
+            new BatchedLogMel().Compute(waveform, destination, frames, HannWindow);
+            return;
+        }
+
+        // One frame at a time with NWaves' double-precision real FFT.
         var fft = new RealFft64(FftLength);
         var frame = new double[FftLength];
         var re = new double[FftLength];

@@ -96,6 +96,30 @@ public sealed class ComponentTests
         }
     }
 
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    [InlineData(7)] // an incomplete final batch of four SIMD lanes
+    [InlineData(250)]
+    public void Simd_batched_log_mel_matches_the_nwaves_one_frame_at_a_time_path(int frames)
+    {
+        var random = new Random(frames);
+        var wave = new float[frames == 0 ? 399 : 400 + (frames - 1) * 160 + 37];
+        for (int i = 0; i < wave.Length; i++)
+        {
+            wave[i] = (float)((random.NextDouble() * 2 - 1) * (i % 3000 < 1500 ? 0.8 : 1e-4));
+        }
+        Assert.Equal(frames, VggishLogMel.FrameCount(wave.Length));
+        var simd = new float[frames * 64];
+        var scalar = new float[frames * 64];
+        VggishLogMel.Compute(wave, simd, frames);
+        VggishLogMel.Compute(wave, scalar, frames, allowSimd: false);
+        for (int i = 0; i < simd.Length; i++)
+        {
+            Assert.Equal(scalar[i], simd[i], 1e-5f);
+        }
+    }
+
     [Fact]
     public void Periodic_hann_and_frame_counts_follow_the_reference()
     {
