@@ -15,8 +15,9 @@ public sealed class LogMelExamples
     /// <summary>Values per example (96 × 64).</summary>
     public const int ValuesPerExample = FramesPerExample * MelBands;
 
-    internal LogMelExamples(float[] values, int count, string sourceName, double durationSeconds, int sourceSampleRate, int paddedSamples, string? message)
+    internal LogMelExamples(float[] values, int count, string sourceName, double durationSeconds, int sourceSampleRate, int paddedSamples, string? message, IReadOnlyList<string>? warnings = null)
     {
+        Warnings = warnings ?? [];
         Values = values;
         Count = count;
         SourceName = sourceName;
@@ -49,6 +50,9 @@ public sealed class LogMelExamples
 
     /// <summary>Why there are no examples (audio shorter than 0.96 s) or what was padded; null otherwise.</summary>
     public string? Message { get; }
+
+    /// <summary>Irregularities the WAVE reader tolerated (see <see cref="WavAudio.Warnings"/>); empty for a clean file or a waveform.</summary>
+    public IReadOnlyList<string> Warnings { get; }
 
     /// <summary>The shape, <c>(Count, 96, 64)</c>.</summary>
     public (int Examples, int Frames, int Bands) Shape => (Count, FramesPerExample, MelBands);

@@ -43,7 +43,7 @@ public sealed class VggishFrontEnd
     public LogMelExamples FromAudio(WavAudio audio, string sourceName = "<audio>")
     {
         ArgumentNullException.ThrowIfNull(audio);
-        return FromWaveform(audio.ToMono(), audio.SampleRate, sourceName);
+        return Compute(audio.ToMono(), audio.SampleRate, sourceName ?? "<audio>", audio.Warnings);
     }
 
     /// <summary>Computes the examples of a mono waveform.</summary>
@@ -52,10 +52,12 @@ public sealed class VggishFrontEnd
     /// <param name="sourceName">Names the source in messages.</param>
     /// <exception cref="ArgumentException">A sample is NaN or infinite.</exception>
     /// <exception cref="AudioTooShortException">No example results and <see cref="VggishFrontEndOptions.RequireExamples"/> is set.</exception>
-    public LogMelExamples FromWaveform(ReadOnlySpan<float> waveform, int sampleRate, string sourceName = "<waveform>")
+    public LogMelExamples FromWaveform(ReadOnlySpan<float> waveform, int sampleRate, string sourceName = "<waveform>") =>
+        Compute(waveform, sampleRate, sourceName ?? "<waveform>", null);
+
+    private LogMelExamples Compute(ReadOnlySpan<float> waveform, int sampleRate, string sourceName, IReadOnlyList<string>? warnings)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(sampleRate, 1);
-        sourceName ??= "<waveform>";
         for (int i = 0; i < waveform.Length; i++)
         {
             if (!float.IsFinite(waveform[i]))
@@ -101,7 +103,7 @@ public sealed class VggishFrontEnd
             {
                 throw new AudioTooShortException(message);
             }
-            return new LogMelExamples([], 0, sourceName, duration, sampleRate, 0, message);
+            return new LogMelExamples([], 0, sourceName, duration, sampleRate, 0, message, warnings);
         }
 
         int usedFrames = LogMelExamples.FramesPerExample + (examples - 1) * hop;
@@ -121,7 +123,7 @@ public sealed class VggishFrontEnd
                     .CopyTo(values.AsSpan(e * LogMelExamples.ValuesPerExample));
             }
         }
-        return new LogMelExamples(values, examples, sourceName, duration, sampleRate, padded, message);
+        return new LogMelExamples(values, examples, sourceName, duration, sampleRate, padded, message, warnings);
     }
 
     /// <summary>Examples that fit in <paramref name="frames"/> frames: <c>1 + (frames − 96) / hop</c>, or 0.</summary>
