@@ -40,6 +40,10 @@ public sealed class AnimalSoundsTests(ITestOutputHelper output)
                     warned += audio.Warnings.Count > 0 ? 1 : 0;
                     var result = frontEnd.FromAudio(audio, file);
                     Assert.All(result.Values, v => Assert.True(float.IsFinite(v), $"{file}: non-finite log-mel value"));
+                    if (result.IsEmpty)
+                    {
+                        Assert.Contains(file, result.Message, StringComparison.Ordinal); // "… shorter than one VGGish example"
+                    }
                     histogram[result.Count] = histogram.GetValueOrDefault(result.Count) + 1;
                     examples += result.Count;
                 }
