@@ -89,6 +89,18 @@ public sealed class WavReaderTests
     }
 
     [Fact]
+    public void Rf64_takes_the_data_size_from_the_ds64_chunk()
+    {
+        var ds64 = new byte[28];
+        BinaryPrimitives.WriteUInt64LittleEndian(ds64.AsSpan(8), 12); // data size: 6 of the 8 samples
+        var builder = new WavBuilder { RiffId = "RF64", RiffSize = uint.MaxValue };
+        var bytes = builder.Chunk("ds64", ds64).Chunk("fmt ", Fmt16()).Chunk("data", WavBuilder.Pcm16(Ramp), uint.MaxValue).Build();
+        var audio = WavReader.Read(bytes, "big.wav");
+        AssertRamp(audio, 6);
+        Assert.Empty(audio.Warnings);
+    }
+
+    [Fact]
     public void Data_before_fmt_is_accepted()
     {
         AssertRamp(WavReader.Read(new WavBuilder().Chunk("data", WavBuilder.Pcm16(Ramp)).Chunk("fmt ", Fmt16()).Build(), "order.wav"));
