@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Numerics;
 using System.Runtime.InteropServices;
 using MathNet.Numerics;
@@ -21,7 +22,9 @@ namespace Relax.Audio;
 public sealed class KaiserSincResampler
 {
     private const int MaximumPolyphaseCoefficients = 4 << 20;
+    private const int MaximumCachedTables = 16;
     private readonly Lazy<double[]> _halfWindow;
+    private readonly ConcurrentDictionary<(int Up, int Down), PolyphaseTable> _tables = new();
 
     /// <summary>resampy's <c>kaiser_best</c>: 50 zero crossings, 2^13 table entries per crossing, roll-off 0.917347, Kaiser β = 12.9846.</summary>
     public static KaiserSincResampler KaiserBest { get; } = new(50, 13, 0.917347, 12.9846);
@@ -144,13 +147,8 @@ public sealed class KaiserSincResampler
         public FilterSetup(KaiserSincResampler owner, int fromRate, int toRate)
         {
             double ratio = (double)toRate / fromRate;
-            var half = owner.HalfWindow;
-            Window = ratio < 1 ? half.Select(v => v * ratio).ToArray() : half;
-            Delta = new double[Window.Length];
-            for (int i = 0; i < Window.Length - 1; i++)
-            {
-                Delta[i] = Window[i + 1] - Window[i];
-            }
+            Window = owner.HalfWindow;
+            Gain = Math.Min(1.0, ratio); // resampy scales the window by the ratio when down-sampling
             TableSize = 1 << owner.PrecisionBits;
             Scale = Math.Min(1.0, ratio);
             IndexStep = (int)(Scale * TableSize);
@@ -161,7 +159,7 @@ public sealed class KaiserSincResampler
         }
 
         public double[] Window { get; }
-        public double[] Delta { get; }
+        public double Gain { get; }
         public int TableSize { get; }
         public double Scale { get; }
         public int IndexStep { get; }
@@ -180,7 +178,9 @@ public sealed class KaiserSincResampler
         public double Weight(int offset, double eta, int tap)
         {
             int index = offset + tap * IndexStep;
-            return Window[index] + eta * Delta[index];
+            double value = Window[index];
+            double delta = index + 1 < Window.Length ? Window[index + 1] - value : 0.0; // np.diff(append=last)
+            return Gain * (value + eta * delta);
         }
     }
 
@@ -209,30 +209,52 @@ public sealed class KaiserSincResampler
         }
     }
 
-    // The same filter, tabulated once for each of the p phases of a rational ratio p/q and applied as dot products
-    // over a zero-padded copy of the input (the zeros stand for resampy's clamping at both ends).
-    private static void ResamplePolyphase(ReadOnlySpan<float> x, float[] y, FilterSetup f, int q, int p)
+    /// <summary>The filter tabulated once for each of the p phases of a rational ratio p/q (rows padded for SIMD).</summary>
+    private sealed class PolyphaseTable
     {
-        int left = f.MaxLeftTaps;
-        int width = left + f.MaxRightTaps;
-        int vector = Vector<float>.Count;
-        int stride = (width + vector - 1) / vector * vector;
-        var table = new float[(long)p * stride];
-        for (int phase = 0; phase < p; phase++)
+        public PolyphaseTable(FilterSetup f, int p)
         {
-            var row = table.AsSpan(phase * stride, stride);
-            double fraction = f.Scale * ((double)phase / p);
-            var (offset, eta, taps) = f.Position(fraction);
-            for (int i = 0; i < taps; i++)
+            Left = f.MaxLeftTaps;
+            int width = Left + f.MaxRightTaps;
+            int vector = Vector<float>.Count;
+            Stride = (width + vector - 1) / vector * vector;
+            Coefficients = new float[(long)p * Stride];
+            for (int phase = 0; phase < p; phase++)
             {
-                row[left - 1 - i] = (float)f.Weight(offset, eta, i); // multiplies x[n - i]
-            }
-            (offset, eta, taps) = f.Position(f.Scale - fraction);
-            for (int k = 0; k < taps; k++)
-            {
-                row[left + k] = (float)f.Weight(offset, eta, k); // multiplies x[n + 1 + k]
+                var row = Coefficients.AsSpan(phase * Stride, Stride);
+                double fraction = f.Scale * ((double)phase / p);
+                var (offset, eta, taps) = f.Position(fraction);
+                for (int i = 0; i < taps; i++)
+                {
+                    row[Left - 1 - i] = (float)f.Weight(offset, eta, i); // multiplies x[n - i]
+                }
+                (offset, eta, taps) = f.Position(f.Scale - fraction);
+                for (int k = 0; k < taps; k++)
+                {
+                    row[Left + k] = (float)f.Weight(offset, eta, k); // multiplies x[n + 1 + k]
+                }
             }
         }
+
+        public int Left { get; }
+        public int Stride { get; }
+        public float[] Coefficients { get; }
+    }
+
+    // The tabulated filter applied as dot products over a zero-padded copy of the input (the zeros stand for
+    // resampy's clamping at both ends). Tables are cached per ratio, so many short clips do not rebuild them.
+    private void ResamplePolyphase(ReadOnlySpan<float> x, float[] y, FilterSetup f, int q, int p)
+    {
+        if (!_tables.TryGetValue((p, q), out var table))
+        {
+            if (_tables.Count >= MaximumCachedTables)
+            {
+                _tables.Clear();
+            }
+            table = _tables.GetOrAdd((p, q), _ => new PolyphaseTable(f, p));
+        }
+        int left = table.Left, stride = table.Stride;
+        var coefficients = table.Coefficients;
 
         // padded[j] = x[j - left], zero outside the signal; output t reads padded[n + 1 .. n + stride].
         var padded = new float[left + x.Length + stride + 1];
@@ -242,7 +264,7 @@ public sealed class KaiserSincResampler
             long position = (long)t * q;
             int n = (int)(position / p);
             int phase = (int)(position - (long)n * p);
-            y[t] = Dot(table.AsSpan(phase * stride, stride), padded.AsSpan(n + 1, stride));
+            y[t] = Dot(coefficients.AsSpan(phase * stride, stride), padded.AsSpan(n + 1, stride));
         }
     }
 
