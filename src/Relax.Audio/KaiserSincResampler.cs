@@ -108,6 +108,11 @@ public sealed class KaiserSincResampler
             return output;
         }
 
+        if ((int)(Math.Min(1.0, (double)toRate / fromRate) * (1 << PrecisionBits)) < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(fromRate), fromRate,
+                $"Down-sampling by more than 2^{PrecisionBits} ({fromRate} Hz → {toRate} Hz) exceeds the resolution of this filter table.");
+        }
         int gcd = (int)Euclid.GreatestCommonDivisor(fromRate, toRate);
         int phases = toRate / gcd;
         var filter = new FilterSetup(this, fromRate, toRate);

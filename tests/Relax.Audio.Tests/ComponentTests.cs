@@ -176,6 +176,7 @@ public sealed class ComponentTests
         Assert.Throws<ArgumentOutOfRangeException>(() => new KaiserSincResampler(10, 9, 1.5, 8));
         Assert.Throws<ArgumentOutOfRangeException>(() => new KaiserSincResampler(10, 9, 0.9, double.NaN));
         Assert.Empty(KaiserSincResampler.KaiserBest.Resample([1f], 44100, 16000));
+        Assert.Throws<ArgumentOutOfRangeException>(() => KaiserSincResampler.KaiserFast.Resample(new float[100_000], 10_000_000, 16000));
         Assert.Equal([1f, 2f], KaiserSincResampler.KaiserFast.Resample([1f, 2f], 16000, 16000));
     }
 }
