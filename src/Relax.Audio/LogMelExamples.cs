@@ -1,0 +1,90 @@
+namespace Relax.Audio;
+
+/// <summary>
+/// VGGish input examples: <see cref="Count"/> × 96 frames × 64 mel bands of log-mel values, stored flat in C order
+/// (the layout of the reference's <c>(n, 96, 64)</c> array and of a TorchSharp tensor of that shape).
+/// </summary>
+public sealed class LogMelExamples
+{
+    /// <summary>Frames per example (0.96 s at a 10 ms hop).</summary>
+    public const int FramesPerExample = 96;
+
+    /// <summary>Mel bands per frame.</summary>
+    public const int MelBands = VggishLogMel.MelBands;
+
+    /// <summary>Values per example (96 × 64).</summary>
+    public const int ValuesPerExample = FramesPerExample * MelBands;
+
+    internal LogMelExamples(float[] values, int count, string sourceName, double durationSeconds, int sourceSampleRate, int paddedSamples, string? message, IReadOnlyList<string>? warnings = null)
+    {
+        Warnings = warnings ?? [];
+        Values = values;
+        Count = count;
+        SourceName = sourceName;
+        DurationSeconds = durationSeconds;
+        SourceSampleRate = sourceSampleRate;
+        PaddedSamples = paddedSamples;
+        Message = message;
+    }
+
+    /// <summary>Number of examples (0 when the audio is shorter than one example and padding is off).</summary>
+    public int Count { get; }
+
+    /// <summary>Whether there is no example; <see cref="Message"/> then says why.</summary>
+    public bool IsEmpty => Count == 0;
+
+    /// <summary>All values, <see cref="Count"/> × 96 × 64, in C order.</summary>
+    public float[] Values { get; }
+
+    /// <summary>The source (file path or the name given by the caller).</summary>
+    public string SourceName { get; }
+
+    /// <summary>Duration of the source audio in seconds.</summary>
+    public double DurationSeconds { get; }
+
+    /// <summary>Sample rate of the source audio in Hz.</summary>
+    public int SourceSampleRate { get; }
+
+    /// <summary>Zero samples (at 16 kHz) appended to complete the final example; 0 unless <see cref="VggishFrontEndOptions.PadFinalExample"/> is set.</summary>
+    public int PaddedSamples { get; }
+
+    /// <summary>Why there are no examples (audio shorter than 0.96 s) or what was padded; null otherwise.</summary>
+    public string? Message { get; }
+
+    /// <summary>Irregularities the WAVE reader tolerated (see <see cref="WavAudio.Warnings"/>); empty for a clean file or a waveform.</summary>
+    public IReadOnlyList<string> Warnings { get; }
+
+    /// <summary>The shape, <c>(Count, 96, 64)</c>.</summary>
+    public (int Examples, int Frames, int Bands) Shape => (Count, FramesPerExample, MelBands);
+
+    /// <summary>The value of one example, frame and band.</summary>
+    public float this[int example, int frame, int band]
+    {
+        get
+        {
+            ArgumentOutOfRangeException.ThrowIfNegative(example);
+            ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(example, Count);
+            ArgumentOutOfRangeException.ThrowIfNegative(frame);
+            ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(frame, FramesPerExample);
+            ArgumentOutOfRangeException.ThrowIfNegative(band);
+            ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(band, MelBands);
+            return Values[(example * FramesPerExample + frame) * MelBands + band];
+        }
+    }
+
+    /// <summary>One example's 96 × 64 values (frame-major).</summary>
+    public ReadOnlySpan<float> Example(int index)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(index);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, Count);
+        return Values.AsSpan(index * ValuesPerExample, ValuesPerExample);
+    }
+
+    /// <summary>A copy as a <c>[Count, 96, 64]</c> array.</summary>
+    public float[,,] ToArray()
+    {
+        var array = new float[Count, FramesPerExample, MelBands];
+        Buffer.BlockCopy(Values, 0, array, 0, Values.Length * sizeof(float));
+        return array;
+    }
+}
