@@ -16,6 +16,22 @@ public static class MemoryProbe
 {
     private static readonly int[] Marks = [1_000, 5_000, 10_000, 25_000, 50_000];
 
+    public static int Diagnose()
+    {
+        using var embedder = new SmallConvEmbedder();
+        var input = randn(96, 64, generator: new Generator(3));
+        var progress = new SyncProgress(p =>
+        {
+            if (p.MasksDone % 2560 == 0)
+            {
+                var stats = DisposeScopeManager.Statistics;
+                Console.WriteLine($"{p.MasksDone,6} rss {Resident() / 1048576.0,7:F1} MiB live {stats.ThreadTotalLiveCount} created {stats.CreatedOutsideScopeCount}/{stats.CreatedInScopeCount} disposed {stats.DisposedInScopeCount}");
+            }
+        });
+        new RelaxExplainer(embedder, new TimeFrequencyMasks(8, 4, 0.5), new RelaxOptions { MaskCount = 25_600, BatchSize = 128 }).Explain(input, progress);
+        return 0;
+    }
+
     public static int Run()
     {
         using var embedder = new SmallConvEmbedder();

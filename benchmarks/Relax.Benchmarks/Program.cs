@@ -2,6 +2,10 @@ using BenchmarkDotNet.Running;
 
 // dotnet run -c Release --project benchmarks/Relax.Benchmarks -- --filter '*'   (BenchmarkDotNet suites)
 // dotnet run -c Release --project benchmarks/Relax.Benchmarks -- memory         (resident-memory probe)
+if (args is ["memory-diagnose"])
+{
+    return Relax.Benchmarks.MemoryProbe.Diagnose();
+}
 if (args is ["memory"])
 {
     return Relax.Benchmarks.MemoryProbe.Run();

@@ -16,8 +16,9 @@ public sealed class MelFilterbank
     private readonly int[] _firstBin;
     private readonly double[][] _weights;
 
-    private MelFilterbank(int bands, int spectrumBins, int[] firstBin, double[][] weights)
+    private MelFilterbank(int bands, int spectrumBins, int[] firstBin, double[][] weights, double[] centreHertz)
     {
+        CentreHertz = centreHertz;
         Bands = bands;
         SpectrumBins = spectrumBins;
         _firstBin = firstBin;
@@ -29,6 +30,13 @@ public sealed class MelFilterbank
 
     /// <summary>Number of mel bands.</summary>
     public int Bands { get; }
+
+    /// <summary>The centre (peak) frequency of each band in Hz, ascending: for figures and for mapping
+    /// time-frequency regions onto mel bands.</summary>
+    public IReadOnlyList<double> CentreHertz { get; }
+
+    /// <summary>The frequency of an HTK mel value: <c>700 · (exp(mel / 1127) − 1)</c>.</summary>
+    public static double MelToHertz(double mel) => 700.0 * (Math.Exp(mel / 1127.0) - 1.0);
 
     /// <summary>Number of spectrum bins (FFT length / 2 + 1).</summary>
     public int SpectrumBins { get; }
@@ -96,7 +104,8 @@ public sealed class MelFilterbank
             firstBin[band] = Math.Max(first, 0);
             weights[band] = first < 0 ? [] : column.AsSpan(first, last - first + 1).ToArray();
         }
-        return new MelFilterbank(bands, spectrumBins, firstBin, weights);
+        var centres = Enumerable.Range(1, bands).Select(i => MelToHertz(edges[i])).ToArray();
+        return new MelFilterbank(bands, spectrumBins, firstBin, weights, centres);
     }
 
     /// <summary>The weight of spectrum bin <paramref name="bin"/> in mel band <paramref name="band"/>.</summary>

@@ -4,9 +4,9 @@ namespace Relax.Audio.Synthetic;
 public sealed record SynthesizerOptions
 {
     private readonly int _sampleRate = 16000;
-    private readonly double _durationSeconds = 0.96;
+    private readonly double _durationSeconds = 1.0;
     private readonly double _soundLevel = 0.3;
-    private readonly double _backgroundLevel = 0.01;
+    private readonly double _backgroundLevel = 0.003;
 
     /// <summary>Sample rate in Hz, 16000 (VGGish's) by default; 14000 to 192000, so that 6.5 kHz chirps stay below Nyquist.</summary>
     public int SampleRate
@@ -15,7 +15,7 @@ public sealed record SynthesizerOptions
         init => _sampleRate = value is >= 14000 and <= 192000 ? value : throw new ArgumentOutOfRangeException(nameof(SampleRate), value, "Use 14000 to 192000 Hz.");
     }
 
-    /// <summary>Clip length in seconds; 0.96 s (one VGGish example) by default; 0.5 to 60.</summary>
+    /// <summary>Clip length in seconds; 1 s by default (one VGGish example needs 0.975 s: 96 hops of 10 ms plus a 25 ms window); 0.5 to 60.</summary>
     public double DurationSeconds
     {
         get => _durationSeconds;
