@@ -5,7 +5,7 @@ namespace Relax.Audio.Synthetic;
 /// checking models without any downloaded data:
 /// <list type="bullet">
 /// <item><description>bird: 2–4 fast frequency-modulated chirps (40–110 ms) between 2.5 and 6.5 kHz;</description></item>
-/// <item><description>dog: 1–3 short barks (90–200 ms): a 150–350 Hz harmonic series shaped by low formants, with a noisy onset, up to 2 kHz;</description></item>
+/// <item><description>dog: 1–3 short barks (90–200 ms): a 150–350 Hz harmonic series shaped by low formants up to 2 kHz, after a broadband noise onset;</description></item>
 /// <item><description>cat: one slow meow (0.4–0.7 s) whose 350–700 Hz fundamental glides up and down, with harmonics up to 3 kHz.</description></item>
 /// </list>
 /// Every clip has the same low-level background noise, so only the planted sounds tell the classes apart.
@@ -128,6 +128,7 @@ public sealed class AnimalSoundSynthesizer
                 samples[first + k] += (float)(_options.SoundLevel * 1.2 * envelope * value);
             }
             regions.Add(new TimeFrequencyRegion(start, start + length, Math.Max(0, f0 * 0.8), 2000));
+            regions.Add(new TimeFrequencyRegion(start, start + 0.15 * length, 0, rate / 2.0)); // the broadband onset
         }
         return regions;
     }
