@@ -1,0 +1,123 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Relax.Models.VGGish.Tests;
+
+public class StateDictFileTests
+{
+    [Fact]
+    public void A_pytorch_file_with_wrong_keys_lists_every_offending_key()
+    {
+        using var network = new VGGishNetwork();
+        var error = Assert.Throws<VGGishWeightsMismatchException>(() => VGGishStateDict.Load(network, Fixtures.Path("partial_state_dict.pth")));
+        Assert.Contains("missing: features.3.weight (128, 64, 3, 3)", error.Problems);
+        Assert.Contains("missing: embeddings.4.bias (128)", error.Problems);
+        Assert.Contains("shape: embeddings.4.weight is (128, 100), expected (128, 4096)", error.Problems);
+        Assert.Contains("unexpected: extra.weight (2, 2)", error.Problems);
+        Assert.DoesNotContain(error.Problems, p => p.Contains("features.0.", StringComparison.Ordinal));
+        Assert.Contains("partial_state_dict.pth", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_legacy_pytorch_format_is_recognised_and_explained()
+    {
+        Assert.Equal(StateDictFormat.PyTorchLegacy, StateDictFile.Inspect(Fixtures.Path("legacy_format.pth")));
+        var error = Assert.Throws<VGGishWeightsFormatException>(() => StateDictFile.Load(Fixtures.Path("legacy_format.pth")));
+        Assert.Contains("legacy", error.Message, StringComparison.Ordinal);
+        Assert.Contains("torch.save(torch.load(", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(StateDictFormat.PyTorch)]
+    [InlineData(StateDictFormat.Safetensors)]
+    [InlineData(StateDictFormat.TorchSharp)]
+    public void Round_trips_through_every_writable_format(StateDictFormat format)
+    {
+        using var scope = NewDisposeScope();
+        var dir = Fixtures.TempDirectory();
+        try
+        {
+            var path = Path.Combine(dir, "weights.bin");
+            var original = new Dictionary<string, Tensor>
+            {
+                ["features.0.weight"] = FormulaWeights.Formula(new long[] { 64, 1, 3, 3 }, 0, 1),
+                ["embeddings.4.bias"] = FormulaWeights.Formula(new long[] { 128 }, 1, 1),
+            };
+            StateDictFile.Save(path, original, format);
+            Assert.Equal(format, StateDictFile.Inspect(path));
+            var loaded = StateDictFile.Load(path);
+            Assert.Equal(original.Keys.Order(), loaded.Keys.Order());
+            foreach (var (name, tensor) in original)
+            {
+                Assert.Equal(tensor.shape, loaded[name].shape);
+                Assert.Equal(0.0, Fixtures.MaxAbsDiff(tensor, loaded[name]));
+            }
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Theory]
+    [InlineData("pca_params_formula.pth", 0.5)]
+    [InlineData("pca_params_formula.pth", 0.999)]
+    [InlineData("pca_params_formula.npz", 0.5)]
+    public void A_truncated_file_is_a_format_error(string fixture, double keep)
+    {
+        var dir = Fixtures.TempDirectory();
+        try
+        {
+            var bytes = File.ReadAllBytes(Fixtures.Path(fixture));
+            var path = Path.Combine(dir, fixture);
+            File.WriteAllBytes(path, bytes[..(int)(bytes.Length * keep)]);
+            var error = Assert.Throws<VGGishWeightsFormatException>(() => StateDictFile.Load(path));
+            Assert.Contains("truncated", error.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void Truncated_safetensors_and_torchsharp_files_are_format_errors()
+    {
+        using var scope = NewDisposeScope();
+        var dir = Fixtures.TempDirectory();
+        try
+        {
+            var tensors = new Dictionary<string, Tensor> { ["w"] = FormulaWeights.Formula(new long[] { 1000 }, 0, 1) };
+            foreach (var format in new[] { StateDictFormat.Safetensors, StateDictFormat.TorchSharp })
+            {
+                var path = Path.Combine(dir, $"{format}.bin");
+                StateDictFile.Save(path, tensors, format);
+                var bytes = File.ReadAllBytes(path);
+                File.WriteAllBytes(path, bytes[..(bytes.Length - 100)]);
+                Assert.Throws<VGGishWeightsFormatException>(() => StateDictFile.Load(path));
+            }
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void Missing_and_empty_files_are_distinct_errors()
+    {
+        var dir = Fixtures.TempDirectory();
+        try
+        {
+            Assert.Throws<VGGishWeightsNotFoundException>(() => StateDictFile.Load(Path.Combine(dir, "absent.pth")));
+            var empty = Path.Combine(dir, "empty.pth");
+            File.WriteAllBytes(empty, Array.Empty<byte>());
+            var error = Assert.Throws<VGGishWeightsFormatException>(() => StateDictFile.Load(empty));
+            Assert.Contains("empty", error.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+}
