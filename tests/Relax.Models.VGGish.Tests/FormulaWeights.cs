@@ -44,16 +44,24 @@ internal static class FormulaWeights
         return result;
     }
 
+    /// <summary>The formula state dict of VGGish, computed once per test process (about 1 s) and kept out of
+    /// every dispose scope.</summary>
+    private static readonly Lazy<Dictionary<string, Tensor>> Cached = new(() =>
+    {
+        using var shapes = new VGGishNetwork();
+        var sd = StateDict(shapes);
+        foreach (var t in sd.Values)
+        {
+            t.DetachFromDisposeScope();
+        }
+        return sd;
+    });
+
     /// <summary>A network filled with the formula weights, in eval mode.</summary>
     public static VGGishNetwork Network(bool finalRelu = true)
     {
         var network = new VGGishNetwork(finalRelu);
-        var sd = StateDict(network);
-        VGGishStateDict.Apply(network, sd, "formula");
-        foreach (var t in sd.Values)
-        {
-            t.Dispose();
-        }
+        VGGishStateDict.Apply(network, Cached.Value, "formula");
         network.eval();
         return network;
     }

@@ -1,9 +1,10 @@
 using TorchSharp;
+using Xunit.Abstractions;
 using static TorchSharp.torch;
 
 namespace Relax.Models.VGGish.Tests;
 
-public class VGGishEmbedderTests
+public class VGGishEmbedderTests(ITestOutputHelper output)
 {
     private static VGGishEmbedder Embedder(VGGishEmbedderOptions? options = null, VGGishPostProcessor? pca = null) =>
         new(FormulaWeights.Network(), pca, options);
@@ -50,6 +51,7 @@ public class VGGishEmbedderTests
         var b = embedder16.Embed(x);
         Assert.Equal(ScalarType.Float32, b.dtype);
         double cosine = MinCosine(a, b);
+        output.WriteLine($"min cosine(bf16, fp32) = {cosine:F6}");
         Assert.True(cosine >= 0.999, $"min cosine(bf16, fp32) = {cosine:F6}");
     }
 
@@ -61,6 +63,7 @@ public class VGGishEmbedderTests
         using var embedder16 = Embedder(new VGGishEmbedderOptions { DType = ScalarType.Float16 });
         var x = FormulaWeights.Inputs(2);
         double cosine = MinCosine(embedder32.Embed(x), embedder16.Embed(x));
+        output.WriteLine($"min cosine(fp16, fp32) = {cosine:F6}");
         Assert.True(cosine >= 0.999, $"min cosine(fp16, fp32) = {cosine:F6}");
     }
 

@@ -1,4 +1,5 @@
 using TorchSharp;
+using Xunit.Abstractions;
 using static TorchSharp.torch;
 
 namespace Relax.Models.VGGish.Tests;
@@ -6,8 +7,13 @@ namespace Relax.Models.VGGish.Tests;
 public class VGGishNetworkTests : IClassFixture<FormulaNetworkFixture>
 {
     private readonly FormulaNetworkFixture _fixture;
+    private readonly ITestOutputHelper _output;
 
-    public VGGishNetworkTests(FormulaNetworkFixture fixture) => _fixture = fixture;
+    public VGGishNetworkTests(FormulaNetworkFixture fixture, ITestOutputHelper output)
+    {
+        _fixture = fixture;
+        _output = output;
+    }
 
     [Fact]
     public void State_dict_keys_and_shapes_equal_torchvggish()
@@ -29,6 +35,7 @@ public class VGGishNetworkTests : IClassFixture<FormulaNetworkFixture>
         var actual = _fixture.Network.forward(FormulaWeights.Inputs(3));
         var expected = Fixtures.Npy("parity_embeddings_relu.npy");
         double diff = Fixtures.MaxAbsDiff(actual, expected);
+        _output.WriteLine($"final ReLU: max |C# − PyTorch| = {diff:E3}");
         Assert.True(diff <= 1e-4, $"max |C# − PyTorch| = {diff:E3}");
     }
 
@@ -41,6 +48,7 @@ public class VGGishNetworkTests : IClassFixture<FormulaNetworkFixture>
         var actual = network.forward(FormulaWeights.Inputs(3));
         var expected = Fixtures.Npy("parity_embeddings_norelu.npy");
         double diff = Fixtures.MaxAbsDiff(actual, expected);
+        _output.WriteLine($"no final ReLU: max |C# − PyTorch| = {diff:E3}");
         Assert.True(diff <= 1e-4, $"max |C# − PyTorch| = {diff:E3}");
         Assert.True(actual.min().item<float>() < 0);
         Assert.False(network.FinalRelu);

@@ -5,6 +5,14 @@ Same network (random weights), same batches (1, 16, 64), float32 and bfloat16, t
 plus the same 2048^3 matmul peak probe. Each figure is the mean of 3 timed runs after 1 warm-up run.
 
     /usr/bin/python3 tools/reference/bench_vggish.py
+
+Debian's python3-torch 1.13 is built with BLAS_INFO=generic: float32 matmul and Linear layers go to the system
+libblas.so.3, by default the reference (netlib) BLAS, about 4 GFLOP/s here, while convolutions and bfloat16 go to
+oneDNN. For a fair float32 figure run it against OpenBLAS without changing the system, e.g.:
+
+    apt-get download libopenblas0-pthread && dpkg -x libopenblas0-pthread_*.deb /tmp/openblas
+    LD_LIBRARY_PATH=/tmp/openblas/usr/lib/x86_64-linux-gnu/openblas-pthread OPENBLAS_NUM_THREADS=2 \
+        /usr/bin/python3 tools/reference/bench_vggish.py
 """
 import time
 
@@ -30,7 +38,9 @@ def timed(fn, warmup=1, runs=3):
 def main():
     torch.set_num_threads(2)
     torch.manual_seed(1)
-    print("torch %s, threads %d, %.3f GFLOP per example" % (torch.__version__, torch.get_num_threads(), FLOP_PER_EXAMPLE / 1e9))
+    blas = [line.strip() for line in open("/proc/self/maps") if "blas" in line.lower()]
+    print("torch %s, threads %d, %.3f GFLOP per example, BLAS %s" % (
+        torch.__version__, torch.get_num_threads(), FLOP_PER_EXAMPLE / 1e9, blas[0].split()[-1] if blas else "?"))
     print("%-9s %5s %10s %10s %9s" % ("dtype", "batch", "ms/op", "emb/s", "GFLOP/s"))
     for dtype in (torch.float32, torch.bfloat16):
         model = VGGish().eval().to(dtype)
