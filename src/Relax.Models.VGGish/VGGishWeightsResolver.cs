@@ -127,7 +127,14 @@ public sealed class VGGishWeightsResolver
                 body.CopyToAsync(output, timeout.Token).GetAwaiter().GetResult();
                 output.Flush(flushToDisk: true);
             }
-            Verify(temp, file.ExpectedHash);
+            try
+            {
+                Verify(temp, file.ExpectedHash);
+            }
+            catch (VGGishWeightsChecksumException e)
+            {
+                throw new VGGishWeightsChecksumException($"{file.Url} (downloaded, not kept)", e.Expected, e.Actual);
+            }
             File.Move(temp, target, overwrite: true);
             return target;
         }

@@ -135,7 +135,8 @@ public sealed class VGGishWeightsResolverTests : IDisposable
     public void A_bad_download_is_rejected_and_leaves_nothing_in_the_cache()
     {
         var handler = new FakeHandler(_ => new HttpResponseMessage(HttpStatusCode.OK) { Content = new ByteArrayContent(_bytes) });
-        Assert.Throws<VGGishWeightsChecksumException>(() => Resolver(allowDownload: true, handler).Resolve(Weights(prefix: "00000000")));
+        var error = Assert.Throws<VGGishWeightsChecksumException>(() => Resolver(allowDownload: true, handler).Resolve(Weights(prefix: "00000000")));
+        Assert.Contains(FakeUrl.ToString(), error.Path, StringComparison.Ordinal);
         Assert.Empty(Directory.GetFiles(Path.Combine(_dir, "cache")));
     }
 
