@@ -93,6 +93,37 @@ public class VGGishEmbedderTests(ITestOutputHelper output)
         Assert.Equal(0, embedder.Embed(Array.Empty<float>(), 0).GetLength(0));
     }
 
+    [Theory]
+    [InlineData(ScalarType.Float32)]
+    [InlineData(ScalarType.BFloat16)]
+    public void An_embedder_created_inside_a_dispose_scope_outlives_it(ScalarType dtype)
+    {
+        VGGishEmbedder embedder;
+        using (NewDisposeScope())
+        {
+            embedder = Embedder(new VGGishEmbedderOptions { DType = dtype }, VGGishPostProcessor.Load(Fixtures.Path("pca_params_formula.pth")));
+        }
+        using (embedder)
+        {
+            using var scope = NewDisposeScope();
+            var q = embedder.Embed(FormulaWeights.Inputs(1));
+            Assert.Equal(new long[] { 1, 128 }, q.shape);
+        }
+    }
+
+    [Fact]
+    public void Relax_explains_vggish_through_the_embedder_interface()
+    {
+        using var embedder = Embedder(new VGGishEmbedderOptions { BatchSize = 8 });
+        var explainer = new RelaxExplainer(embedder, new Relax.Masks.TimeFrequencyMasks(), new RelaxOptions { MaskCount = 16, BatchSize = 8, Seed = 3 });
+        using var input = FormulaWeights.Inputs(1);
+        var result = explainer.Explain(input[0, 0]);
+        Assert.Equal(96, result.Saliency.GetLength(0));
+        Assert.Equal(64, result.Saliency.GetLength(1));
+        Assert.Equal(16, result.MasksUsed);
+        Assert.All(result.Saliency.Cast<float>(), v => Assert.True(float.IsFinite(v)));
+    }
+
     [Fact]
     public void Options_are_validated_when_set()
     {
