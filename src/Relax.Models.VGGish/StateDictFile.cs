@@ -24,14 +24,15 @@ public enum StateDictFormat
     /// <summary>NumPy <c>.npz</c> of float arrays (read only; TensorFlow's <c>vggish_pca_params.npz</c>).</summary>
     NumPyZip,
 
-    /// <summary>PyTorch's legacy (before 1.6, not zip) <c>torch.save</c> format: recognised, but not readable;
-    /// convert it with <c>torch.save(torch.load('in.pth'), 'out.pth')</c>.</summary>
+    /// <summary>PyTorch's legacy (before 1.6, not zip) <c>torch.save</c> format, read by a built-in reader that
+    /// understands state dicts of tensors only (read only).</summary>
     PyTorchLegacy,
 }
 
 /// <summary>
-/// Reads a state dictionary (name → tensor) from a PyTorch <c>.pth</c>, safetensors, TorchSharp or NumPy <c>.npz</c>
-/// file, recognising the format from the content, and tells a truncated or corrupt file apart from a missing one.
+/// Reads a state dictionary (name → tensor) from a PyTorch <c>.pth</c> (zip format through TorchSharp.PyBridge, or the
+/// legacy format before PyTorch 1.6), safetensors, TorchSharp or NumPy <c>.npz</c> file, recognising the format from
+/// the content, and tells a truncated or corrupt file apart from a missing one.
 /// </summary>
 public static class StateDictFile
 {
@@ -105,9 +106,7 @@ public static class StateDictFile
                 StateDictFormat.PyTorch => LoadPyTorch(path),
                 StateDictFormat.Safetensors => Safetensors.LoadStateDict(path),
                 StateDictFormat.NumPyZip => LoadNpz(path),
-                StateDictFormat.PyTorchLegacy => throw new VGGishWeightsFormatException(
-                    $"{path}: a checkpoint in PyTorch's legacy (pre-1.6, non-zip) format, which TorchSharp.PyBridge cannot read. " +
-                    "Convert it once with Python: torch.save(torch.load('in.pth'), 'out.pth')."),
+                StateDictFormat.PyTorchLegacy => LegacyTorchFile.Load(path),
                 _ => LoadTorchSharp(path),
             };
         }

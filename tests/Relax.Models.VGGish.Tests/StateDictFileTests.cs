@@ -19,12 +19,25 @@ public class StateDictFileTests
     }
 
     [Fact]
-    public void The_legacy_pytorch_format_is_recognised_and_explained()
+    public void Reads_the_legacy_pytorch_format_written_by_pytorch()
     {
-        Assert.Equal(StateDictFormat.PyTorchLegacy, StateDictFile.Inspect(Fixtures.Path("legacy_format.pth")));
-        var error = Assert.Throws<VGGishWeightsFormatException>(() => StateDictFile.Load(Fixtures.Path("legacy_format.pth")));
-        Assert.Contains("legacy", error.Message, StringComparison.Ordinal);
-        Assert.Contains("torch.save(torch.load(", error.Message, StringComparison.Ordinal);
+        using var scope = NewDisposeScope();
+        var path = Fixtures.Path("legacy_state_dict.pth");
+        Assert.Equal(StateDictFormat.PyTorchLegacy, StateDictFile.Inspect(path));
+        var sd = StateDictFile.Load(path);
+        Assert.Equal(new[] { "weight", "bias", "parameter", "base", "view", "transposed", "double", "long" }, sd.Keys);
+        Assert.Equal(0.0, Fixtures.MaxAbsDiff(sd["weight"], FormulaWeights.Formula(new long[] { 2, 3 }, 5, 1)));
+        Assert.Equal(0.0, Fixtures.MaxAbsDiff(sd["bias"], FormulaWeights.Formula(new long[] { 2 }, 6, 1)));
+        Assert.Equal(0.0, Fixtures.MaxAbsDiff(sd["parameter"], FormulaWeights.Formula(new long[] { 2 }, 6, 1)));
+        var baseline = FormulaWeights.Formula(new long[] { 10 }, 4, 1);
+        Assert.Equal(0.0, Fixtures.MaxAbsDiff(sd["base"], baseline));
+        Assert.Equal(0.0, Fixtures.MaxAbsDiff(sd["view"], baseline[2..6]));
+        Assert.Equal(new long[] { 4, 3 }, sd["transposed"].shape);
+        Assert.Equal(0.0, Fixtures.MaxAbsDiff(sd["transposed"], FormulaWeights.Formula(new long[] { 3, 4 }, 7, 1).t()));
+        Assert.Equal(ScalarType.Float64, sd["double"].dtype);
+        Assert.Equal(0.0, Fixtures.MaxAbsDiff(sd["double"], FormulaWeights.Formula(new long[] { 5 }, 8, 1)), 6);
+        Assert.Equal(ScalarType.Int64, sd["long"].dtype);
+        Assert.Equal(new long[] { 0, 1, 2, 3, 4, 5 }, sd["long"].data<long>().ToArray());
     }
 
     [Theory]
@@ -63,6 +76,7 @@ public class StateDictFileTests
     [InlineData("pca_params_formula.pth", 0.5)]
     [InlineData("pca_params_formula.pth", 0.999)]
     [InlineData("pca_params_formula.npz", 0.5)]
+    [InlineData("legacy_state_dict.pth", 0.9)]
     public void A_truncated_file_is_a_format_error(string fixture, double keep)
     {
         var dir = Fixtures.TempDirectory();

@@ -120,7 +120,22 @@ def main():
         "extra.weight": formula((2, 2), 3, 1.0),              # not a VGGish key
     }
     torch.save(partial, os.path.join(FIXTURES, "partial_state_dict.pth"))
-    torch.save({"w": formula((4,), 0, 1.0)}, os.path.join(FIXTURES, "legacy_format.pth"), _use_new_zipfile_serialization=False)
+    # The legacy (before PyTorch 1.6) format, as older checkpoints such as torchvggish's may use: a module's
+    # state dict (an OrderedDict with _metadata), a Parameter, a view into a shared storage, a transposed tensor,
+    # float64 and int64.
+    linear = nn.Linear(3, 2)
+    with torch.no_grad():
+        linear.weight.copy_(formula((2, 3), 5, 1.0))
+        linear.bias.copy_(formula((2,), 6, 1.0))
+    legacy = linear.state_dict()
+    legacy["parameter"] = nn.Parameter(formula((2,), 6, 1.0))
+    base = formula((10,), 4, 1.0)
+    legacy["base"] = base
+    legacy["view"] = base[2:6]
+    legacy["transposed"] = formula((3, 4), 7, 1.0).t()
+    legacy["double"] = formula((5,), 8, 1.0).double()
+    legacy["long"] = torch.arange(6).reshape(2, 3)
+    torch.save(legacy, os.path.join(FIXTURES, "legacy_state_dict.pth"), _use_new_zipfile_serialization=False)
     print("torch", torch.__version__, "fixtures in", os.path.normpath(FIXTURES))
 
 
