@@ -106,7 +106,7 @@ public static class StateDictFile
                 StateDictFormat.PyTorch => LoadPyTorch(path),
                 StateDictFormat.Safetensors => Safetensors.LoadStateDict(path),
                 StateDictFormat.NumPyZip => LoadNpz(path),
-                StateDictFormat.PyTorchLegacy => LegacyTorchFile.Load(path),
+                StateDictFormat.PyTorchLegacy => PyTorchPickleFile.LoadLegacy(path),
                 _ => LoadTorchSharp(path),
             };
         }
@@ -163,30 +163,33 @@ public static class StateDictFile
 
     private static Dictionary<string, Tensor> LoadPyTorch(string path)
     {
-        var table = PyTorchUnpickler.UnpickleStateDict(path);
+        Hashtable table;
+        try
+        {
+            table = PyTorchUnpickler.UnpickleStateDict(path);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // PyBridge reads tensors only; NumPy arrays (as in some PCA parameter files) need the built-in reader.
+            return PyTorchPickleFile.LoadZip(path);
+        }
         var result = new Dictionary<string, Tensor>(StringComparer.Ordinal);
-        var others = new List<string>();
         foreach (DictionaryEntry entry in table)
         {
-            var key = entry.Key?.ToString() ?? "";
             if (entry.Value is Tensor t)
             {
-                result[key] = t;
-            }
-            else
-            {
-                others.Add($"{key} ({entry.Value?.GetType().Name ?? "None"})");
+                result[entry.Key?.ToString() ?? ""] = t;
             }
         }
-        if (others.Count > 0)
+        if (result.Count == table.Count)
         {
-            foreach (var t in result.Values)
-            {
-                t.Dispose();
-            }
-            throw new VGGishWeightsFormatException($"{path}: values that are not tensors: {string.Join(", ", others)}. Save a state dict of tensors only.");
+            return result;
         }
-        return result;
+        foreach (var t in result.Values)
+        {
+            t.Dispose();
+        }
+        return PyTorchPickleFile.LoadZip(path);
     }
 
     private static Dictionary<string, Tensor> LoadNpz(string path)

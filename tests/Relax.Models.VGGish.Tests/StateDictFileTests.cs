@@ -40,6 +40,22 @@ public class StateDictFileTests
         Assert.Equal(new long[] { 0, 1, 2, 3, 4, 5 }, sd["long"].data<long>().ToArray());
     }
 
+    [Fact]
+    public void Numpy_arrays_in_a_zip_format_file_are_read_by_the_fallback_reader()
+    {
+        using var scope = NewDisposeScope();
+        var path = Fixtures.Path("numpy_zip.pth");
+        Assert.Equal(StateDictFormat.PyTorch, StateDictFile.Inspect(path));
+        var sd = StateDictFile.Load(path);
+        var expected = arange(6, dtype: ScalarType.Float64).reshape(2, 3);
+        Assert.Equal(ScalarType.Float32, sd["a"].dtype);
+        Assert.Equal(0.0, Fixtures.MaxAbsDiff(sd["a"], expected));
+        Assert.Equal(ScalarType.Float64, sd["b"].dtype);
+        Assert.Equal(new long[] { 2, 3 }, sd["b"].shape);
+        Assert.Equal(0.0, Fixtures.MaxAbsDiff(sd["b"], expected)); // saved in Fortran order
+        Assert.Equal(0.0, Fixtures.MaxAbsDiff(sd["t"], FormulaWeights.Formula(new long[] { 2 }, 9, 1)));
+    }
+
     [Theory]
     [InlineData(StateDictFormat.PyTorch)]
     [InlineData(StateDictFormat.Safetensors)]
@@ -77,6 +93,7 @@ public class StateDictFileTests
     [InlineData("pca_params_formula.pth", 0.999)]
     [InlineData("pca_params_formula.npz", 0.5)]
     [InlineData("legacy_state_dict.pth", 0.9)]
+    [InlineData("pca_params_numpy_legacy.pth", 0.9)]
     public void A_truncated_file_is_a_format_error(string fixture, double keep)
     {
         var dir = Fixtures.TempDirectory();

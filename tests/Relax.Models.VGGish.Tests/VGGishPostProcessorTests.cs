@@ -8,6 +8,7 @@ public class VGGishPostProcessorTests
     [Theory]
     [InlineData("pca_params_formula.pth")]
     [InlineData("pca_params_formula.npz")]
+    [InlineData("pca_params_numpy_legacy.pth")]
     public void Reads_pca_parameters_written_by_pytorch_and_numpy(string file)
     {
         using var scope = NewDisposeScope();
@@ -15,6 +16,7 @@ public class VGGishPostProcessorTests
         var (eigen, means) = FormulaWeights.Pca();
         Assert.Equal(0.0, Fixtures.MaxAbsDiff(tensors["pca_eigen_vectors"], eigen), 7);
         Assert.Equal(0.0, Fixtures.MaxAbsDiff(tensors["pca_means"], means), 7);
+        using var pca = VGGishPostProcessor.Load(Fixtures.Path(file));
     }
 
     [Fact]

@@ -120,6 +120,12 @@ def main():
         "extra.weight": formula((2, 2), 3, 1.0),              # not a VGGish key
     }
     torch.save(partial, os.path.join(FIXTURES, "partial_state_dict.pth"))
+    # PCA parameters as NumPy arrays (as TensorFlow's vggish_pca_params.npz holds them) in the legacy format, and a
+    # tiny zip-format file with NumPy arrays (float32, float64, Fortran order), which TorchSharp.PyBridge cannot read.
+    torch.save({"pca_eigen_vectors": eigen.numpy(), "pca_means": means.numpy().astype(np.float64)},
+               os.path.join(FIXTURES, "pca_params_numpy_legacy.pth"), _use_new_zipfile_serialization=False)
+    torch.save({"a": np.arange(6, dtype=np.float32).reshape(2, 3), "b": np.asfortranarray(np.arange(6, dtype=np.float64).reshape(2, 3)),
+                "t": formula((2,), 9, 1.0)}, os.path.join(FIXTURES, "numpy_zip.pth"))
     # The legacy (before PyTorch 1.6) format, as older checkpoints such as torchvggish's may use: a module's
     # state dict (an OrderedDict with _metadata), a Parameter, a view into a shared storage, a transposed tensor,
     # float64 and int64.

@@ -7,19 +7,21 @@ using static TorchSharp.torch;
 namespace Relax.Models.VGGish;
 
 /// <summary>
-/// Reads PyTorch's legacy <c>torch.save</c> format (PyTorch before 1.6, or <c>_use_new_zipfile_serialization=False</c>),
-/// which TorchSharp.PyBridge does not read: five consecutive pickles (magic number, protocol version, system info,
-/// the object with storages as persistent ids, the list of storage keys), then each storage as an int64 element
-/// count and its raw little-endian bytes.
+/// Reads state dicts saved by <c>torch.save</c> without TorchSharp.PyBridge: the legacy format (PyTorch before 1.6, or
+/// <c>_use_new_zipfile_serialization=False</c>), which PyBridge does not read — five consecutive pickles (magic number,
+/// protocol version, system info, the object with storages as persistent ids, the list of storage keys), then each
+/// storage as an int64 element count and its raw little-endian bytes — and, as a fallback, the zip format when it
+/// holds NumPy arrays, which PyBridge does not read either.
 /// </summary>
 /// <remarks>Only what a state dict holds is understood: dicts (<c>collections.OrderedDict</c>), tensors
-/// (<c>torch._utils._rebuild_tensor_v2</c>, <c>_rebuild_tensor</c>, <c>_rebuild_parameter</c>), lists, tuples,
-/// strings and numbers. Nothing in the file is executed.</remarks>
-internal static class LegacyTorchFile
+/// (<c>torch._utils._rebuild_tensor_v2</c>, <c>_rebuild_tensor</c>, <c>_rebuild_parameter</c>), NumPy arrays,
+/// lists, tuples, strings and numbers. Nothing in the file is executed.</remarks>
+internal static class PyTorchPickleFile
 {
     private static readonly BigInteger Magic = BigInteger.Parse("119547037146038801333356", System.Globalization.CultureInfo.InvariantCulture); // 0x1950a86a20f9469cfc6c
 
-    public static Dictionary<string, Tensor> Load(string path)
+    /// <summary>Reads a legacy-format file.</summary>
+    public static Dictionary<string, Tensor> LoadLegacy(string path)
     {
         using var stream = File.OpenRead(path);
         var magic = new Unpickler(stream, null).Load();
@@ -71,33 +73,7 @@ internal static class LegacyTorchFile
                 data[key] = tensor;
             }
 
-            if (root is not Dictionary<object, object?> dict)
-            {
-                throw new VGGishWeightsFormatException($"{path}: the file holds a {root?.GetType().Name ?? "None"}, not a state dict.");
-            }
-            var result = new Dictionary<string, Tensor>(StringComparer.Ordinal);
-            var others = new List<string>();
-            foreach (var (key, value) in dict)
-            {
-                if (value is TensorSpec spec && data.TryGetValue(spec.Storage.Key, out var storage))
-                {
-                    using var view = storage.as_strided(spec.Size, spec.Stride, spec.Offset);
-                    result[key.ToString() ?? ""] = view.clone();
-                }
-                else
-                {
-                    others.Add($"{key} ({value?.GetType().Name ?? "None"})");
-                }
-            }
-            if (others.Count > 0)
-            {
-                foreach (var t in result.Values)
-                {
-                    t.Dispose();
-                }
-                throw new VGGishWeightsFormatException($"{path}: values that are not tensors: {string.Join(", ", others)}. Save a state dict of tensors only.");
-            }
-            return result;
+            return ToStateDict(path, root, data);
         }
         finally
         {
@@ -106,6 +82,126 @@ internal static class LegacyTorchFile
                 t.Dispose();
             }
         }
+    }
+
+    /// <summary>Reads a zip-format file (<c>archive/data.pkl</c> and <c>archive/data/KEY</c>).</summary>
+    public static Dictionary<string, Tensor> LoadZip(string path)
+    {
+        using var zip = System.IO.Compression.ZipFile.OpenRead(path);
+        var pickle = zip.Entries.FirstOrDefault(e => e.FullName.EndsWith("data.pkl", StringComparison.Ordinal))
+            ?? throw new VGGishWeightsFormatException($"{path}: no data.pkl in the zip file.");
+        var prefix = pickle.FullName[..^"data.pkl".Length];
+        var storages = new Dictionary<string, StorageRef>(StringComparer.Ordinal);
+        object? root;
+        using (var stream = pickle.Open())
+        {
+            using var buffered = new MemoryStream();
+            stream.CopyTo(buffered);
+            buffered.Position = 0;
+            root = new Unpickler(buffered, pid => PersistentLoad(pid, storages, path)).Load();
+        }
+        var data = new Dictionary<string, Tensor>(StringComparer.Ordinal);
+        try
+        {
+            foreach (var storage in storages.Values)
+            {
+                var entry = zip.GetEntry($"{prefix}data/{storage.Key}") ?? throw Truncated(path);
+                var raw = new byte[entry.Length];
+                using (var stream = entry.Open())
+                {
+                    stream.ReadExactly(raw);
+                }
+                var tensor = empty(new[] { raw.LongLength / storage.ElementSize }, storage.DType);
+                tensor.bytes = raw;
+                data[storage.Key] = tensor;
+            }
+            return ToStateDict(path, root, data);
+        }
+        finally
+        {
+            foreach (var t in data.Values)
+            {
+                t.Dispose();
+            }
+        }
+    }
+
+    private static Dictionary<string, Tensor> ToStateDict(string path, object? root, Dictionary<string, Tensor> data)
+    {
+        if (root is not Dictionary<object, object?> dict)
+        {
+            throw new VGGishWeightsFormatException($"{path}: the file holds a {root?.GetType().Name ?? "None"}, not a state dict.");
+        }
+        var result = new Dictionary<string, Tensor>(StringComparer.Ordinal);
+        var others = new List<string>();
+        try
+        {
+            foreach (var (key, value) in dict)
+            {
+                var name = key.ToString() ?? "";
+                if (value is TensorSpec spec && data.TryGetValue(spec.Storage.Key, out var storage))
+                {
+                    using var view = storage.as_strided(spec.Size, spec.Stride, spec.Offset);
+                    result[name] = view.clone();
+                }
+                else if (value is NumpyArray array)
+                {
+                    result[name] = FromNumpy(path, name, array);
+                }
+                else
+                {
+                    others.Add($"{name} ({value?.GetType().Name ?? "None"})");
+                }
+            }
+            if (others.Count > 0)
+            {
+                throw new VGGishWeightsFormatException($"{path}: values that are not tensors: {string.Join(", ", others)}. Save a state dict of tensors only.");
+            }
+            return result;
+        }
+        catch
+        {
+            foreach (var t in result.Values)
+            {
+                t.Dispose();
+            }
+            throw;
+        }
+    }
+
+    private static Tensor FromNumpy(string path, string key, NumpyArray array)
+    {
+        var (dtype, size) = array.DType?.Code switch
+        {
+            "f4" => (ScalarType.Float32, 4),
+            "f8" => (ScalarType.Float64, 8),
+            "f2" => (ScalarType.Float16, 2),
+            "i8" => (ScalarType.Int64, 8),
+            "i4" => (ScalarType.Int32, 4),
+            "i2" => (ScalarType.Int16, 2),
+            "i1" => (ScalarType.Int8, 1),
+            "u1" => (ScalarType.Byte, 1),
+            "b1" => (ScalarType.Bool, 1),
+            var other => throw new VGGishWeightsFormatException($"{path}: NumPy array '{key}' has dtype '{other}', which is not supported."),
+        };
+        if (array.DType!.Order == ">" && size > 1)
+        {
+            throw new VGGishWeightsFormatException($"{path}: NumPy array '{key}' is big-endian, which is not supported.");
+        }
+        long count = array.Shape.Aggregate(1L, (a, b) => checked(a * b));
+        if (array.Data.LongLength != count * size)
+        {
+            throw new VGGishWeightsFormatException($"{path}: NumPy array '{key}' holds {array.Data.LongLength} bytes, not {count * size}: truncated or corrupt.");
+        }
+        using var flat = empty(new[] { count }, dtype);
+        flat.bytes = array.Data;
+        if (!array.Fortran)
+        {
+            return flat.reshape(array.Shape).clone();
+        }
+        using var reversed = flat.reshape(array.Shape.Reverse().ToArray());
+        using var permuted = reversed.permute(Enumerable.Range(0, array.Shape.Length).Reverse().Select(i => (long)i).ToArray());
+        return permuted.contiguous();
     }
 
     private static StorageRef PersistentLoad(object? pid, Dictionary<string, StorageRef> storages, string path)
@@ -150,6 +246,22 @@ internal static class LegacyTorchFile
     private sealed record TensorSpec(StorageRef Storage, long Offset, long[] Size, long[] Stride);
 
     private sealed record PyGlobal(string Module, string Name);
+
+    /// <summary>A NumPy array being unpickled: made by <c>_reconstruct</c>, filled by BUILD.</summary>
+    private sealed class NumpyArray
+    {
+        public long[] Shape { get; set; } = Array.Empty<long>();
+        public NumpyDType? DType { get; set; }
+        public bool Fortran { get; set; }
+        public byte[] Data { get; set; } = Array.Empty<byte>();
+    }
+
+    /// <summary>A NumPy dtype: its code ('f4') and, after BUILD, its byte order.</summary>
+    private sealed class NumpyDType(string code)
+    {
+        public string Code { get; } = code;
+        public string Order { get; set; } = "<";
+    }
 
     /// <summary>A pickle reader for the opcodes of protocols 0–4 that state dicts use; classes are never imported:
     /// only the few reconstructors of tensors and dicts are recognised.</summary>
@@ -212,7 +324,7 @@ internal static class LegacyTorchFile
                     case (byte)'R':                                                  // REDUCE
                     case 0x81:                                                       // NEWOBJ
                         { var args = (object?[])Pop()!; var callable = Pop(); _stack.Add(Call(callable, args)); break; }
-                    case (byte)'b': Pop(); break;                                    // BUILD: state (OrderedDict _metadata) ignored
+                    case (byte)'b': Build(Pop(), Peek()); break;                     // BUILD
                     default: throw new InvalidDataException($"Unsupported pickle opcode 0x{op:x2} at byte {stream.Position - 1}.");
                 }
             }
@@ -234,8 +346,41 @@ internal static class LegacyTorchFile
                     return new TensorSpec((StorageRef)args[0]!, (long)args[1]!, Longs(args[2]), Longs(args[3]));
                 case "torch._utils._rebuild_parameter":
                     return args[0]!;
+                case "_codecs.encode":
+                    return Encoding.Latin1.GetBytes((string)args[0]!);
+                case "__builtin__.bytes":
+                case "builtins.bytes":
+                    return args.Length == 0 ? Array.Empty<byte>() : (byte[])args[0]!;
+                case "numpy.core.multiarray._reconstruct":
+                case "numpy._core.multiarray._reconstruct":
+                    return new NumpyArray();
+                case "numpy.dtype":
+                    return new NumpyDType((string)args[0]!);
                 default:
                     throw new InvalidDataException($"The file holds an object of type {g.Module}.{g.Name}, which a state dict of tensors does not need.");
+            }
+        }
+
+        /// <summary>Applies BUILD state: NumPy arrays and dtypes take theirs; other state (an OrderedDict's
+        /// <c>_metadata</c>) is ignored.</summary>
+        private static void Build(object? state, object? target)
+        {
+            switch (target)
+            {
+                case NumpyArray array when state is object?[] { Length: 5 } s:
+                    array.Shape = Longs(s[1]);
+                    array.DType = s[2] as NumpyDType;
+                    array.Fortran = s[3] is true;
+                    array.Data = s[4] switch
+                    {
+                        byte[] b => b,
+                        string text => Encoding.Latin1.GetBytes(text),
+                        _ => throw new InvalidDataException("A NumPy array pickled with Python objects is not supported."),
+                    };
+                    break;
+                case NumpyDType dtype when state is object?[] { Length: >= 2 } s && s[1] is string order:
+                    dtype.Order = order;
+                    break;
             }
         }
 
