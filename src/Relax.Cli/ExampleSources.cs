@@ -1,0 +1,97 @@
+using Relax.IO;
+using Relax.Models.VGGish;
+
+namespace Relax.Cli;
+
+/// <summary>VGGish examples read from a file: <see cref="Count"/> log-mel patches of 96 × 64, float32, C order.</summary>
+/// <param name="Data">The values, <see cref="Count"/> × 96 × 64.</param>
+/// <param name="Count">The number of examples.</param>
+public sealed record Examples(float[] Data, long Count);
+
+/// <summary>Turns an input file into VGGish examples. The CLI picks the first source that accepts a file.</summary>
+public interface IExampleSource
+{
+    /// <summary>What the source reads, for messages ("NumPy .npy examples").</summary>
+    string Description { get; }
+
+    /// <summary>Whether this source handles <paramref name="path"/> (by its extension).</summary>
+    bool Accepts(string path);
+
+    /// <summary>Reads the examples.</summary>
+    /// <exception cref="CliException">The file cannot be used; the message says why.</exception>
+    Examples Read(string path);
+}
+
+/// <summary>The input formats of <c>relax embed</c> and <c>relax features</c>.</summary>
+public static class ExampleSources
+{
+    /// <summary>The sources, in order. Adding an input format is adding its <see cref="IExampleSource"/> here.</summary>
+    public static IReadOnlyList<IExampleSource> All { get; } = new IExampleSource[]
+    {
+        new NpyExampleSource(),
+        new PendingWavExampleSource(), // replace by the Relax.Audio front end when it lands (issue: audio front end)
+    };
+
+    /// <summary>Reads examples from <paramref name="path"/> with the first source that accepts it.</summary>
+    /// <exception cref="CliException">No source accepts the file, or it cannot be read.</exception>
+    public static Examples Read(string path)
+    {
+        if (!File.Exists(path))
+        {
+            throw new CliException($"{path}: no such file.");
+        }
+        var source = All.FirstOrDefault(s => s.Accepts(path))
+            ?? throw new CliException($"{path}: unsupported input; expected one of: {string.Join("; ", All.Select(s => s.Description))}.");
+        return source.Read(path);
+    }
+}
+
+/// <summary>Examples in a NumPy <c>.npy</c> file of shape (n, 96, 64), (n, 1, 96, 64) or (96, 64), float32 or float64,
+/// as written by <c>relax features</c> or by Python's VGGish front end (<c>vggish_input.wavfile_to_examples</c>).</summary>
+public sealed class NpyExampleSource : IExampleSource
+{
+    /// <inheritdoc />
+    public string Description => ".npy of (n, 96, 64) float32/float64 examples";
+
+    /// <inheritdoc />
+    public bool Accepts(string path) => path.EndsWith(".npy", StringComparison.OrdinalIgnoreCase);
+
+    /// <inheritdoc />
+    public Examples Read(string path)
+    {
+        float[] data;
+        long[] shape;
+        try
+        {
+            (data, shape) = NpyFile.Read(path);
+        }
+        catch (InvalidDataException e)
+        {
+            throw new CliException(e.Message, e);
+        }
+        const int frames = VGGishNetwork.Frames, bands = VGGishNetwork.Bands;
+        long count = shape switch
+        {
+            [frames, bands] => 1,
+            [var n, frames, bands] => n,
+            [var n, 1, frames, bands] => n,
+            _ => throw new CliException($"{path}: expected examples of shape (n, {frames}, {bands}); found ({string.Join(", ", shape)})."),
+        };
+        return new Examples(data, count);
+    }
+}
+
+/// <summary>WAV input, waiting for the audio front end (Relax.Audio): says so clearly.</summary>
+public sealed class PendingWavExampleSource : IExampleSource
+{
+    /// <inheritdoc />
+    public string Description => ".wav (not yet available)";
+
+    /// <inheritdoc />
+    public bool Accepts(string path) => path.EndsWith(".wav", StringComparison.OrdinalIgnoreCase);
+
+    /// <inheritdoc />
+    public Examples Read(string path) => throw new CliException(
+        $"{path}: WAV input is not yet available: the audio front end (Relax.Audio) is not part of this build. " +
+        "Compute the examples with Python's VGGish front end (vggish_input.wavfile_to_examples), save them with numpy.save, and pass the .npy.");
+}

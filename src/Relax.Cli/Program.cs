@@ -1,0 +1,1 @@
+return Relax.Cli.RelaxCli.Run(args, Console.Out, Console.Error);

@@ -1,0 +1,70 @@
+namespace Relax.Models.VGGish;
+
+/// <summary>Base class of the errors raised while finding, checking or loading VGGish weights.</summary>
+public abstract class VGGishWeightsException : Exception
+{
+    /// <summary>Creates the exception.</summary>
+    protected VGGishWeightsException(string message, Exception? inner = null) : base(message, inner)
+    {
+    }
+}
+
+/// <summary>No weights file was found (or the one named does not exist); the message says where to put it.</summary>
+public sealed class VGGishWeightsNotFoundException : VGGishWeightsException
+{
+    /// <summary>Creates the exception.</summary>
+    public VGGishWeightsNotFoundException(string message, IReadOnlyList<string> searched) : base(message)
+    {
+        Searched = searched;
+    }
+
+    /// <summary>The places that were looked at, in order.</summary>
+    public IReadOnlyList<string> Searched { get; }
+}
+
+/// <summary>A weights file's SHA-256 does not match the expected value: a different or damaged file.</summary>
+public sealed class VGGishWeightsChecksumException : VGGishWeightsException
+{
+    /// <summary>Creates the exception.</summary>
+    public VGGishWeightsChecksumException(string path, string expected, string actual)
+        : base($"{path}: SHA-256 mismatch: expected {expected}…, the file has {actual}. It is not the official file or it is damaged; delete it and download it again.")
+    {
+        Path = path;
+        Expected = expected;
+        Actual = actual;
+    }
+
+    /// <summary>The file.</summary>
+    public string Path { get; }
+
+    /// <summary>The expected SHA-256 (full hex or the hex prefix that torch.hub file names carry).</summary>
+    public string Expected { get; }
+
+    /// <summary>The file's SHA-256 (hex).</summary>
+    public string Actual { get; }
+}
+
+/// <summary>A weights file is truncated, corrupt or in an unsupported format.</summary>
+public sealed class VGGishWeightsFormatException : VGGishWeightsException
+{
+    /// <summary>Creates the exception.</summary>
+    public VGGishWeightsFormatException(string message, Exception? inner = null) : base(message, inner)
+    {
+    }
+}
+
+/// <summary>A weights file's tensors do not fit the model: missing or unexpected keys, or wrong shapes.</summary>
+public sealed class VGGishWeightsMismatchException : VGGishWeightsException
+{
+    /// <summary>Creates the exception.</summary>
+    /// <param name="path">The file.</param>
+    /// <param name="problems">One line per offending key ("missing: …", "unexpected: …", "shape: …").</param>
+    public VGGishWeightsMismatchException(string path, IReadOnlyList<string> problems)
+        : base($"{path}: the tensors do not fit the VGGish model:{Environment.NewLine}  {string.Join(Environment.NewLine + "  ", problems)}")
+    {
+        Problems = problems;
+    }
+
+    /// <summary>One line per offending key.</summary>
+    public IReadOnlyList<string> Problems { get; }
+}

@@ -1,0 +1,208 @@
+using System.Buffers.Binary;
+using System.Text;
+using Relax.Cli;
+using Relax.IO;
+using Relax.Models.VGGish;
+using Relax.Models.VGGish.Tests;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Relax.Cli.Tests;
+
+/// <summary>Formula weights written once (about 290 MB, TorchSharp format) and example inputs, in a temporary folder.</summary>
+public sealed class CliFilesFixture : IDisposable
+{
+    public CliFilesFixture()
+    {
+        Directory.CreateDirectory(Folder);
+        using var network = FormulaWeights.Network();
+        StateDictFile.Save(Weights, network.state_dict(), StateDictFormat.TorchSharp);
+        using var inputs = FormulaWeights.Inputs(3);
+        NpyFile.Write(Examples, inputs.data<float>().ToArray(), new long[] { 3, 96, 64 });
+    }
+
+    public string Folder { get; } = Path.Combine(Path.GetTempPath(), "relax-cli-tests-" + Guid.NewGuid().ToString("N"));
+
+    public string Weights => Path.Combine(Folder, "formula-weights.dat");
+
+    public string Examples => Path.Combine(Folder, "examples.npy");
+
+    public void Dispose() => Directory.Delete(Folder, recursive: true);
+}
+
+public class RelaxCliTests : IClassFixture<CliFilesFixture>
+{
+    private readonly CliFilesFixture _files;
+
+    public RelaxCliTests(CliFilesFixture files) => _files = files;
+
+    private static (int Code, string Output, string Error) Run(params string[] args)
+    {
+        var output = new StringWriter();
+        var error = new StringWriter();
+        int code = RelaxCli.Run(args, output, error);
+        return (code, output.ToString(), error.ToString());
+    }
+
+    private string Out(string name) => Path.Combine(_files.Folder, Guid.NewGuid().ToString("N"), name);
+
+    private static Tensor ReadNpy(string path)
+    {
+        var (data, shape) = NpyFile.Read(path);
+        return tensor(data, shape);
+    }
+
+    [Theory]
+    [InlineData("--help")]
+    [InlineData("embed", "--help")]
+    [InlineData("features", "--help")]
+    public void Every_command_has_help(params string[] args)
+    {
+        var (code, output, _) = Run(args);
+        Assert.Equal(0, code);
+        Assert.Contains("Usage:", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Embed_writes_float32_embeddings_equal_to_pytorch()
+    {
+        using var scope = NewDisposeScope();
+        var target = Out("e.npy");
+        var (code, _, error) = Run("embed", _files.Examples, "--weights", _files.Weights, "-o", target, "--batch-size", "2");
+        Assert.True(code == 0, error);
+        var embeddings = ReadNpy(target);
+        Assert.Equal(new long[] { 3, 128 }, embeddings.shape);
+        Assert.True(Fixtures.MaxAbsDiff(embeddings, Fixtures.Npy("parity_embeddings_relu.npy")) <= 1e-4);
+        Assert.Single(Directory.GetFiles(Path.GetDirectoryName(target)!)); // written atomically, no temporary left
+    }
+
+    [Fact]
+    public void Embed_without_the_final_relu_and_with_pca()
+    {
+        using var scope = NewDisposeScope();
+        var raw = Out("raw.npy");
+        Assert.Equal(0, Run("embed", _files.Examples, "-w", _files.Weights, "-o", raw, "--no-final-relu").Code);
+        Assert.True(Fixtures.MaxAbsDiff(ReadNpy(raw), Fixtures.Npy("parity_embeddings_norelu.npy")) <= 1e-4);
+
+        var quantised = Out("pca.npy");
+        var (code, _, error) = Run("embed", _files.Examples, "-w", _files.Weights, "--pca", Fixtures.Path("pca_params_formula.pth"), "-o", quantised, "--no-final-relu");
+        Assert.True(code == 0, error);
+        var q = ReadNpy(quantised);
+        Assert.True(Fixtures.MaxAbsDiff(q, Fixtures.Npy("parity_postprocessed.npy")) <= 1.0);
+        Assert.Equal(0.0, Fixtures.MaxAbsDiff(q, q.round()));
+    }
+
+    [Fact]
+    public void Embed_reads_float64_examples_of_one_patch_as_numpy_writes_them()
+    {
+        using var scope = NewDisposeScope();
+        var input = Out("one.npy");
+        using var x = FormulaWeights.Inputs(1);
+        WriteFloat64Npy(input, x.data<float>().ToArray(), 96, 64);
+        var target = Out("e.npy");
+        var (code, _, error) = Run("embed", input, "-w", _files.Weights, "-o", target);
+        Assert.True(code == 0, error);
+        var expected = Fixtures.Npy("parity_embeddings_relu.npy")[0..1];
+        Assert.True(Fixtures.MaxAbsDiff(ReadNpy(target), expected) <= 1e-4);
+    }
+
+    [Fact]
+    public void Features_converts_an_npy_of_examples_to_float32()
+    {
+        using var scope = NewDisposeScope();
+        var target = Out("x.npy");
+        Assert.Equal(0, Run("features", _files.Examples, "-o", target).Code);
+        Assert.Equal(0.0, Fixtures.MaxAbsDiff(ReadNpy(target), ReadNpy(_files.Examples)));
+    }
+
+    [Fact]
+    public void Wav_input_says_it_is_not_yet_available()
+    {
+        var wav = Out("a.wav");
+        Directory.CreateDirectory(Path.GetDirectoryName(wav)!);
+        File.WriteAllBytes(wav, new byte[44]);
+        foreach (var args in new[] { new[] { "features", wav, "-o", Out("x.npy") }, new[] { "embed", wav, "-w", _files.Weights, "-o", Out("e.npy") } })
+        {
+            var (code, _, error) = Run(args);
+            Assert.Equal(RelaxCli.Failure, code);
+            Assert.Contains("not yet available", error, StringComparison.Ordinal);
+            Assert.DoesNotContain("   at ", error, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public void Missing_weights_are_one_clear_line_and_verbose_adds_the_stack_trace()
+    {
+        var missing = Path.Combine(_files.Folder, "absent-weights.pth");
+        var (code, _, error) = Run("embed", _files.Examples, "-w", missing, "-o", Out("e.npy"));
+        Assert.Equal(RelaxCli.Failure, code);
+        Assert.StartsWith("relax: error: ", error, StringComparison.Ordinal);
+        Assert.Contains("does not exist", error, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", error, StringComparison.Ordinal);
+
+        var verbose = Run("embed", _files.Examples, "-w", missing, "-o", Out("e.npy"), "--verbose");
+        Assert.Equal(RelaxCli.Failure, verbose.Code);
+        Assert.Contains("   at ", verbose.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Mismatched_weights_list_the_offending_keys()
+    {
+        var (code, _, error) = Run("embed", _files.Examples, "-w", Fixtures.Path("partial_state_dict.pth"), "-o", Out("e.npy"));
+        Assert.Equal(RelaxCli.Failure, code);
+        Assert.Contains("missing: features.3.weight", error, StringComparison.Ordinal);
+        Assert.Contains("unexpected: extra.weight", error, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("--dtype", "int8", "Unknown dtype")]
+    [InlineData("--device", "tpu", "Unknown device")]
+    [InlineData("--batch-size", "0", "batch size")]
+    public void Bad_option_values_fail_with_a_message(string option, string value, string message)
+    {
+        var (code, _, error) = Run("embed", _files.Examples, "-w", _files.Weights, "-o", Out("e.npy"), option, value);
+        Assert.Equal(RelaxCli.Failure, code);
+        Assert.Contains(message, error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Inputs_of_the_wrong_shape_or_kind_are_rejected()
+    {
+        var (code, _, error) = Run("embed", Fixtures.Path("parity_embeddings_relu.npy"), "-w", _files.Weights, "-o", Out("e.npy"));
+        Assert.Equal(RelaxCli.Failure, code);
+        Assert.Contains("expected examples of shape (n, 96, 64); found (3, 128)", error, StringComparison.Ordinal);
+
+        var other = Run("embed", Fixtures.Path("pca_params_formula.npz"), "-w", _files.Weights, "-o", Out("e.npy"));
+        Assert.Equal(RelaxCli.Failure, other.Code);
+        Assert.Contains("unsupported input", other.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_missing_required_option_is_a_usage_error()
+    {
+        var (code, _, error) = Run("embed", _files.Examples);
+        Assert.Equal(1, code);
+        Assert.Contains("--output", error, StringComparison.Ordinal);
+    }
+
+    private static void WriteFloat64Npy(string path, float[] values, params long[] shape)
+    {
+        var dict = $"{{'descr': '<f8', 'fortran_order': False, 'shape': ({string.Join(", ", shape)}), }}";
+        int padding = (64 - (10 + dict.Length + 1) % 64) % 64;
+        var header = dict + new string(' ', padding) + "\n";
+        using var stream = new MemoryStream();
+        stream.Write(new byte[] { 0x93, (byte)'N', (byte)'U', (byte)'M', (byte)'P', (byte)'Y', 1, 0 });
+        var length = new byte[2];
+        BinaryPrimitives.WriteUInt16LittleEndian(length, (ushort)header.Length);
+        stream.Write(length);
+        stream.Write(Encoding.Latin1.GetBytes(header));
+        var number = new byte[8];
+        foreach (var v in values)
+        {
+            BinaryPrimitives.WriteDoubleLittleEndian(number, v);
+            stream.Write(number);
+        }
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        File.WriteAllBytes(path, stream.ToArray());
+    }
+}
