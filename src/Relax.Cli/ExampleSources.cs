@@ -29,7 +29,7 @@ public static class ExampleSources
     public static IReadOnlyList<IExampleSource> All { get; } = new IExampleSource[]
     {
         new NpyExampleSource(),
-        new PendingWavExampleSource(), // replace by the Relax.Audio front end when it lands (issue: audio front end)
+        new WavExampleSource(),
     };
 
     /// <summary>Reads examples from <paramref name="path"/> with the first source that accepts it.</summary>
@@ -81,17 +81,32 @@ public sealed class NpyExampleSource : IExampleSource
     }
 }
 
-/// <summary>WAV input, waiting for the audio front end (Relax.Audio): says so clearly.</summary>
-public sealed class PendingWavExampleSource : IExampleSource
+/// <summary>WAV recordings in any common encoding, through the VGGish front end of Relax.Audio (mono, 16 kHz,
+/// log-mel examples of 96 × 64, a hop of 96 frames). A clip shorter than one example (0.975 s) is an error that says so.</summary>
+public sealed class WavExampleSource : IExampleSource
 {
     /// <inheritdoc />
-    public string Description => ".wav (not yet available)";
+    public string Description => ".wav (PCM 8/16/24/32-bit, float, A-law, µ-law, MP3-in-WAV; any rate)";
 
     /// <inheritdoc />
-    public bool Accepts(string path) => path.EndsWith(".wav", StringComparison.OrdinalIgnoreCase);
+    public bool Accepts(string path) => path.EndsWith(".wav", StringComparison.OrdinalIgnoreCase) || path.EndsWith(".wave", StringComparison.OrdinalIgnoreCase);
 
     /// <inheritdoc />
-    public Examples Read(string path) => throw new CliException(
-        $"{path}: WAV input is not yet available: the audio front end (Relax.Audio) is not part of this build. " +
-        "Compute the examples with Python's VGGish front end (vggish_input.wavfile_to_examples), save them with numpy.save, and pass the .npy.");
+    public Examples Read(string path)
+    {
+        Relax.Audio.LogMelExamples examples;
+        try
+        {
+            examples = new Relax.Audio.VggishFrontEnd().FromFile(path);
+        }
+        catch (Exception e) when (e is InvalidDataException or NotSupportedException)
+        {
+            throw new CliException(e.Message, e);
+        }
+        if (examples.IsEmpty)
+        {
+            throw new CliException(examples.Message ?? $"{path}: the recording is shorter than one VGGish example (0.975 s).");
+        }
+        return new Examples(examples.Values, examples.Count);
+    }
 }

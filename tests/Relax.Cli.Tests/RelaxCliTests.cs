@@ -116,7 +116,27 @@ public class RelaxCliTests : IClassFixture<CliFilesFixture>
     }
 
     [Fact]
-    public void Wav_input_says_it_is_not_yet_available()
+    public void Features_of_a_wav_match_the_python_vggish_front_end()
+    {
+        // A 44.1 kHz stereo fixture and its log-mel from the Python reference (tests/Relax.Audio.Tests/Fixtures).
+        var wav = Path.Combine(AppContext.BaseDirectory, "AudioFixtures", "s16_44100_stereo.wav");
+        var target = Out("wav-features.npy");
+        var (code, _, error) = Run("features", wav, "-o", target);
+        Assert.True(code == 0, error);
+        var (expected, shape) = Relax.IO.NpyFile.Read(Path.Combine(AppContext.BaseDirectory, "AudioFixtures", "s16_44100_stereo.logmel.npy"));
+        var (actual, actualShape) = Relax.IO.NpyFile.Read(target);
+        Assert.Equal(shape, actualShape);
+        Assert.True(expected.Zip(actual, (e, a) => Math.Abs(e - a)).Max() <= 0.1);
+        Assert.True(expected.Zip(actual, (e, a) => Math.Abs(e - a)).Average() <= 0.01);
+
+        var embeddings = Out("wav-embeddings.npy");
+        (code, _, error) = Run("embed", wav, "-w", _files.Weights, "-o", embeddings);
+        Assert.True(code == 0, error);
+        Assert.Equal(new long[] { shape[0], 128 }, Relax.IO.NpyFile.Read(embeddings).Shape);
+    }
+
+    [Fact]
+    public void A_broken_wav_is_one_clear_line_naming_the_file()
     {
         var wav = Out("a.wav");
         Directory.CreateDirectory(Path.GetDirectoryName(wav)!);
@@ -125,8 +145,10 @@ public class RelaxCliTests : IClassFixture<CliFilesFixture>
         {
             var (code, _, error) = Run(args);
             Assert.Equal(RelaxCli.Failure, code);
-            Assert.Contains("not yet available", error, StringComparison.Ordinal);
+            Assert.Contains(wav, error, StringComparison.Ordinal);
+            Assert.Contains("RIFF", error, StringComparison.Ordinal);
             Assert.DoesNotContain("   at ", error, StringComparison.Ordinal);
+            Assert.False(File.Exists(Out("x.npy")));
         }
     }
 
