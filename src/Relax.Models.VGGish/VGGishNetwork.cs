@@ -30,7 +30,7 @@ public sealed class VGGishNetwork : Module<Tensor, Tensor>
     /// <summary>Mel bands per frame.</summary>
     public const int Bands = 64;
 
-    /// <summary>Size of the embedding.</summary>
+    /// <summary>Size of VGGish's embedding (also that of <see cref="VGGishArchitecture.Compact"/>).</summary>
     public const int EmbeddingSize = 128;
 
     private readonly Sequential features;
@@ -40,21 +40,31 @@ public sealed class VGGishNetwork : Module<Tensor, Tensor>
     /// <see cref="VGGishWeights"/> or <see cref="StateDictFile"/>.</summary>
     /// <param name="finalRelu">Whether the last layer is followed by a ReLU: true as in torchvggish (default);
     /// false for the pre-activation embedding of TensorFlow's current <c>vggish_slim.py</c>.</param>
-    public VGGishNetwork(bool finalRelu = true) : base("VGGish")
+    public VGGishNetwork(bool finalRelu = true) : this(VGGishArchitecture.Standard, finalRelu)
     {
+    }
+
+    /// <summary>Creates a network of the given widths in VGGish's layer pattern (same parameter names).</summary>
+    /// <param name="architecture">The widths; <see cref="VGGishArchitecture.Standard"/> is VGGish.</param>
+    /// <param name="finalRelu">Whether the last layer is followed by a ReLU.</param>
+    public VGGishNetwork(VGGishArchitecture architecture, bool finalRelu = true) : base("VGGish")
+    {
+        ArgumentNullException.ThrowIfNull(architecture);
+        Architecture = architecture;
         FinalRelu = finalRelu;
+        var c = architecture.Channels;
         features = Sequential(
-            Conv2d(1, 64, 3, padding: 1), ReLU(inplace: true), MaxPool2d(2, 2),
-            Conv2d(64, 128, 3, padding: 1), ReLU(inplace: true), MaxPool2d(2, 2),
-            Conv2d(128, 256, 3, padding: 1), ReLU(inplace: true),
-            Conv2d(256, 256, 3, padding: 1), ReLU(inplace: true), MaxPool2d(2, 2),
-            Conv2d(256, 512, 3, padding: 1), ReLU(inplace: true),
-            Conv2d(512, 512, 3, padding: 1), ReLU(inplace: true), MaxPool2d(2, 2));
+            Conv2d(1, c[0], 3, padding: 1), ReLU(inplace: true), MaxPool2d(2, 2),
+            Conv2d(c[0], c[1], 3, padding: 1), ReLU(inplace: true), MaxPool2d(2, 2),
+            Conv2d(c[1], c[2], 3, padding: 1), ReLU(inplace: true),
+            Conv2d(c[2], c[3], 3, padding: 1), ReLU(inplace: true), MaxPool2d(2, 2),
+            Conv2d(c[3], c[4], 3, padding: 1), ReLU(inplace: true),
+            Conv2d(c[4], c[5], 3, padding: 1), ReLU(inplace: true), MaxPool2d(2, 2));
         var head = new List<Module<Tensor, Tensor>>
         {
-            Linear(512 * 6 * 4, 4096), ReLU(inplace: true),
-            Linear(4096, 4096), ReLU(inplace: true),
-            Linear(4096, EmbeddingSize),
+            Linear(c[5] * 6 * 4, architecture.Hidden), ReLU(inplace: true),
+            Linear(architecture.Hidden, architecture.Hidden), ReLU(inplace: true),
+            Linear(architecture.Hidden, architecture.EmbeddingSize),
         };
         if (finalRelu)
         {
@@ -63,6 +73,9 @@ public sealed class VGGishNetwork : Module<Tensor, Tensor>
         embeddings = Sequential(head);
         RegisterComponents();
     }
+
+    /// <summary>The widths of this network.</summary>
+    public VGGishArchitecture Architecture { get; }
 
     /// <summary>Whether the embedding passes through a final ReLU (torchvggish) or not (TensorFlow's current model).</summary>
     public bool FinalRelu { get; }

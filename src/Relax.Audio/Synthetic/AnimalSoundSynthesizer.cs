@@ -25,7 +25,7 @@ public sealed class AnimalSoundSynthesizer
     public SyntheticClip Generate(AnimalClass label, int seed)
     {
         int rate = _options.SampleRate;
-        var random = new Random(HashCode.Combine(seed, (int)label, 0x5EED));
+        var random = new Random(StableSeed(seed, label)); // not HashCode.Combine: it is randomised per process
         var samples = new float[(int)Math.Round(_options.DurationSeconds * rate)];
         AddBackground(samples, random);
         var regions = label switch
@@ -153,6 +153,15 @@ public sealed class AnimalSoundSynthesizer
             samples[first + k] += (float)(_options.SoundLevel * 0.8 * Hann(u) * value);
         }
         return new List<TimeFrequencyRegion> { new(start, start + length, f0Low * 0.9, Math.Min(3000, 4 * f0High * 1.05)) };
+    }
+
+    /// <summary>Mixes the seed and class into one 31-bit seed with SplitMix64's finaliser: the same in every process.</summary>
+    private static int StableSeed(int seed, AnimalClass label)
+    {
+        ulong z = unchecked((ulong)(uint)seed * 0x9E3779B97F4A7C15UL + (ulong)label * 0xBF58476D1CE4E5B9UL + 0x5EED);
+        z = unchecked((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL);
+        z = unchecked((z ^ (z >> 27)) * 0x94D049BB133111EBUL);
+        return (int)((z ^ (z >> 31)) & 0x7FFFFFFF);
     }
 
     private static double Hann(double u) => 0.5 - 0.5 * Math.Cos(2 * Math.PI * u);

@@ -1,0 +1,54 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+using static TorchSharp.torch.nn;
+
+namespace Relax.Models.VGGish.DefaultModel;
+
+/// <summary>
+/// A network in VGGish's layer pattern with a linear classifier on its embedding: the shape of the shipped default
+/// model. State-dict keys are VGGish's (<c>features.*</c>, <c>embeddings.*</c>) plus <c>classifier.weight</c> and
+/// <c>classifier.bias</c>.
+/// </summary>
+public sealed class AnimalSoundClassifier : Module<Tensor, Tensor>
+{
+    private readonly VGGishNetwork network;
+    private readonly Linear classifier;
+
+    /// <summary>Creates the model with PyTorch's default (random) initialisation, from the current torch seed.</summary>
+    /// <param name="architecture">Widths of the embedding network.</param>
+    /// <param name="classes">Number of classes, at least 2.</param>
+    public AnimalSoundClassifier(VGGishArchitecture architecture, int classes) : base("AnimalSoundClassifier")
+    {
+        ArgumentNullException.ThrowIfNull(architecture);
+        ArgumentOutOfRangeException.ThrowIfLessThan(classes, 2);
+        network = new VGGishNetwork(architecture, finalRelu: true);
+        classifier = Linear(architecture.EmbeddingSize, classes);
+        Classes = classes;
+        RegisterComponents();
+    }
+
+    /// <summary>The embedding network (explained by RELAX).</summary>
+    public VGGishNetwork Network => network;
+
+    /// <summary>Number of classes.</summary>
+    public int Classes { get; }
+
+    /// <summary>Class logits (B, classes) of log-mel examples (B, 1, 96, 64).</summary>
+    public override Tensor forward(Tensor input)
+    {
+        using var scope = NewDisposeScope();
+        return classifier.forward(network.forward(input)).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>The classifier head's weights (classes, embedding) and bias (classes), copied to managed arrays.</summary>
+    public (double[,] Weights, double[] Bias) HeadParameters()
+    {
+        using var w = classifier.weight!.detach().to(ScalarType.Float64, CPU).contiguous();
+        using var b = classifier.bias!.detach().to(ScalarType.Float64, CPU).contiguous();
+        var weights = new double[w.shape[0], w.shape[1]];
+        var values = w.data<double>().ToArray();
+        Buffer.BlockCopy(values, 0, weights, 0, values.Length * sizeof(double));
+        return (weights, b.data<double>().ToArray());
+    }
+}
