@@ -29,6 +29,8 @@ public static class RelaxCli
             verbose,
             EmbedCommand(verbose, output, error),
             FeaturesCommand(verbose, output, error),
+            ExplainCommand.Create(verbose, output, error, interactive: ReferenceEquals(error, Console.Error) && !Console.IsErrorRedirected),
+            SynthCommand.Create(verbose, output, error),
         };
         var parse = root.Parse(args);
         return parse.Invoke(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false });
@@ -36,7 +38,7 @@ public static class RelaxCli
 
     private static Command EmbedCommand(Option<bool> verbose, TextWriter output, TextWriter error)
     {
-        var input = new Argument<string>("input") { Description = "Examples to embed: an .npy of (n, 96, 64) log-mel examples (WAV input needs the audio front end, not yet available)." };
+        var input = new Argument<string>("input") { Description = "What to embed: a WAV file, or an .npy of (n, 96, 64) log-mel examples." };
         var weights = new Option<string?>("--weights", "-w")
         {
             Description = $"VGGish weights ({VGGishWeights.Network.FileName}, safetensors or TorchSharp format). Default: ${VGGishWeights.Network.EnvironmentVariable}, then the cache directory ({VGGishWeights.DefaultCacheDirectory}).",
@@ -80,7 +82,7 @@ public static class RelaxCli
 
     private static Command FeaturesCommand(Option<bool> verbose, TextWriter output, TextWriter error)
     {
-        var input = new Argument<string>("input") { Description = "A WAV file (needs the audio front end, not yet available), or an .npy of examples to check and convert to float32." };
+        var input = new Argument<string>("input") { Description = "A WAV file (any common encoding and rate), or an .npy of examples to check and convert to float32." };
         var outputPath = new Option<string>("--output", "-o") { Description = "The .npy file to write: float32 (n, 96, 64) log-mel examples.", Required = true };
         var command = new Command("features", "Compute VGGish log-mel examples (n, 96, 64) of an audio file.") { input, outputPath };
         command.SetAction(parse => Guarded(parse.GetValue(verbose), error, () =>
@@ -96,7 +98,7 @@ public static class RelaxCli
         return command;
     }
 
-    private static T Parse<T>(Func<T> parse)
+    internal static T Parse<T>(Func<T> parse)
     {
         try
         {
@@ -108,7 +110,7 @@ public static class RelaxCli
         }
     }
 
-    private static int Guarded(bool verbose, TextWriter error, Action action)
+    internal static int Guarded(bool verbose, TextWriter error, Action action)
     {
         try
         {
