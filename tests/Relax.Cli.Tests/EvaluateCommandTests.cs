@@ -1,3 +1,4 @@
+using static Relax.Cli.Tests.CliHarness;
 using Relax.Evaluation;
 using SkiaSharp;
 
@@ -6,26 +7,13 @@ namespace Relax.Cli.Tests;
 /// <summary><c>relax evaluate</c> on the default model at tiny settings.</summary>
 public class EvaluateCommandTests
 {
-    private static readonly string Clip = Path.Combine(AppContext.BaseDirectory, "SampleData", "synthetic-bird.wav");
-
-    private static (int Code, string Output, string Error) Run(params string[] args)
-    {
-        var output = new StringWriter();
-        var error = new StringWriter();
-        int code = RelaxCli.Run(args, output, error);
-        return (code, output.ToString(), error.ToString());
-    }
-
-    private static string TempFolder() => Path.Combine(Path.GetTempPath(), "relax-evaluate-" + Guid.NewGuid().ToString("N"));
-
     private static readonly string[] Tiny =
         ["--explainers", "relax,occlusion,gradient", "--count", "32", "--step", "0.25", "--window", "24x16", "--stride", "24x16", "--replace", "mean,other-input"];
 
     [Fact]
     public void Evaluate_writes_csv_summaries_figures_and_resumes_without_redoing_clips()
     {
-        var folder = TempFolder();
-        try
+        InTempFolder("evaluate", folder =>
         {
             string[] args = ["evaluate", Clip, "--examples-per-file", "1", "--synthetic", "1", "-o", folder, .. Tiny];
             var (code, output, error) = Run(args);
@@ -55,14 +43,7 @@ public class EvaluateCommandTests
             (code, output, error) = Run(args);
             Assert.True(code == 0, error);
             Assert.Contains("1 clip(s) computed, 3 reused", output, StringComparison.Ordinal);
-        }
-        finally
-        {
-            if (Directory.Exists(folder))
-            {
-                Directory.Delete(folder, true);
-            }
-        }
+        });
     }
 
     [Theory]
@@ -72,7 +53,7 @@ public class EvaluateCommandTests
     [InlineData("--window", "12by8", "FRAMESxBANDS")]
     public void Bad_settings_fail_with_one_clear_line_and_write_nothing(string option, string value, string message)
     {
-        var folder = TempFolder();
+        var folder = TempFolder("evaluate");
         var (code, _, error) = Run("evaluate", "--synthetic", "1", option, value, "-o", folder);
         Assert.Equal(RelaxCli.Failure, code);
         Assert.Contains(message, error, StringComparison.Ordinal);
@@ -83,9 +64,9 @@ public class EvaluateCommandTests
     [Fact]
     public void Nothing_to_evaluate_is_a_clear_error()
     {
-        var (code, _, error) = Run("evaluate", "-o", TempFolder());
+        var (code, _, error) = Run("evaluate", "-o", TempFolder("evaluate"));
         Assert.Equal(RelaxCli.Failure, code);
         Assert.Contains("Nothing to evaluate", error, StringComparison.Ordinal);
-        Assert.Contains("no such file or folder", Run("evaluate", "/no/such/folder", "-o", TempFolder()).Error, StringComparison.Ordinal);
+        Assert.Contains("no such file or folder", Run("evaluate", "/no/such/folder", "-o", TempFolder("evaluate")).Error, StringComparison.Ordinal);
     }
 }
