@@ -148,3 +148,24 @@ public class MapGridFigureTests
         Assert.Throws<ArgumentOutOfRangeException>(() => new MapGridStyle { PanelWidth = 10 });
     }
 }
+
+public class FlippingFigureTests
+{
+    [Fact]
+    public void Flipping_curves_are_labelled_with_order_and_replacement()
+    {
+        var fractions = new[] { 0, 0.5, 1 };
+        var curves = new[]
+        {
+            new Relax.Evaluation.FlipCurve(Relax.Evaluation.FlipOrder.MostRelevantFirst, "mean", fractions, new[] { 1, 0.4, 0.2 }, null, null),
+            new Relax.Evaluation.FlipCurve(Relax.Evaluation.FlipOrder.LeastRelevantFirst, "other-input", fractions, new[] { 1, 0.9, 0.2 }, null, null),
+            new Relax.Evaluation.FlipCurve(Relax.Evaluation.FlipOrder.Random, "min", fractions, new[] { 1, 0.7, 0.2 }, null, null),
+        };
+        var series = FlippingFigure.Series(curves);
+        Assert.Equal(new[] { "MoRF · mean", "LeRF · other-input", "random · min" }, series.Select(s => s.Label).ToArray());
+        Assert.Equal(new[] { 1, 0.4, 0.2 }, series[0].Y);
+        Assert.Throws<ArgumentException>(() => FlippingFigure.Series(curves, probability: true));
+        using var bitmap = SKBitmap.Decode(CurveFigure.Render(series, new CurveStyle { Title = "t", XLabel = "x", YLabel = "y" }));
+        Assert.Equal(800, bitmap.Width);
+    }
+}

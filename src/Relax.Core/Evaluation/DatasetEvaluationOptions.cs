@@ -51,6 +51,7 @@ public sealed record DatasetEvaluationOptions
     private readonly string _outputDirectory = "evaluation";
     private readonly PixelFlippingOptions _flipping = new();
     private readonly IReadOnlyList<MaskReplacement> _replacements = [MaskReplacement.Mean, MaskReplacement.Min];
+    private readonly string _settings = "";
 
     /// <summary>Where results go: <c>clips/&lt;id&gt;/</c> per item and the CSV summaries at the top.</summary>
     public string OutputDirectory
@@ -96,7 +97,11 @@ public sealed record DatasetEvaluationOptions
 
     /// <summary>Free text that identifies settings the evaluator cannot see (the model, mask counts, …): a finished clip
     /// is reused only when its settings, including this, are unchanged.</summary>
-    public string Settings { get; init; } = "";
+    public string Settings
+    {
+        get => _settings;
+        init => _settings = value ?? throw new ArgumentNullException(nameof(Settings));
+    }
 }
 
 /// <summary>Progress of a dataset evaluation, reported at every stage of every item.</summary>
