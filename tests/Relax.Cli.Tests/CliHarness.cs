@@ -14,6 +14,18 @@ internal static class CliHarness
         return (code, output.ToString(), error.ToString());
     }
 
+    /// <summary>Runs a command that must fail with one clear line containing <paramref name="message"/>, no stack
+    /// trace, and nothing written to the folder given as <c>-o {folder}</c> (the last two arguments are added).</summary>
+    public static void AssertFailsCleanly(string message, params string[] args)
+    {
+        var folder = TempFolder("failing");
+        var (code, _, error) = Run([.. args, "-o", folder]);
+        Assert.Equal(RelaxCli.Failure, code);
+        Assert.Contains(message, error, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", error, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(folder));
+    }
+
     /// <summary>A folder name under the temporary directory that does not exist yet.</summary>
     public static string TempFolder(string prefix) => Path.Combine(Path.GetTempPath(), $"relax-{prefix}-{Guid.NewGuid():N}");
 

@@ -52,21 +52,12 @@ public class EvaluateCommandTests
     [InlineData("--step", "0.7", "(0, 0.5]")]
     [InlineData("--window", "12by8", "FRAMESxBANDS")]
     public void Bad_settings_fail_with_one_clear_line_and_write_nothing(string option, string value, string message)
-    {
-        var folder = TempFolder("evaluate");
-        var (code, _, error) = Run("evaluate", "--synthetic", "1", option, value, "-o", folder);
-        Assert.Equal(RelaxCli.Failure, code);
-        Assert.Contains(message, error, StringComparison.Ordinal);
-        Assert.DoesNotContain("   at ", error, StringComparison.Ordinal);
-        Assert.False(Directory.Exists(folder));
-    }
+        => AssertFailsCleanly(message, "evaluate", "--synthetic", "1", option, value);
 
     [Fact]
     public void Nothing_to_evaluate_is_a_clear_error()
     {
-        var (code, _, error) = Run("evaluate", "-o", TempFolder("evaluate"));
-        Assert.Equal(RelaxCli.Failure, code);
-        Assert.Contains("Nothing to evaluate", error, StringComparison.Ordinal);
-        Assert.Contains("no such file or folder", Run("evaluate", "/no/such/folder", "-o", TempFolder("evaluate")).Error, StringComparison.Ordinal);
+        AssertFailsCleanly("Nothing to evaluate", "evaluate");
+        AssertFailsCleanly("no such file or folder", "evaluate", "/no/such/folder");
     }
 }

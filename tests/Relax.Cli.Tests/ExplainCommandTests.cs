@@ -68,14 +68,7 @@ public class ExplainCommandTests
     [InlineData("--example", "7", "has 3 example(s)")]
     [InlineData("--keep", "1.5", "between 0 and 1")]
     public void Bad_settings_fail_with_one_clear_line_and_write_nothing(string option, string value, string message)
-    {
-        var folder = TempFolder("explain");
-        var (code, _, error) = Run("explain", Clip, option, value, "-o", folder);
-        Assert.Equal(RelaxCli.Failure, code);
-        Assert.Contains(message, error, StringComparison.Ordinal);
-        Assert.DoesNotContain("   at ", error, StringComparison.Ordinal);
-        Assert.False(Directory.Exists(folder));
-    }
+        => AssertFailsCleanly(message, "explain", Clip, option, value);
 
     [Fact]
     public void Synth_writes_a_clip_that_explain_reads()
