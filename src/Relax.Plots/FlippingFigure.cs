@@ -19,14 +19,28 @@ public static class FlippingFigure
         return $"{order} · {curve.Replacement}";
     }
 
-    /// <summary>One series per curve: similarity (or class probability) against the fraction removed.</summary>
+    /// <summary>One series per curve: similarity (or class probability) against the fraction removed. The order sets
+    /// the colour (MoRF blue, LeRF orange, random grey) and the replacement the line pattern (solid, dashed, dotted, in
+    /// order of first appearance), so that several replacements stay readable in one figure.</summary>
     /// <param name="curves">The curves.</param>
     /// <param name="probability">Plot the class-probability curves instead of similarity (every curve must have one).</param>
     public static IReadOnlyList<CurveSeries> Series(IEnumerable<FlipCurve> curves, bool probability = false)
     {
         ArgumentNullException.ThrowIfNull(curves);
-        return curves.Select(c => new CurveSeries(Label(c), c.Fractions,
-            probability ? c.ClassProbability ?? throw new ArgumentException($"The curve '{Label(c)}' has no class probabilities.", nameof(curves)) : c.Similarity)).ToArray();
+        var replacements = new List<string>();
+        return curves.Select(c =>
+        {
+            if (!replacements.Contains(c.Replacement))
+            {
+                replacements.Add(c.Replacement);
+            }
+            return new CurveSeries(Label(c), c.Fractions,
+                probability ? c.ClassProbability ?? throw new ArgumentException($"The curve '{Label(c)}' has no class probabilities.", nameof(curves)) : c.Similarity)
+            {
+                Color = c.Order switch { FlipOrder.MostRelevantFirst => 0, FlipOrder.LeastRelevantFirst => 1, _ => 7 },
+                Dash = (CurveDash)(replacements.IndexOf(c.Replacement) % 3),
+            };
+        }).ToArray();
     }
 
     /// <summary>Writes a figure of the curves (PNG, atomically).</summary>

@@ -164,6 +164,9 @@ public class FlippingFigureTests
         var series = FlippingFigure.Series(curves);
         Assert.Equal(new[] { "MoRF · mean", "LeRF · other-input", "random · min" }, series.Select(s => s.Label).ToArray());
         Assert.Equal(new[] { 1, 0.4, 0.2 }, series[0].Y);
+        Assert.Equal(new int?[] { 0, 1, 7 }, series.Select(s => s.Color).ToArray());                               // colour: the order
+        Assert.Equal(new[] { CurveDash.Solid, CurveDash.Dashed, CurveDash.Dotted }, series.Select(s => s.Dash).ToArray()); // pattern: the replacement
+        Assert.Throws<ArgumentOutOfRangeException>(() => new CurveSeries("x", fractions, fractions) { Color = -1 });
         Assert.Throws<ArgumentException>(() => FlippingFigure.Series(curves, probability: true));
         using var bitmap = SKBitmap.Decode(CurveFigure.Render(series, new CurveStyle { Title = "t", XLabel = "x", YLabel = "y" }));
         Assert.Equal(800, bitmap.Width);
