@@ -99,14 +99,14 @@ internal static class ExplainCommand
             throw new CliException($"--example {only}: {s.Input} has {examples.Count} example(s), numbered 0 to {examples.Count - 1}.");
         }
 
-        var (embedder, modelIdentity) = LoadModel(s.Weights, embedderOptions);
+        var (embedder, _, modelIdentity) = ModelChoice.Load(s.Weights, embedderOptions);
         using var ownedEmbedder = embedder;
         output.WriteLine($"Model: {modelIdentity}");
         output.WriteLine($"Input: {s.Input}: {examples.DurationSeconds:F2} s, {examples.Count} example(s) of 0.96 s.");
         output.WriteLine($"RELAX: {maskGenerator.Name} masks (keep {s.Keep}), N = {relaxOptions.MaskCount}{(s.Converge is { } c ? $" at most, stopping at estimated r ≥ {c}" : "")}, batch {relaxOptions.BatchSize}, replacement {relaxOptions.Replacement.Name}, {relaxOptions.Normalization} normalisation, seed {relaxOptions.Seed}.");
 
         var explainer = new RelaxExplainer(embedder, maskGenerator, relaxOptions);
-        var axesBase = new SpectrogramAxes { FrameSeconds = VggishLogMel.HopLength / (double)VggishLogMel.SampleRate, BandCentresHz = MelFilterbank.Vggish.CentreHertz };
+        var axesBase = ModelChoice.VggishAxes;
         var indices = s.Example is { } e1 ? [e1] : Enumerable.Range(0, examples.Count).ToArray();
         var summaries = new List<object>();
         foreach (int k in indices)
@@ -163,27 +163,7 @@ internal static class ExplainCommand
         output.WriteLine($"Wrote {Path.GetFullPath(s.Output)}");
     }
 
-    /// <summary>Official VGGish when its weights are given or installed, else the shipped default model.</summary>
-    private static (VGGishEmbedder Embedder, string Identity) LoadModel(string? weights, VGGishEmbedderOptions options)
-    {
-        string? path = null;
-        try
-        {
-            path = new VGGishWeightsResolver().Resolve(VGGishWeights.Network, weights);
-        }
-        catch (VGGishWeightsNotFoundException) when (weights is null)
-        {
-            // Nothing installed: fall back to the model that ships with Relax.
-        }
-        if (path is not null)
-        {
-            return (VGGishEmbedder.FromFiles(path, null, options), $"Google VGGish (torchvggish weights {path}, raw embeddings)");
-        }
-        var model = SyntheticAnimalModel.Load(options);
-        return (model.Embedder, model.Identity + " — no official VGGish weights found; pass --weights or put them in " + VGGishWeights.DefaultCacheDirectory);
-    }
-
-    private static void WriteJson(string path, object value)
+    internal static void WriteJson(string path, object value)
     {
         var json = JsonSerializer.SerializeToUtf8Bytes(value, Indented);
         AtomicFile.Write(path, stream => stream.Write(json));

@@ -31,6 +31,7 @@ public static class RelaxCli
             FeaturesCommand(verbose, output, error),
             ExplainCommand.Create(verbose, output, error, interactive: ReferenceEquals(error, Console.Error) && !Console.IsErrorRedirected),
             SynthCommand.Create(verbose, output, error),
+            EvaluateCommand.Create(verbose, output, error),
         };
         var parse = root.Parse(args);
         return parse.Invoke(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false });

@@ -41,12 +41,65 @@ public abstract class MaskReplacement
         return new Reduction(name, replacement);
     }
 
+    /// <summary>Replace with the values of another input of the same shape (for example another clip of the dataset):
+    /// removed cells take that input's value at the same cell, so the replacement carries realistic content instead
+    /// of a flat level.</summary>
+    /// <param name="other">The donor values (H, W), finite; copied.</param>
+    /// <param name="name">A name for reports; default <c>other-input</c>.</param>
+    /// <exception cref="ArgumentException">The donor is empty or not finite.</exception>
+    public static MaskReplacement FromInput(float[,] other, string name = "other-input")
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        if (other.Length == 0)
+        {
+            throw new ArgumentException("The donor input is empty.", nameof(other));
+        }
+        foreach (float v in other)
+        {
+            if (!float.IsFinite(v))
+            {
+                throw new ArgumentException("The donor input contains NaN or infinite values.", nameof(other));
+            }
+        }
+        return new Donor(name, (float[,])other.Clone());
+    }
+
+    /// <summary>Replace with the values of another input of the same shape, given as a tensor (H, W), (1, H, W) or
+    /// (1, 1, H, W); its values are copied, so the caller keeps ownership of <paramref name="other"/>.</summary>
+    /// <param name="other">The donor input.</param>
+    /// <param name="name">A name for reports; default <c>other-input</c>.</param>
+    public static MaskReplacement FromInput(Tensor other, string name = "other-input")
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        var (height, width) = InputShape.Dimensions(other);
+        using var flat = other.detach().reshape(height, width);
+        return FromInput(TensorArrays.ToArray2D(flat), name);
+    }
+
     /// <summary>Computes the replacement for <paramref name="input"/> (shape (1, 1, H, W)).</summary>
     /// <returns>A tensor broadcastable to the input's shape, owned by the caller.</returns>
     public abstract Tensor Compute(Tensor input);
 
     /// <inheritdoc />
     public override string ToString() => Name;
+
+    private sealed class Donor(string name, float[,] values) : MaskReplacement
+    {
+        public override string Name => name;
+
+        public override Tensor Compute(Tensor input)
+        {
+            ArgumentNullException.ThrowIfNull(input);
+            long height = input.shape[^2], width = input.shape[^1];
+            if (height != values.GetLength(0) || width != values.GetLength(1))
+            {
+                throw new ArgumentException($"The donor input '{name}' is {values.GetLength(0)} × {values.GetLength(1)} but the input is {height} × {width}.", nameof(input));
+            }
+            using var donor = TensorArrays.FromArray2D(values, input.device);
+            return donor.to(input.dtype).reshape(1, 1, height, width);
+        }
+    }
 
     private sealed class Reduction(string name, Func<Tensor, Tensor> compute) : MaskReplacement
     {

@@ -76,11 +76,13 @@ public sealed class VGGishEmbedder : IEmbedder, IDisposable
     /// <param name="inputs">Log-mel examples (B, 1, 96, 64) or (B, 96, 64), any float dtype, any device.</param>
     /// <returns>float32 (B, 128) on <see cref="Device"/>: raw embeddings, or post-processed ones when a
     /// <see cref="VGGishPostProcessor"/> was given.</returns>
+    /// <remarks>Runs without autograd, unless <paramref name="inputs"/> requires a gradient (and grad mode is on):
+    /// then the output is differentiable with respect to the inputs, for gradient explainers such as Integrated Gradients.</remarks>
     public Tensor Embed(Tensor inputs)
     {
         ArgumentNullException.ThrowIfNull(inputs);
         using var scope = NewDisposeScope();
-        using var noGrad = no_grad();
+        using var noGrad = inputs.requires_grad ? null : no_grad();
         var x = inputs.dim() == 3 ? inputs.unsqueeze(1) : inputs;
         long total = x.shape[0];
         var parts = new List<Tensor>();

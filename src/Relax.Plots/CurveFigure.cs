@@ -7,7 +7,34 @@ namespace Relax.Plots;
 /// <param name="Label">Legend text (for example "MoRF, mean replacement").</param>
 /// <param name="X">X values, finite.</param>
 /// <param name="Y">Y values, finite, as many as <paramref name="X"/>.</param>
-public sealed record CurveSeries(string Label, IReadOnlyList<double> X, IReadOnlyList<double> Y);
+public sealed record CurveSeries(string Label, IReadOnlyList<double> X, IReadOnlyList<double> Y)
+{
+    private readonly int? _color;
+
+    /// <summary>Index into the figure's colour palette (Category10), so related lines can share a colour; null takes
+    /// the next colour in order.</summary>
+    public int? Color
+    {
+        get => _color;
+        init => _color = value is null or >= 0 ? value : throw new ArgumentOutOfRangeException(nameof(Color), value, "Use a palette index ≥ 0.");
+    }
+
+    /// <summary>The line's pattern. Default solid.</summary>
+    public CurveDash Dash { get; init; }
+}
+
+/// <summary>Line patterns of curve figures.</summary>
+public enum CurveDash
+{
+    /// <summary>A solid line.</summary>
+    Solid,
+
+    /// <summary>A dashed line.</summary>
+    Dashed,
+
+    /// <summary>A dotted line.</summary>
+    Dotted,
+}
 
 /// <summary>Title, axis labels and size of a curve figure.</summary>
 public sealed record CurveStyle
@@ -31,6 +58,8 @@ public sealed record CurveStyle
 /// <summary>Line plots with a legend, for evaluation curves such as pixel flipping.</summary>
 public static class CurveFigure
 {
+    private static readonly ScottPlot.Palettes.Category10 Palette = new();
+
     /// <summary>Renders the series to PNG bytes.</summary>
     public static byte[] Render(IReadOnlyList<CurveSeries> series, CurveStyle style)
     {
@@ -60,6 +89,16 @@ public static class CurveFigure
             line.LegendText = s.Label;
             line.MarkerSize = s.X.Count <= 40 ? 5 : 0;
             line.LineWidth = 2;
+            if (s.Color is { } color)
+            {
+                line.Color = Palette.GetColor(color);
+            }
+            line.LinePattern = s.Dash switch
+            {
+                CurveDash.Dashed => LinePattern.Dashed,
+                CurveDash.Dotted => LinePattern.Dotted,
+                _ => LinePattern.Solid,
+            };
         }
         plot.Title(style.Title);
         plot.XLabel(style.XLabel);

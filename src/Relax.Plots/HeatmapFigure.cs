@@ -16,6 +16,13 @@ public static class HeatmapFigure
     /// <param name="style">Title, labels, colours and size.</param>
     public static byte[] Render(float[,] map, SpectrogramAxes axes, HeatmapStyle style)
     {
+        using var plot = Build(map, axes, style);
+        return plot.GetImageBytes(style.Width, style.Height, ImageFormat.Png);
+    }
+
+    /// <summary>The heatmap as a plot (the caller disposes it).</summary>
+    internal static Plot Build(float[,] map, SpectrogramAxes axes, HeatmapStyle style)
+    {
         ArgumentNullException.ThrowIfNull(map);
         ArgumentNullException.ThrowIfNull(axes);
         ArgumentNullException.ThrowIfNull(style);
@@ -44,7 +51,7 @@ public static class HeatmapFigure
             }
         }
 
-        using var plot = new Plot();
+        var plot = new Plot();
         var heatmap = plot.Add.Heatmap(data);
         heatmap.Colormap = style.Colors switch
         {
@@ -77,8 +84,7 @@ public static class HeatmapFigure
         {
             plot.YLabel("Mel band");
         }
-
-        return plot.GetImageBytes(style.Width, style.Height, ImageFormat.Png);
+        return plot;
     }
 
     /// <summary>Renders the map and writes it to <paramref name="path"/> atomically.</summary>

@@ -1,3 +1,4 @@
+using static Relax.Cli.Tests.CliHarness;
 using System.Text.Json;
 using Relax.IO;
 using SkiaSharp;
@@ -7,23 +8,10 @@ namespace Relax.Cli.Tests;
 /// <summary>The README's main job (relax explain on the bundled clip), at small N.</summary>
 public class ExplainCommandTests
 {
-    private static readonly string Clip = Path.Combine(AppContext.BaseDirectory, "SampleData", "synthetic-bird.wav");
-
-    private static (int Code, string Output, string Error) Run(params string[] args)
-    {
-        var output = new StringWriter();
-        var error = new StringWriter();
-        int code = RelaxCli.Run(args, output, error);
-        return (code, output.ToString(), error.ToString());
-    }
-
-    private static string TempFolder() => Path.Combine(Path.GetTempPath(), "relax-explain-" + Guid.NewGuid().ToString("N"));
-
     [Fact]
     public void Explain_writes_arrays_summaries_and_figures_for_every_example()
     {
-        var folder = TempFolder();
-        try
+        InTempFolder("explain", folder =>
         {
             var (code, output, error) = Run("explain", Clip, "--count", "64", "--batch", "32", "-o", folder);
             Assert.True(code == 0, error);
@@ -54,21 +42,13 @@ public class ExplainCommandTests
             Assert.Empty(Directory.GetFiles(folder, "*.tmp", SearchOption.AllDirectories));
             using var top = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(folder, "summary.json")));
             Assert.Equal(3, top.RootElement.GetProperty("examples").GetArrayLength());
-        }
-        finally
-        {
-            if (Directory.Exists(folder))
-            {
-                Directory.Delete(folder, true);
-            }
-        }
+        });
     }
 
     [Fact]
     public void One_example_with_early_stopping_and_other_masks()
     {
-        var folder = TempFolder();
-        try
+        InTempFolder("explain", folder =>
         {
             var (code, _, error) = Run("explain", Clip, "--example", "1", "--masks", "random-grid", "--count", "2000", "--converge", "0.9", "-o", folder);
             Assert.True(code == 0, error);
@@ -78,14 +58,7 @@ public class ExplainCommandTests
             Assert.True(summary.RootElement.GetProperty("stoppedEarly").GetBoolean());
             Assert.True(summary.RootElement.GetProperty("masksUsed").GetInt32() < 2000);
             Assert.True(summary.RootElement.GetProperty("estimatedCorrelation").GetDouble() >= 0.9);
-        }
-        finally
-        {
-            if (Directory.Exists(folder))
-            {
-                Directory.Delete(folder, true);
-            }
-        }
+        });
     }
 
     [Theory]
@@ -95,19 +68,12 @@ public class ExplainCommandTests
     [InlineData("--example", "7", "has 3 example(s)")]
     [InlineData("--keep", "1.5", "between 0 and 1")]
     public void Bad_settings_fail_with_one_clear_line_and_write_nothing(string option, string value, string message)
-    {
-        var folder = TempFolder();
-        var (code, _, error) = Run("explain", Clip, option, value, "-o", folder);
-        Assert.Equal(RelaxCli.Failure, code);
-        Assert.Contains(message, error, StringComparison.Ordinal);
-        Assert.DoesNotContain("   at ", error, StringComparison.Ordinal);
-        Assert.False(Directory.Exists(folder));
-    }
+        => AssertFailsCleanly(message, "explain", Clip, option, value);
 
     [Fact]
     public void Synth_writes_a_clip_that_explain_reads()
     {
-        var folder = TempFolder();
+        var folder = TempFolder("explain");
         try
         {
             var wav = Path.Combine(folder, "cat.wav");

@@ -168,6 +168,25 @@ public class RelaxCliTests : IClassFixture<CliFilesFixture>
     }
 
     [Fact]
+    public void Evaluate_with_official_weights_has_no_head_so_similarity_curves_only_and_no_rise()
+    {
+        var folder = Path.Combine(_files.Folder, Guid.NewGuid().ToString("N"));
+        var (code, output, error) = Run("evaluate", "--synthetic", "1", "-w", _files.Weights, "--explainers", "occlusion", "--window", "96x64", "--stride", "96x64",
+            "--step", "0.5", "--replace", "mean", "--no-figures", "-o", folder);
+        Assert.True(code == 0, error);
+        Assert.Contains("No classifier head: similarity curves only", output, StringComparison.Ordinal);
+        var perClass = File.ReadAllLines(Path.Combine(folder, "per-class.csv"));
+        var all = perClass.Single(l => l.StartsWith("unlabelled,3,occlusion,mean,", StringComparison.Ordinal)).Split(',');
+        Assert.NotEqual("", all[4]);                    // similarity AUC
+        Assert.Equal("", all[8]);                       // no probability AUC
+        Assert.Single(File.ReadAllLines(Path.Combine(folder, "accuracy.csv")));   // header only
+
+        (code, _, error) = Run("evaluate", "--synthetic", "1", "-w", _files.Weights, "--explainers", "rise", "-o", folder + "-rise");
+        Assert.Equal(RelaxCli.Failure, code);
+        Assert.Contains("no classifier head", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Mismatched_weights_list_the_offending_keys()
     {
         var (code, _, error) = Run("embed", _files.Examples, "-w", Fixtures.Path("partial_state_dict.pth"), "-o", Out("e.npy"));

@@ -147,25 +147,6 @@ public class EvaluationTests
         Assert.Throws<ArgumentException>(() => new PixelFlipping(new ConstantEmbedder()).Evaluate(input, new float[3, 4], FlipOrder.Random));
         Assert.Throws<ArgumentException>(() => new OcclusionAttribution(new ConstantEmbedder(), 5, 1).Attribute(input));
     }
-
-    /// <summary>Two classes: p(class 0) = sigmoid(4·e₀).</summary>
-    private sealed class FirstFeatureClassifier : IEmbeddingClassifier
-    {
-        public int Classes => 2;
-
-        public int Features => -1;
-
-        public double[,] PredictProbabilities(float[,] features)
-        {
-            var p = new double[features.GetLength(0), 2];
-            for (int i = 0; i < p.GetLength(0); i++)
-            {
-                p[i, 0] = 1 / (1 + Math.Exp(-4 * features[i, 0]));
-                p[i, 1] = 1 - p[i, 0];
-            }
-            return p;
-        }
-    }
 }
 
 internal static class TensorTestExtensions

@@ -89,3 +89,86 @@ public class FigureTests
         Assert.Throws<ArgumentException>(() => CurveFigure.Render(Array.Empty<CurveSeries>(), new CurveStyle()));
     }
 }
+
+public class MapGridFigureTests
+{
+    private static float[,] Ramp(int frames, int bands, float scale)
+    {
+        var map = new float[frames, bands];
+        for (int t = 0; t < frames; t++)
+        {
+            for (int f = 0; f < bands; f++)
+            {
+                map[t, f] = scale * f / bands;
+            }
+        }
+        return map;
+    }
+
+    [Fact]
+    public void A_grid_lays_panels_out_in_rows_with_a_title_band_and_aligned_plot_areas()
+    {
+        var centres = Enumerable.Range(0, 64).Select(i => 125.0 * Math.Pow(60, i / 63.0)).ToArray();
+        var panels = new[]
+        {
+            new MapPanel("log-mel", Ramp(96, 64, 80), "log mel", HeatmapColors.Magma),
+            new MapPanel("relax", Ramp(96, 64, 0.001f), "R"),
+            new MapPanel("occlusion", Ramp(96, 64, 1), "1 − s"),
+            new MapPanel("gradient", Ramp(96, 64, 12345), "|∂s/∂x|·|x − x′|"),
+        };
+        var png = MapGridFigure.Render(panels, new SpectrogramAxes { BandCentresHz = centres }, new MapGridStyle { Title = "Explainers", Columns = 3, PanelWidth = 500, PanelHeight = 340 });
+        using var bitmap = SKBitmap.Decode(png);
+        Assert.Equal(3 * 500, bitmap.Width);
+        Assert.Equal(44 + 2 * 340, bitmap.Height);
+
+        // Every panel's heatmap starts at the same offset inside its panel (the layout is fixed, so the axes line up
+        // even though the colour bars' tick labels differ in width): find the first non-white, non-grey column on a row
+        // through the middle of each panel's plot area.
+        int Left(int panel)
+        {
+            int x0 = panel % 3 * 500, y = 44 + panel / 3 * 340 + 170;
+            return Enumerable.Range(x0, 500).First(x =>
+            {
+                var c = bitmap.GetPixel(x, y);
+                return c.Red != c.Green || c.Green != c.Blue;   // coloured: the heatmap
+            }) - x0;
+        }
+        Assert.All(Enumerable.Range(1, 3), k => Assert.Equal(Left(0), Left(k)));
+        // The unused sixth slot stays white.
+        Assert.Equal(SKColors.White, bitmap.GetPixel(2 * 500 + 250, 44 + 340 + 170));
+    }
+
+    [Fact]
+    public void A_grid_rejects_panels_of_different_shapes_and_bad_sizes()
+    {
+        var panels = new[] { new MapPanel("a", Ramp(10, 8, 1)), new MapPanel("b", Ramp(10, 9, 1)) };
+        Assert.Contains("shares its axes", Assert.Throws<ArgumentException>(() => MapGridFigure.Render(panels, new SpectrogramAxes(), new MapGridStyle())).Message);
+        Assert.Throws<ArgumentException>(() => MapGridFigure.Render(Array.Empty<MapPanel>(), new SpectrogramAxes(), new MapGridStyle()));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new MapGridStyle { Columns = 0 });
+        Assert.Throws<ArgumentOutOfRangeException>(() => new MapGridStyle { PanelWidth = 10 });
+    }
+}
+
+public class FlippingFigureTests
+{
+    [Fact]
+    public void Flipping_curves_are_labelled_with_order_and_replacement()
+    {
+        var fractions = new[] { 0, 0.5, 1 };
+        var curves = new[]
+        {
+            new Relax.Evaluation.FlipCurve(Relax.Evaluation.FlipOrder.MostRelevantFirst, "mean", fractions, new[] { 1, 0.4, 0.2 }, null, null),
+            new Relax.Evaluation.FlipCurve(Relax.Evaluation.FlipOrder.LeastRelevantFirst, "other-input", fractions, new[] { 1, 0.9, 0.2 }, null, null),
+            new Relax.Evaluation.FlipCurve(Relax.Evaluation.FlipOrder.Random, "min", fractions, new[] { 1, 0.7, 0.2 }, null, null),
+        };
+        var series = FlippingFigure.Series(curves);
+        Assert.Equal(new[] { "MoRF · mean", "LeRF · other-input", "random · min" }, series.Select(s => s.Label).ToArray());
+        Assert.Equal(new[] { 1, 0.4, 0.2 }, series[0].Y);
+        Assert.Equal(new int?[] { 0, 1, 7 }, series.Select(s => s.Color).ToArray());                               // colour: the order
+        Assert.Equal(new[] { CurveDash.Solid, CurveDash.Dashed, CurveDash.Dotted }, series.Select(s => s.Dash).ToArray()); // pattern: the replacement
+        Assert.Throws<ArgumentOutOfRangeException>(() => new CurveSeries("x", fractions, fractions) { Color = -1 });
+        Assert.Throws<ArgumentException>(() => FlippingFigure.Series(curves, probability: true));
+        using var bitmap = SKBitmap.Decode(CurveFigure.Render(series, new CurveStyle { Title = "t", XLabel = "x", YLabel = "y" }));
+        Assert.Equal(800, bitmap.Width);
+    }
+}

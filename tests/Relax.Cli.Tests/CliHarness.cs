@@ -1,0 +1,48 @@
+namespace Relax.Cli.Tests;
+
+/// <summary>Runs the command line in-process and provides the bundled clip and scratch folders.</summary>
+internal static class CliHarness
+{
+    /// <summary>The bundled 3 s generated bird clip (samples/data/synthetic-bird.wav).</summary>
+    public static string Clip { get; } = Path.Combine(AppContext.BaseDirectory, "SampleData", "synthetic-bird.wav");
+
+    public static (int Code, string Output, string Error) Run(params string[] args)
+    {
+        var output = new StringWriter();
+        var error = new StringWriter();
+        int code = RelaxCli.Run(args, output, error);
+        return (code, output.ToString(), error.ToString());
+    }
+
+    /// <summary>Runs a command that must fail with one clear line containing <paramref name="message"/>, no stack
+    /// trace, and nothing written to the folder given as <c>-o {folder}</c> (the last two arguments are added).</summary>
+    public static void AssertFailsCleanly(string message, params string[] args)
+    {
+        var folder = TempFolder("failing");
+        var (code, _, error) = Run([.. args, "-o", folder]);
+        Assert.Equal(RelaxCli.Failure, code);
+        Assert.Contains(message, error, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", error, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(folder));
+    }
+
+    /// <summary>A folder name under the temporary directory that does not exist yet.</summary>
+    public static string TempFolder(string prefix) => Path.Combine(Path.GetTempPath(), $"relax-{prefix}-{Guid.NewGuid():N}");
+
+    /// <summary>Runs <paramref name="test"/> with a fresh folder and deletes it afterwards.</summary>
+    public static void InTempFolder(string prefix, Action<string> test)
+    {
+        var folder = TempFolder(prefix);
+        try
+        {
+            test(folder);
+        }
+        finally
+        {
+            if (Directory.Exists(folder))
+            {
+                Directory.Delete(folder, true);
+            }
+        }
+    }
+}
