@@ -31,6 +31,10 @@ public sealed class VGGishEmbedder : IEmbedder, IDisposable
         Options = options ?? new VGGishEmbedderOptions();
         _network.to(Options.Device).to(Options.DType);
         _network.eval();
+        foreach (var parameter in _network.parameters())
+        {
+            parameter.requires_grad_(false); // an embedder is frozen: input gradients still flow, weight gradients are never needed
+        }
         if (postProcessor is not null && postProcessor.Device != Options.Device)
         {
             var moved = postProcessor.To(Options.Device);
