@@ -34,6 +34,21 @@ public static class CurveFigure
     /// <summary>Renders the series to PNG bytes.</summary>
     public static byte[] Render(IReadOnlyList<CurveSeries> series, CurveStyle style)
     {
+        Validate(series, style);
+        using var plot = new Plot();
+        foreach (var s in series)
+        {
+            var line = plot.Add.Scatter(s.X.ToArray(), s.Y.ToArray());
+            line.LegendText = s.Label;
+            line.MarkerSize = s.X.Count <= 40 ? 5 : 0;
+            line.LineWidth = 2;
+        }
+        return Finish(plot, style, Alignment.LowerLeft);
+    }
+
+    /// <summary>Checks series and style: at least one series, each with as many finite x as y values, sizes in range.</summary>
+    internal static void Validate(IReadOnlyList<CurveSeries> series, CurveStyle style)
+    {
         ArgumentNullException.ThrowIfNull(series);
         ArgumentNullException.ThrowIfNull(style);
         if (series.Count == 0)
@@ -44,8 +59,6 @@ public static class CurveFigure
         {
             throw new ArgumentOutOfRangeException(nameof(style), "Figure sizes must be 100 to 8000 pixels.");
         }
-
-        using var plot = new Plot();
         foreach (var s in series)
         {
             if (s.X.Count != s.Y.Count || s.X.Count == 0)
@@ -56,15 +69,16 @@ public static class CurveFigure
             {
                 throw new ArgumentException($"Series '{s.Label}' has non-finite values.", nameof(series));
             }
-            var line = plot.Add.Scatter(s.X.ToArray(), s.Y.ToArray());
-            line.LegendText = s.Label;
-            line.MarkerSize = s.X.Count <= 40 ? 5 : 0;
-            line.LineWidth = 2;
         }
+    }
+
+    /// <summary>Title, axis labels and legend, then the PNG bytes.</summary>
+    internal static byte[] Finish(Plot plot, CurveStyle style, Alignment legend)
+    {
         plot.Title(style.Title);
         plot.XLabel(style.XLabel);
         plot.YLabel(style.YLabel);
-        plot.ShowLegend(Alignment.LowerLeft);
+        plot.ShowLegend(legend);
         return plot.GetImageBytes(style.Width, style.Height, ImageFormat.Png);
     }
 
