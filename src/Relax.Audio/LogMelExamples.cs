@@ -80,6 +80,15 @@ public sealed class LogMelExamples
         return Values.AsSpan(index * ValuesPerExample, ValuesPerExample);
     }
 
+    /// <summary>A copy of one example as a <c>[96, 64]</c> (frames × mel bands) array, the shape explainers take.</summary>
+    public float[,] ExampleMatrix(int index)
+    {
+        var example = Example(index);
+        var matrix = new float[FramesPerExample, MelBands];
+        example.CopyTo(System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref matrix[0, 0], matrix.Length));
+        return matrix;
+    }
+
     /// <summary>A copy as a <c>[Count, 96, 64]</c> array.</summary>
     public float[,,] ToArray()
     {

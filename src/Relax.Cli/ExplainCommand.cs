@@ -111,7 +111,7 @@ internal static class ExplainCommand
         var summaries = new List<object>();
         foreach (int k in indices)
         {
-            var logMel = ToMatrix(examples.Example(k));
+            var logMel = examples.ExampleMatrix(k);
             var bar = new ConsoleProgressBar(error, $"example {k}", interactive);
             var result = explainer.Explain(logMel, bar);
             if (result.StoppedEarly)
@@ -181,19 +181,6 @@ internal static class ExplainCommand
         }
         var model = SyntheticAnimalModel.Load(options);
         return (model.Embedder, model.Identity + " — no official VGGish weights found; pass --weights or put them in " + VGGishWeights.DefaultCacheDirectory);
-    }
-
-    private static float[,] ToMatrix(ReadOnlySpan<float> example)
-    {
-        var m = new float[LogMelExamples.FramesPerExample, LogMelExamples.MelBands];
-        for (int t = 0; t < LogMelExamples.FramesPerExample; t++)
-        {
-            for (int b = 0; b < LogMelExamples.MelBands; b++)
-            {
-                m[t, b] = example[t * LogMelExamples.MelBands + b];
-            }
-        }
-        return m;
     }
 
     private static void WriteJson(string path, object value)

@@ -24,3 +24,23 @@ public class MelCentreTests
         Assert.Equal(125.0, MelFilterbank.MelToHertz(MelFilterbank.HertzToMel(125.0)), 9);
     }
 }
+
+public class ExampleMatrixTests
+{
+    [Fact]
+    public void Example_matrix_is_the_frame_major_slice_of_the_values()
+    {
+        var waveform = Enumerable.Range(0, 40000).Select(i => (float)Math.Sin(i * 0.01) * 0.3f).ToArray();
+        var examples = new VggishFrontEnd().FromWaveform(waveform, 16000);
+        Assert.Equal(2, examples.Count);
+        var matrix = examples.ExampleMatrix(1);
+        for (int t = 0; t < 96; t += 7)
+        {
+            for (int b = 0; b < 64; b += 5)
+            {
+                Assert.Equal(examples[1, t, b], matrix[t, b]);
+            }
+        }
+        Assert.Throws<ArgumentOutOfRangeException>(() => examples.ExampleMatrix(2));
+    }
+}

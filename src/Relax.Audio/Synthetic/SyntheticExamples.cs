@@ -14,8 +14,7 @@ public static class SyntheticExamples
             throw new ArgumentException($"The clip lasts {clip.DurationSeconds:F3} s; one VGGish example needs 0.975 s.", nameof(clip));
         }
         const int frames = LogMelExamples.FramesPerExample, bands = LogMelExamples.MelBands;
-        var logMel = new float[frames, bands];
-        var values = examples.Example(0);
+        var logMel = examples.ExampleMatrix(0);
         var evidence = new bool[frames, bands];
         var centres = MelFilterbank.Vggish.CentreHertz;
         for (int t = 0; t < frames; t++)
@@ -23,7 +22,6 @@ public static class SyntheticExamples
             double seconds = (t * VggishLogMel.HopLength + VggishLogMel.WindowLength / 2.0) / VggishLogMel.SampleRate;
             for (int b = 0; b < bands; b++)
             {
-                logMel[t, b] = values[t * bands + b];
                 evidence[t, b] = clip.IsEvidence(seconds, centres[b]);
             }
         }

@@ -7,24 +7,18 @@ namespace Relax.Classification;
 /// </summary>
 public sealed class SoftmaxRegression : IEmbeddingClassifier
 {
-    private readonly double[] _mean;
-    private readonly double[] _scale;
-    private readonly double[,] _weights; // (classes, features)
-    private readonly double[] _bias;
+    private readonly LinearSoftmaxClassifier _model;
 
     private SoftmaxRegression(double[] mean, double[] scale, double[,] weights, double[] bias)
     {
-        _mean = mean;
-        _scale = scale;
-        _weights = weights;
-        _bias = bias;
+        _model = new LinearSoftmaxClassifier(weights, bias, mean, scale);
     }
 
     /// <inheritdoc />
-    public int Classes => _bias.Length;
+    public int Classes => _model.Classes;
 
     /// <inheritdoc />
-    public int Features => _mean.Length;
+    public int Features => _model.Features;
 
     /// <summary>Fits the model.</summary>
     /// <param name="features">Training features, shape (n, d), finite.</param>
@@ -142,7 +136,7 @@ public sealed class SoftmaxRegression : IEmbeddingClassifier
                 p[c] = z;
                 max = Math.Max(max, z);
             }
-            SoftmaxInPlace(p, max);
+            Softmax.InPlace(p, max);
             return p;
         }
 
@@ -212,20 +206,6 @@ public sealed class SoftmaxRegression : IEmbeddingClassifier
         }
     }
 
-    private static void SoftmaxInPlace(double[] logits, double max)
-    {
-        double total = 0;
-        for (int c = 0; c < logits.Length; c++)
-        {
-            logits[c] = Math.Exp(logits[c] - max);
-            total += logits[c];
-        }
-        for (int c = 0; c < logits.Length; c++)
-        {
-            logits[c] /= total;
-        }
-    }
-
     private static double[] CholeskySolve(double[,] a, double[] b)
     {
         int m = b.Length;
@@ -267,46 +247,10 @@ public sealed class SoftmaxRegression : IEmbeddingClassifier
     }
 
     /// <inheritdoc />
-    public double[,] PredictProbabilities(float[,] features)
-    {
-        ArgumentNullException.ThrowIfNull(features);
-        if (features.GetLength(1) != Features)
-        {
-            throw new ArgumentException($"Expected {Features} features per row; got {features.GetLength(1)}.", nameof(features));
-        }
-        int n = features.GetLength(0);
-        var result = new double[n, Classes];
-        var z = new double[Classes];
-        for (int i = 0; i < n; i++)
-        {
-            double max = double.NegativeInfinity;
-            for (int c = 0; c < Classes; c++)
-            {
-                double s = _bias[c];
-                for (int j = 0; j < Features; j++)
-                {
-                    s += _weights[c, j] * ((features[i, j] - _mean[j]) / _scale[j]);
-                }
-                z[c] = s;
-                max = Math.Max(max, s);
-            }
-            SoftmaxInPlace(z, max);
-            for (int c = 0; c < Classes; c++)
-            {
-                result[i, c] = z[c];
-            }
-        }
-        return result;
-    }
+    public double[,] PredictProbabilities(float[,] features) => _model.PredictProbabilities(features);
 
     /// <summary>Most probable class per row.</summary>
-    public int[] Predict(float[,] features)
-    {
-        var p = PredictProbabilities(features);
-        return Enumerable.Range(0, p.GetLength(0))
-            .Select(i => Enumerable.Range(0, Classes).MaxBy(c => p[i, c]))
-            .ToArray();
-    }
+    public int[] Predict(float[,] features) => _model.Predict(features);
 
     /// <summary>Gradient of the training objective at the fitted weights (for diagnostics and tests), shape (classes, d + 1);
     /// the last column is the bias.</summary>
@@ -323,7 +267,7 @@ public sealed class SoftmaxRegression : IEmbeddingClassifier
                 double r = (p[i, c] - (labels[i] == c ? 1 : 0)) / n;
                 for (int j = 0; j < Features; j++)
                 {
-                    g[c, j] += r * ((features[i, j] - _mean[j]) / _scale[j]);
+                    g[c, j] += r * _model.Standardised(features[i, j], j);
                 }
                 g[c, Features] += r;
             }
@@ -332,7 +276,7 @@ public sealed class SoftmaxRegression : IEmbeddingClassifier
         {
             for (int j = 0; j < Features; j++)
             {
-                g[c, j] += l2 * _weights[c, j];
+                g[c, j] += l2 * _model.Weight(c, j);
             }
         }
         return g;

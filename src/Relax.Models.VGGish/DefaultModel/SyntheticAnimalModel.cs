@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using Relax.Classification;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -8,7 +9,7 @@ namespace Relax.Models.VGGish.DefaultModel;
 /// <param name="Embedder">The compact network as an embedder (owns the network; dispose it).</param>
 /// <param name="Head">The dog / cat / bird classifier on its embeddings.</param>
 /// <param name="Identity">What the model is, for reports.</param>
-public sealed record DefaultModelParts(VGGishEmbedder Embedder, LinearHead Head, string Identity) : IDisposable
+public sealed record DefaultModelParts(VGGishEmbedder Embedder, LinearSoftmaxClassifier Head, string Identity) : IDisposable
 {
     /// <inheritdoc />
     public void Dispose() => Embedder.Dispose();
@@ -120,7 +121,7 @@ public static class SyntheticAnimalModel
     {
         using var classifier = LoadClassifier();
         var (weights, bias) = classifier.HeadParameters();
-        return new DefaultModelParts(classifier.CreateEmbedder(options), new LinearHead(weights, bias), Identity);
+        return new DefaultModelParts(classifier.CreateEmbedder(options), new LinearSoftmaxClassifier(weights, bias), Identity);
     }
 
     /// <summary>The largest absolute difference between the weights of two models of the same shape.</summary>
