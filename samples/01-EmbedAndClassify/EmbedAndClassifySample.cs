@@ -21,11 +21,8 @@ public static class EmbedAndClassifySample
     /// <summary>Runs the sample; returns the process exit code.</summary>
     public static int Run(SampleSettings settings, TextWriter output)
     {
-        ArgumentNullException.ThrowIfNull(settings);
-        ArgumentNullException.ThrowIfNull(output);
         var clock = Stopwatch.StartNew();
-        output.WriteLine("Relax for .NET — 01: embed and classify dog / cat / bird clips");
-        output.WriteLine();
+        Notebook.Begin(settings, output, "01: embed and classify dog / cat / bird clips");
 
         // 1. Data and the fixed split.
         output.WriteLine("1. Data");
@@ -135,7 +132,7 @@ public static class EmbedAndClassifySample
                 var clip = synthesizer.Generate(label, settings.Seed + i);
                 var examples = frontEnd.FromWaveform(clip.Samples, clip.SampleRate);
                 return new AnimalClip($"generated {label} #{settings.Seed + i}", label,
-                    Enumerable.Range(0, examples.Count).Select(k => AnimalClips.ToMatrix(examples.Example(k))).ToList(), null, false);
+                    Enumerable.Range(0, examples.Count).Select(examples.ExampleMatrix).ToList(), null, false);
             }).ToList();
             Split(clips, settings, train, test);
         }
@@ -146,13 +143,13 @@ public static class EmbedAndClassifySample
     /// the same share.</summary>
     private static void Split(List<AnimalClip> clips, SampleSettings settings, List<AnimalClip> train, List<AnimalClip> test)
     {
-        int testCount = clips.Count >= settings.PerClass
-            ? Math.Min(settings.Test, clips.Count - 1)
-            : Math.Clamp((int)Math.Round((double)clips.Count * settings.Test / settings.PerClass), 1, Math.Max(1, clips.Count - 1));
         if (clips.Count < 2)
         {
             throw new InvalidOperationException($"A class has {clips.Count} readable clip(s); at least 2 are needed (one to train, one to test).");
         }
+        int testCount = clips.Count >= settings.PerClass
+            ? Math.Min(settings.Test, clips.Count - 1)
+            : Math.Clamp((int)Math.Round((double)clips.Count * settings.Test / settings.PerClass), 1, clips.Count - 1);
         train.AddRange(clips.Take(clips.Count - testCount));
         test.AddRange(clips.Skip(clips.Count - testCount));
     }

@@ -11,16 +11,8 @@ public static class RandomMasksSample
     /// <summary>Runs the sample; returns the process exit code.</summary>
     public static int Run(SampleSettings settings, TextWriter output)
     {
-        ArgumentNullException.ThrowIfNull(settings);
-        ArgumentNullException.ThrowIfNull(output);
-        output.WriteLine("Relax for .NET — 02: RELAX with random-grid masks");
-        output.WriteLine();
-
-        output.WriteLine("1. Model and clips");
-        var (embedder, identity) = SampleModels.Load(settings);
+        var (embedder, clips) = RelaxStudy.Begin("02: RELAX with random-grid masks", settings, output);
         using var owned = embedder;
-        output.WriteLine($"   Model: {identity}");
-        var clips = RelaxStudy.LoadClips(settings, output);
 
         var masks = MaskGenerators.Create("random-grid");
         output.WriteLine($"2. RELAX: {masks.Name} masks (8 × 8 grid, keep 0.5), N = {settings.Count}, two runs per clip (seeds {settings.Seed} and {settings.Seed + 1}; run 1 uses the same masks for every clip, as the study did), the mask-weight and the paper's 1/N estimator on the same masks");
@@ -32,11 +24,11 @@ public static class RandomMasksSample
         output.WriteLine("4. Reproducibility and distinctiveness");
         RelaxStudy.PrintAgreement(masks.Name, explained, output);
 
-        output.WriteLine("5. Finding");
-        foreach (var line in RelaxStudy.Finding(masks.Name, settings.Count, explained))
-        {
-            output.WriteLine("   " + line);
-        }
+        output.WriteLine("5. Ground-truth localisation");
+        RelaxStudy.PrintLocalisation([(masks.Name, explained)], settings.Seed, output);
+
+        output.WriteLine("6. Finding");
+        RelaxStudy.PrintFinding(masks.Name, settings.Count, explained, output);
         return 0;
     }
 }

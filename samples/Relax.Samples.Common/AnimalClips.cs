@@ -44,7 +44,7 @@ public static class AnimalClips
         return shared;
     }
 
-    /// <summary>The WAV files of each class folder (dog, cat, bird), each list shuffled with <paramref name="seed"/>
+    /// <summary>The WAV files (.wav or .WAV) of each class folder (dog, cat, bird), each list shuffled with <paramref name="seed"/>
     /// (a fixed order, so that a split taken from the front is fixed too).</summary>
     public static IReadOnlyList<string[]> ListFiles(string folder, int seed)
     {
@@ -56,7 +56,7 @@ public static class AnimalClips
             {
                 throw new DirectoryNotFoundException($"{folder} has no {name}/ folder; expected dog/, cat/ and bird/ with WAV files.");
             }
-            var files = Directory.GetFiles(dir, "*.wav", SearchOption.TopDirectoryOnly).Order(StringComparer.Ordinal).ToArray();
+            var files = Directory.GetFiles(dir, "*.wav", new EnumerationOptions { MatchCasing = MatchCasing.CaseInsensitive }).Order(StringComparer.Ordinal).ToArray();
             new Random(seed).Shuffle(files);
             lists.Add(files);
         }
@@ -76,7 +76,7 @@ public static class AnimalClips
                 log.WriteLine($"   skipped {Path.GetFileName(path)}: {examples.Message ?? "no example"}");
                 return null;
             }
-            var list = Enumerable.Range(0, examples.Count).Select(k => ToMatrix(examples.Example(k))).ToList();
+            var list = Enumerable.Range(0, examples.Count).Select(examples.ExampleMatrix).ToList();
             return new AnimalClip(Path.GetFileName(path), label, list, null, examples.DurationSeconds * VggishLogMel.SampleRate < VggishFrontEnd.SamplesPerExample);
         }
         catch (Exception e) when (e is InvalidDataException or NotSupportedException or IOException or ArgumentException)
@@ -92,18 +92,4 @@ public static class AnimalClips
         SyntheticExamples.Generate(perClass, firstSeed)
             .Select((e, i) => new AnimalClip($"generated {ClassNames[(int)e.Label]} #{firstSeed + i / 3}", e.Label, [e.LogMel], e.Evidence, false))
             .ToList();
-
-    /// <summary>A (96, 64) matrix from one example's values in C order.</summary>
-    public static float[,] ToMatrix(ReadOnlySpan<float> example)
-    {
-        var m = new float[LogMelExamples.FramesPerExample, LogMelExamples.MelBands];
-        for (int t = 0; t < LogMelExamples.FramesPerExample; t++)
-        {
-            for (int b = 0; b < LogMelExamples.MelBands; b++)
-            {
-                m[t, b] = example[t * LogMelExamples.MelBands + b];
-            }
-        }
-        return m;
-    }
 }

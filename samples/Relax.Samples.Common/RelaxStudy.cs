@@ -1,6 +1,8 @@
 using System.Globalization;
 using Relax.Audio;
+using Relax.Evaluation;
 using Relax.Masks;
+using Relax.Models.VGGish;
 using Relax.Plots;
 using static TorchSharp.torch;
 
@@ -42,6 +44,25 @@ public static class RelaxStudy
         FrameSeconds = VggishLogMel.HopLength / (double)VggishLogMel.SampleRate,
         BandCentresHz = MelFilterbank.Vggish.CentreHertz,
     };
+
+    /// <summary>Prints the title and step 1 of samples 02 and 03: loads the model (<see cref="SampleModels.Load"/>) and the
+    /// clips (<see cref="LoadClips"/>). The caller disposes the embedder.</summary>
+    public static (VGGishEmbedder Embedder, List<AnimalClip> Clips) Begin(string title, SampleSettings settings, TextWriter output)
+    {
+        Notebook.Begin(settings, output, title);
+        output.WriteLine("1. Model and clips");
+        var (embedder, identity) = SampleModels.Load(settings);
+        try
+        {
+            output.WriteLine($"   Model: {identity}");
+            return (embedder, LoadClips(settings, output));
+        }
+        catch
+        {
+            embedder.Dispose();
+            throw;
+        }
+    }
 
     /// <summary>Clips for samples 02 and 03: the first example of <see cref="SampleSettings.PerClass"/> recordings per
     /// class from the data folder when one is given, else generated clips (with known evidence regions).</summary>
@@ -135,23 +156,67 @@ public static class RelaxStudy
         }
     }
 
-    /// <summary>The finding, in words, for one mask kind: which of the sameness is due to the masks and which to the estimator.</summary>
-    public static IEnumerable<string> Finding(string maskName, int count, IReadOnlyList<ExplainedClip> clips)
+    /// <summary>Prints the finding, in words, for one mask kind: which of the sameness is due to the masks and which to the estimator.</summary>
+    public static void PrintFinding(string maskName, int count, IReadOnlyList<ExplainedClip> clips, TextWriter output)
     {
+        ArgumentNullException.ThrowIfNull(output);
         var w = Measure(clips, SaliencyNormalization.MaskWeight);
         var c = Measure(clips, SaliencyNormalization.MaskCount);
         string F(double v) => v.ToString("F2", CultureInfo.InvariantCulture);
-        yield return $"{maskName}, 1/N estimator: clips of different classes explained with the same masks correlate at r = {F(c.OtherClassSameMasks)}, " +
-            $"with other masks at {F(c.OtherClassOtherMasks)}; two runs of one clip agree at {F(c.Reproducibility)}.";
-        yield return c.OtherClassSameMasks - c.OtherClassOtherMasks > 0.2
-            ? "   → the 1/N map is mostly the masks' keep frequency (Σ M / N times a near-constant similarity): with one seed for all clips it is the same map for every clip and class. That sameness comes from the ESTIMATOR with shared masks, not from the model."
-            : "   → the 1/N maps do not follow the shared masks much here.";
-        yield return $"{maskName}, mask-weight estimator: two runs agree at r = {F(w.Reproducibility)}; different classes correlate at {F(w.OtherClassSameMasks)} (same masks) / {F(w.OtherClassOtherMasks)} (other masks); class averages at {F(w.ClassAverages)}.";
-        yield return w.OtherClassOtherMasks >= 0.7 * w.Reproducibility && w.Reproducibility > 0.3
-            ? "   → even with a reproducible estimator the maps of different classes are nearly alike: this sameness belongs to the MASKS (what they can resolve) and the model, not to the estimator."
-            : w.Reproducibility <= 0.3
-                ? $"   → at N = {count} the mask-weight maps are not yet reproducible; raise --count before reading class differences."
-                : "   → with the mask-weight estimator the maps are reproducible AND differ between classes: these masks can tell the clips apart.";
+        output.WriteLine($"   {maskName}, 1/N estimator: clips of different classes explained with the same masks correlate at r = {F(c.OtherClassSameMasks)}, " +
+            $"with other masks at {F(c.OtherClassOtherMasks)}; two runs of one clip agree at {F(c.Reproducibility)}.");
+        output.WriteLine(c.OtherClassSameMasks - c.OtherClassOtherMasks > 0.2
+            ? "      → the 1/N map is mostly the masks' keep frequency (Σ M / N times a near-constant similarity): with one seed for all clips it is the same map for every clip and class. That sameness comes from the ESTIMATOR with shared masks, not from the model."
+            : "      → the 1/N maps do not follow the shared masks much here.");
+        output.WriteLine($"   {maskName}, mask-weight estimator: two runs agree at r = {F(w.Reproducibility)}; different classes correlate at {F(w.OtherClassSameMasks)} (same masks) / {F(w.OtherClassOtherMasks)} (other masks); class averages at {F(w.ClassAverages)}.");
+        output.WriteLine(w.Reproducibility <= 0.3
+            ? $"      → at N = {count} the mask-weight maps are not yet reproducible; raise --count before reading class differences."
+            : w.OtherClassOtherMasks >= 0.7 * w.Reproducibility
+                ? "      → even with a reproducible estimator the maps of different classes are nearly alike: this sameness belongs to the MASKS (what they can resolve) and the model, not to the estimator."
+                : "      → with the mask-weight estimator the maps are reproducible AND differ between classes: these masks tell the clips apart.");
+    }
+
+    /// <summary>Prints, per mask kind and estimator, the share of positive saliency mass (above the map's median) inside
+    /// the generator's evidence regions (relevance mass accuracy), against that of random maps; skipped for recordings.</summary>
+    public static void PrintLocalisation(IReadOnlyList<(string Masks, List<ExplainedClip> Explained)> results, int seed, TextWriter output)
+    {
+        ArgumentNullException.ThrowIfNull(results);
+        ArgumentNullException.ThrowIfNull(output);
+        var clips = results[0].Explained.Select(e => e.Clip).ToList();
+        if (clips.Any(c => c.Evidence is null))
+        {
+            output.WriteLine("   skipped: recordings have no known evidence regions (run without --data for generated clips).");
+            return;
+        }
+        var random = new Random(seed);
+        var baseline = clips.Select(c => RelevanceMass.Score(RandomMap(random), c.Evidence!)).ToList();
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"   share of positive saliency mass (above the map's median) inside the evidence regions, which cover {baseline.Average(s => s.AreaInside):P1} of the cells on average"));
+        output.WriteLine("     masks           | estimator     | mass inside | gain over area");
+        foreach (var (name, explained) in results)
+        {
+            foreach (var n in Estimators)
+            {
+                var scores = explained.Select(e => RelevanceMass.Score(e.Of(n).Saliency, e.Clip.Evidence!)).ToList();
+                output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"     {name,-15} | {Name(n),-13} | {scores.Average(s => s.MassInside),11:P1} | {scores.Average(s => s.Gain),14:F2}"));
+            }
+        }
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"     {"random map",-15} | {"—",-13} | {baseline.Average(s => s.MassInside),11:P1} | {baseline.Average(s => s.Gain),14:F2}"));
+    }
+
+    private static float[,] RandomMap(Random random)
+    {
+        var map = new float[LogMelExamples.FramesPerExample, LogMelExamples.MelBands];
+        for (int i = 0; i < map.GetLength(0); i++)
+        {
+            for (int j = 0; j < map.GetLength(1); j++)
+            {
+                map[i, j] = random.NextSingle();
+            }
+        }
+        return map;
     }
 
     /// <summary>Writes, per class, the first clip's spectrogram, saliency and uncertainty (mask-weight), its 1/N saliency,

@@ -65,6 +65,7 @@ public sealed class SampleSmokeTests : IDisposable
         Assert.Contains("two runs, same clip", text, StringComparison.Ordinal);
         Assert.Contains("1/N estimator", text, StringComparison.Ordinal);
         Assert.Contains("mask-weight estimator", text, StringComparison.Ordinal);
+        Assert.Contains("random map", text, StringComparison.Ordinal);
         AssertPngs(_folder, 3 * 5 + 3 * 2); // per class: log-mel, 2 × (saliency, uncertainty); 2 class averages
     }
 
