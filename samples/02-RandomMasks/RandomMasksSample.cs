@@ -22,13 +22,13 @@ public static class RandomMasksSample
         RelaxStudy.WriteFigures(settings.Output, masks.Name, settings.Count, explained, output);
 
         output.WriteLine("4. Reproducibility and distinctiveness");
-        RelaxStudy.PrintAgreement(masks.Name, explained, output);
+        var agreements = RelaxStudy.PrintAgreement(masks.Name, explained, output);
 
         output.WriteLine("5. Ground-truth localisation");
         RelaxStudy.PrintLocalisation([(masks.Name, explained)], settings.Seed, output);
 
         output.WriteLine("6. Finding");
-        RelaxStudy.PrintFinding(masks.Name, settings.Count, explained, output);
+        RelaxStudy.PrintFinding(masks.Name, settings.Count, agreements, output);
         return 0;
     }
 }

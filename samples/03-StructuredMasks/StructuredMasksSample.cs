@@ -32,18 +32,15 @@ public static class StructuredMasksSample
         }
 
         output.WriteLine("4. Reproducibility and distinctiveness");
-        foreach (var (name, explained) in results)
-        {
-            RelaxStudy.PrintAgreement(name, explained, output);
-        }
+        var agreements = results.Select(r => RelaxStudy.PrintAgreement(r.Name, r.Explained, output)).ToList();
 
         output.WriteLine("5. Ground-truth localisation");
         RelaxStudy.PrintLocalisation(results, settings.Seed, output);
 
         output.WriteLine("6. Finding");
-        foreach (var (name, explained) in results)
+        for (int k = 0; k < results.Count; k++)
         {
-            RelaxStudy.PrintFinding(name, settings.Count, explained, output);
+            RelaxStudy.PrintFinding(results[k].Name, settings.Count, agreements[k], output);
         }
         return 0;
     }

@@ -142,26 +142,27 @@ public static class RelaxStudy
         return new(clips.GroupBy(c => c.Clip.Label).ToDictionary(g => g.Key, g => MapStatistics.Average(g.Select(c => c.Of(normalization).Saliency).ToList())));
     }
 
-    /// <summary>Prints the agreement table of one mask kind.</summary>
-    public static void PrintAgreement(string maskName, IReadOnlyList<ExplainedClip> clips, TextWriter log)
+    /// <summary>Prints the agreement table of one mask kind and returns the agreement of each estimator.</summary>
+    public static (Agreement MaskWeight, Agreement MaskCount) PrintAgreement(string maskName, IReadOnlyList<ExplainedClip> clips, TextWriter log)
     {
         ArgumentNullException.ThrowIfNull(log);
+        var agreements = (MaskWeight: Measure(clips, SaliencyNormalization.MaskWeight), MaskCount: Measure(clips, SaliencyNormalization.MaskCount));
         log.WriteLine($"   {maskName}: mean Pearson r of saliency maps");
         log.WriteLine("     estimator     | two runs, same clip | other clip, same class | other class, same masks | other class, other masks | class averages");
         foreach (var n in Estimators)
         {
-            var a = Measure(clips, n);
+            var a = n == SaliencyNormalization.MaskCount ? agreements.MaskCount : agreements.MaskWeight;
             log.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"     {Name(n),-13} | {a.Reproducibility,19:F3} | {a.SameClassSameMasks,22:F3} | {a.OtherClassSameMasks,23:F3} | {a.OtherClassOtherMasks,24:F3} | {a.ClassAverages,14:F3}"));
         }
+        return agreements;
     }
 
     /// <summary>Prints the finding, in words, for one mask kind: which of the sameness is due to the masks and which to the estimator.</summary>
-    public static void PrintFinding(string maskName, int count, IReadOnlyList<ExplainedClip> clips, TextWriter output)
+    public static void PrintFinding(string maskName, int count, (Agreement MaskWeight, Agreement MaskCount) agreements, TextWriter output)
     {
         ArgumentNullException.ThrowIfNull(output);
-        var w = Measure(clips, SaliencyNormalization.MaskWeight);
-        var c = Measure(clips, SaliencyNormalization.MaskCount);
+        var (w, c) = agreements;
         string F(double v) => v.ToString("F2", CultureInfo.InvariantCulture);
         output.WriteLine($"   {maskName}, 1/N estimator: clips of different classes explained with the same masks correlate at r = {F(c.OtherClassSameMasks)}, " +
             $"with other masks at {F(c.OtherClassOtherMasks)}; two runs of one clip agree at {F(c.Reproducibility)}.");

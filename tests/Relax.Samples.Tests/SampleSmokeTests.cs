@@ -69,6 +69,19 @@ public sealed class SampleSmokeTests : IDisposable
         AssertPngs(_folder, 3 * 5 + 3 * 2); // per class: log-mel, 2 × (saliency, uncertainty); 2 class averages
     }
 
+    [SkippableFact]
+    public void RandomMasks_explains_recordings_when_given_and_skips_localisation()
+    {
+        var shared = SamplePaths.SharedAnimalSounds();
+        Skip.If(shared is null, "../shared/data/animal-sounds is absent");
+        var output = new StringWriter();
+        Assert.Equal(0, RandomMasksSample.Run(RandomMasksSample.Defaults with { Data = shared, PerClass = 1, Count = 32, Batch = 32, Output = _folder }, output));
+        var text = output.ToString();
+        Assert.Contains("3 recordings from", text, StringComparison.Ordinal);
+        Assert.Contains("skipped: recordings have no known evidence regions", text, StringComparison.Ordinal);
+        AssertPngs(_folder, 3 * 5 + 3 * 2);
+    }
+
     [Fact]
     public void StructuredMasks_reports_localisation_per_mask_kind_against_a_random_map()
     {
