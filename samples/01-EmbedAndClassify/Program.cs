@@ -8,5 +8,4 @@
 // network trained here on the training split only. See EmbedAndClassifySample.Run for the steps.
 using Relax.Samples;
 
-var settings = SampleSettings.Parse(args, EmbedAndClassifySample.Defaults, Console.Error);
-return settings is null ? 2 : EmbedAndClassifySample.Run(settings, Console.Out);
+return Notebook.Main(args, EmbedAndClassifySample.Defaults, EmbedAndClassifySample.Run);

@@ -8,5 +8,4 @@
 // cat / bird sounds, or the first 0.96 s of recordings with --data DIR. See RandomMasksSample.Run for the steps.
 using Relax.Samples;
 
-var settings = SampleSettings.Parse(args, RandomMasksSample.Defaults, Console.Error);
-return settings is null ? 2 : RandomMasksSample.Run(settings, Console.Out);
+return Notebook.Main(args, RandomMasksSample.Defaults, RandomMasksSample.Run);

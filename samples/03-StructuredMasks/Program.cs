@@ -7,5 +7,4 @@
 // See StructuredMasksSample.Run for the steps.
 using Relax.Samples;
 
-var settings = SampleSettings.Parse(args, StructuredMasksSample.Defaults, Console.Error);
-return settings is null ? 2 : StructuredMasksSample.Run(settings, Console.Out);
+return Notebook.Main(args, StructuredMasksSample.Defaults, StructuredMasksSample.Run);
