@@ -63,28 +63,10 @@ public static class CurveFigure
     /// <summary>Renders the series to PNG bytes.</summary>
     public static byte[] Render(IReadOnlyList<CurveSeries> series, CurveStyle style)
     {
-        ArgumentNullException.ThrowIfNull(series);
-        ArgumentNullException.ThrowIfNull(style);
-        if (series.Count == 0)
-        {
-            throw new ArgumentException("Give at least one series.", nameof(series));
-        }
-        if (style.Width is < 100 or > 8000 || style.Height is < 100 or > 8000)
-        {
-            throw new ArgumentOutOfRangeException(nameof(style), "Figure sizes must be 100 to 8000 pixels.");
-        }
-
+        Validate(series, style);
         using var plot = new Plot();
         foreach (var s in series)
         {
-            if (s.X.Count != s.Y.Count || s.X.Count == 0)
-            {
-                throw new ArgumentException($"Series '{s.Label}' has {s.X.Count} x and {s.Y.Count} y values; it needs the same, non-zero number.", nameof(series));
-            }
-            if (s.X.Concat(s.Y).Any(v => !double.IsFinite(v)))
-            {
-                throw new ArgumentException($"Series '{s.Label}' has non-finite values.", nameof(series));
-            }
             var line = plot.Add.Scatter(s.X.ToArray(), s.Y.ToArray());
             line.LegendText = s.Label;
             line.MarkerSize = s.X.Count <= 40 ? 5 : 0;
@@ -100,10 +82,42 @@ public static class CurveFigure
                 _ => LinePattern.Solid,
             };
         }
+        return Finish(plot, style, Alignment.LowerLeft);
+    }
+
+    /// <summary>Checks series and style: at least one series, each with as many finite x as y values, sizes in range.</summary>
+    internal static void Validate(IReadOnlyList<CurveSeries> series, CurveStyle style)
+    {
+        ArgumentNullException.ThrowIfNull(series);
+        ArgumentNullException.ThrowIfNull(style);
+        if (series.Count == 0)
+        {
+            throw new ArgumentException("Give at least one series.", nameof(series));
+        }
+        if (style.Width is < 100 or > 8000 || style.Height is < 100 or > 8000)
+        {
+            throw new ArgumentOutOfRangeException(nameof(style), "Figure sizes must be 100 to 8000 pixels.");
+        }
+        foreach (var s in series)
+        {
+            if (s.X.Count != s.Y.Count || s.X.Count == 0)
+            {
+                throw new ArgumentException($"Series '{s.Label}' has {s.X.Count} x and {s.Y.Count} y values; it needs the same, non-zero number.", nameof(series));
+            }
+            if (s.X.Concat(s.Y).Any(v => !double.IsFinite(v)))
+            {
+                throw new ArgumentException($"Series '{s.Label}' has non-finite values.", nameof(series));
+            }
+        }
+    }
+
+    /// <summary>Title, axis labels and legend, then the PNG bytes.</summary>
+    internal static byte[] Finish(Plot plot, CurveStyle style, Alignment legend)
+    {
         plot.Title(style.Title);
         plot.XLabel(style.XLabel);
         plot.YLabel(style.YLabel);
-        plot.ShowLegend(Alignment.LowerLeft);
+        plot.ShowLegend(legend);
         return plot.GetImageBytes(style.Width, style.Height, ImageFormat.Png);
     }
 

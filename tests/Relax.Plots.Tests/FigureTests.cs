@@ -88,6 +88,27 @@ public class FigureTests
         Assert.Throws<ArgumentException>(() => CurveFigure.Render(new[] { new CurveSeries("bad", x, new double[] { 1 }) }, new CurveStyle()));
         Assert.Throws<ArgumentException>(() => CurveFigure.Render(Array.Empty<CurveSeries>(), new CurveStyle()));
     }
+    [Fact]
+    public void Scatter_draws_each_set_in_its_own_colour_and_rejects_bad_points()
+    {
+        var left = new CurveSeries("dog", new double[] { -2, -2.2, -1.8 }, new double[] { 0, 0.2, -0.2 });
+        var right = new CurveSeries("bird", new double[] { 2, 2.2, 1.8 }, new double[] { 0, 0.2, -0.2 });
+        var png = ScatterFigure.Render(new[] { left, right }, new CurveStyle { Title = "Latent space", XLabel = "PC 1", YLabel = "PC 2", Width = 600, Height = 400 });
+        using var bitmap = SKBitmap.Decode(png);
+        Assert.Equal(600, bitmap.Width);
+        Assert.Equal(400, bitmap.Height);
+
+        // Category10: blue (31, 119, 180) first, orange (255, 127, 14) second; blue points lie left of orange ones.
+        var pixels = Enumerable.Range(0, bitmap.Width).SelectMany(x => Enumerable.Range(0, bitmap.Height).Select(y => (x, y, c: bitmap.GetPixel(x, y)))).ToList();
+        var blue = pixels.Where(p => Near(p.c, 31, 119, 180)).Select(p => p.x).ToList();
+        var orange = pixels.Where(p => Near(p.c, 255, 127, 14)).Select(p => p.x).ToList();
+        Assert.NotEmpty(blue);
+        Assert.NotEmpty(orange);
+        Assert.True(blue.Average() < orange.Average(), $"blue at x̄ = {blue.Average():F0}, orange at {orange.Average():F0}");
+
+        Assert.Throws<ArgumentException>(() => ScatterFigure.Render(new[] { new CurveSeries("nan", new double[] { double.NaN }, new double[] { 1 }) }, new CurveStyle()));
+        Assert.Throws<ArgumentException>(() => ScatterFigure.Render(Array.Empty<CurveSeries>(), new CurveStyle()));
+    }
 }
 
 public class MapGridFigureTests

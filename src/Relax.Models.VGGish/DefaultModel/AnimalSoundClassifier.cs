@@ -51,4 +51,20 @@ public sealed class AnimalSoundClassifier : Module<Tensor, Tensor>
         Buffer.BlockCopy(values, 0, weights, 0, values.Length * sizeof(double));
         return (weights, b.data<double>().ToArray());
     }
+    /// <summary>A copy of the embedding network (<see cref="Network"/>) as an embedder that owns it, independent of this
+    /// model's lifetime.</summary>
+    /// <param name="options">Device, dtype and batch size of the embedder.</param>
+    public VGGishEmbedder CreateEmbedder(VGGishEmbedderOptions? options = null)
+    {
+        var copy = new VGGishNetwork(network.Architecture, network.FinalRelu);
+        using (no_grad())
+        {
+            var source = network.state_dict();
+            foreach (var (name, parameter) in copy.state_dict())
+            {
+                parameter.copy_(source[name]);
+            }
+        }
+        return new VGGishEmbedder(copy, null, options);
+    }
 }

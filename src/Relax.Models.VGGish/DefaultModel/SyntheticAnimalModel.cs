@@ -121,16 +121,7 @@ public static class SyntheticAnimalModel
     {
         using var classifier = LoadClassifier();
         var (weights, bias) = classifier.HeadParameters();
-        var network = new VGGishNetwork(VGGishArchitecture.Compact, finalRelu: true);
-        using (no_grad())
-        {
-            var source = classifier.Network.state_dict();
-            foreach (var (name, parameter) in network.state_dict())
-            {
-                parameter.copy_(source[name]);
-            }
-        }
-        return new DefaultModelParts(new VGGishEmbedder(network, null, options), new LinearSoftmaxClassifier(weights, bias), Identity);
+        return new DefaultModelParts(classifier.CreateEmbedder(options), new LinearSoftmaxClassifier(weights, bias), Identity);
     }
 
     /// <summary>The largest absolute difference between the weights of two models of the same shape.</summary>
