@@ -1,10 +1,20 @@
 using BenchmarkDotNet.Running;
 
 // dotnet run -c Release --project benchmarks/Relax.Benchmarks -- --filter '*'   (BenchmarkDotNet suites)
+// dotnet run -c Release --project benchmarks/Relax.Benchmarks -- convergence    (adaptive stopping vs N = 8000, default model)
+// dotnet run -c Release --project benchmarks/Relax.Benchmarks -- scaling [default|vggish]  (time per clip vs N, batch, threads)
 // dotnet run -c Release --project benchmarks/Relax.Benchmarks -- memory         (resident-memory probe)
 if (args is ["memory-diagnose"])
 {
     return Relax.Benchmarks.MemoryProbe.Diagnose();
+}
+if (args is ["convergence", ..])
+{
+    return Relax.Benchmarks.ConvergenceProbe.Run(args[1..]);
+}
+if (args is ["scaling", ..])
+{
+    return Relax.Benchmarks.ScalingProbe.Run(args[1..]);
 }
 if (args is ["memory"])
 {
