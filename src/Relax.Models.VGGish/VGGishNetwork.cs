@@ -33,8 +33,14 @@ public sealed class VGGishNetwork : Module<Tensor, Tensor>
     /// <summary>Size of VGGish's embedding (also that of <see cref="VGGishArchitecture.Compact"/>).</summary>
     public const int EmbeddingSize = 128;
 
+    /// <summary>Examples per im2col chunk of the fused first block: small enough for the chunk's full-resolution
+    /// activations to stay in cache while the 2 × 2 maximum is taken.</summary>
+    private const int FirstBlockChunk = 8;
+
     private readonly Sequential features;
     private readonly Sequential embeddings;
+    private readonly Module<Tensor, Tensor>[] featureLayers;
+    private readonly Conv2d firstConvolution;
 
     /// <summary>Creates the network with PyTorch's default (random) initialisation; load weights with
     /// <see cref="VGGishWeights"/> or <see cref="StateDictFile"/>.</summary>
@@ -53,13 +59,16 @@ public sealed class VGGishNetwork : Module<Tensor, Tensor>
         Architecture = architecture;
         FinalRelu = finalRelu;
         var c = architecture.Channels;
-        features = Sequential(
+        var layers = new Module<Tensor, Tensor>[]
+        {
             Conv2d(1, c[0], 3, padding: 1), ReLU(inplace: true), MaxPool2d(2, 2),
             Conv2d(c[0], c[1], 3, padding: 1), ReLU(inplace: true), MaxPool2d(2, 2),
             Conv2d(c[1], c[2], 3, padding: 1), ReLU(inplace: true),
             Conv2d(c[2], c[3], 3, padding: 1), ReLU(inplace: true), MaxPool2d(2, 2),
             Conv2d(c[3], c[4], 3, padding: 1), ReLU(inplace: true),
-            Conv2d(c[4], c[5], 3, padding: 1), ReLU(inplace: true), MaxPool2d(2, 2));
+            Conv2d(c[4], c[5], 3, padding: 1), ReLU(inplace: true), MaxPool2d(2, 2),
+        };
+        features = Sequential(layers);
         var head = new List<Module<Tensor, Tensor>>
         {
             Linear(c[5] * 6 * 4, architecture.Hidden), ReLU(inplace: true),
@@ -72,6 +81,9 @@ public sealed class VGGishNetwork : Module<Tensor, Tensor>
         }
         embeddings = Sequential(head);
         RegisterComponents();
+        // Assigned after registration so that they add no state-dict entries of their own.
+        featureLayers = layers;
+        firstConvolution = (Conv2d)layers[0];
     }
 
     /// <summary>The widths of this network.</summary>
@@ -79,6 +91,19 @@ public sealed class VGGishNetwork : Module<Tensor, Tensor>
 
     /// <summary>Whether the embedding passes through a final ReLU (torchvggish) or not (TensorFlow's current model).</summary>
     public bool FinalRelu { get; }
+
+    /// <summary>
+    /// Whether evaluation-mode forward passes on the CPU take the fused path (default true). It computes the same
+    /// function, to float rounding, with less memory traffic: the first convolution (one input channel) runs as an
+    /// im2col matrix product over chunks of <c>8</c> examples whose 2 × 2 maximum is taken while they are still in
+    /// cache, so the full-resolution 64-channel map is never written out; the activations then stay channels-last
+    /// (which oneDNN's convolutions and pooling prefer); and every ReLU that precedes a max-pool runs after it,
+    /// on a quarter of the values (exact: ReLU is monotonic, so it commutes with the maximum). Measured on a
+    /// 2-core AVX-512 CPU at batch 64 (benchmarks/Relax.Models.VGGish.Benchmarks): about 1.4× float32 and
+    /// 1.6× bfloat16 over the layer-by-layer forward. Training mode, other devices, and this property set to
+    /// false use the layer-by-layer forward of <c>features</c>.
+    /// </summary>
+    public bool FusedCpuForward { get; set; } = true;
 
     /// <summary>Computes raw embeddings.</summary>
     /// <param name="input">Log-mel examples (B, 1, 96, 64) or (B, 96, 64), in the dtype and on the device of the parameters.</param>
@@ -98,9 +123,55 @@ public sealed class VGGishNetwork : Module<Tensor, Tensor>
         {
             throw ShapeError(input);
         }
-        var map = features.forward(x);                                  // (B, 512, 6, 4)
-        var flat = map.permute(0, 2, 3, 1).contiguous().flatten(1);   // channels-last, as TensorFlow (B, 12288)
+        var map = UseFusedForward(x) ? FusedFeatures(x) : features.forward(x); // (B, 512, 6, 4)
+        var flat = map.permute(0, 2, 3, 1).contiguous().flatten(1);           // channels-last, as TensorFlow (B, 12288)
         return embeddings.forward(flat).MoveToOuterDisposeScope();
+    }
+
+    private bool UseFusedForward(Tensor x) => FusedCpuForward && !training && x.device_type == DeviceType.CPU;
+
+    /// <summary><c>features</c> with the fused first block and ReLU after pooling (see <see cref="FusedCpuForward"/>).</summary>
+    private Tensor FusedFeatures(Tensor x)
+    {
+        var map = FusedFirstBlock(x);
+        for (int i = 3; i < featureLayers.Length; i++)
+        {
+            if (featureLayers[i] is ReLU && i + 1 < featureLayers.Length && featureLayers[i + 1] is MaxPool2d pool)
+            {
+                map = pool.forward(map).relu_();
+                i++;
+            }
+            else
+            {
+                map = featureLayers[i].forward(map);
+            }
+        }
+        return map;
+    }
+
+    /// <summary>conv 3 × 3 (1 → C, padding 1), ReLU, max-pool 2 × 2, for (B, 1, 96, 64) input: returns (B, C, 48, 32)
+    /// with channels-last strides.</summary>
+    private Tensor FusedFirstBlock(Tensor x)
+    {
+        long batch = x.shape[0], channels = firstConvolution.weight!.shape[0];
+        var padded = functional.pad(x.reshape(batch, Frames, Bands), new long[] { 1, 1, 1, 1 });
+        var kernel = firstConvolution.weight.reshape(channels, 9).t();                             // (9, C)
+        var chunks = new List<Tensor>();
+        for (long start = 0; start < batch; start += FirstBlockChunk)
+        {
+            long count = Math.Min(FirstBlockChunk, batch - start);
+            var patches = padded.narrow(0, start, count).unfold(1, 3, 1).unfold(2, 3, 1)
+                .reshape(count * Frames * Bands, 9);                                               // im2col
+            var pairs = patches.mm(kernel).view(count, Frames / 2, 2, Bands / 2, 2, channels);     // (n, 48, 2, 32, 2, C)
+            chunks.Add(pairs.select(2, 0).select(3, 0).maximum(pairs.select(2, 0).select(3, 1))
+                .maximum(pairs.select(2, 1).select(3, 0)).maximum(pairs.select(2, 1).select(3, 1)));
+        }
+        var pooled = chunks.Count == 1 ? chunks[0] : cat(chunks, 0);                               // (B, 48, 32, C)
+        if (firstConvolution.bias is { } bias)
+        {
+            pooled = pooled.add_(bias);                                                            // max(a + b) = max(a) + b
+        }
+        return pooled.relu_().permute(0, 3, 1, 2);
     }
 
     private static ArgumentException ShapeError(Tensor input) =>
