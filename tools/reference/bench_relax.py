@@ -36,21 +36,29 @@ def time_frequency_masks(count, height=96, width=64, p=0.5, gen=None):
     return bands(count, height, 8, keep, gen).unsqueeze(2) * bands(count, width, 4, keep, gen).unsqueeze(1)
 
 
-def relax(model, x, n_masks, batch, autocast_bf16, seed=0):
-    """x: (96, 64) float32. Returns the saliency map (96, 64)."""
+def relax(model, x, n_masks, batch, autocast_bf16, seed=0, masks=None):
+    """x: (96, 64) float32. Returns the saliency map (96, 64). masks: optional (n_masks, 96, 64) tensor to use
+    instead of drawing time-frequency masks (to compare with another implementation mask for mask)."""
     gen = torch.Generator().manual_seed(seed)
-    with torch.no_grad(), torch.autocast("cpu", dtype=torch.bfloat16, enabled=autocast_bf16):
+
+    def embed(batch):
+        # Only the network runs under autocast: einsum is on autocast's lower-precision list, and accumulating
+        # similarities ~1 in bfloat16 (8-bit mantissa) would wipe out the map, whose range is ~1e-4 here.
+        with torch.autocast("cpu", dtype=torch.bfloat16, enabled=autocast_bf16):
+            return model(batch).float()
+
+    with torch.no_grad():
         x4 = x.view(1, 1, *x.shape)
         replacement = x.mean()
-        h = model(x4).float()
+        h = embed(x4)
         weighted = torch.zeros_like(x)
         weight = torch.zeros_like(x)
         done = 0
         while done < n_masks:
             count = min(batch, n_masks - done)
-            m = time_frequency_masks(count, *x.shape, gen=gen)
+            m = time_frequency_masks(count, *x.shape, gen=gen) if masks is None else masks[done:done + count]
             masked = replacement + (x - replacement) * m.unsqueeze(1)
-            e = model(masked).float()
+            e = embed(masked)
             s = torch.nn.functional.cosine_similarity(e, h, dim=1)
             weighted += torch.einsum("n,nhw->hw", s, m)
             weight += m.sum(0)
