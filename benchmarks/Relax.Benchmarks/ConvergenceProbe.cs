@@ -1,7 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using Relax.Audio;
-using Relax.Audio.Synthetic;
 using Relax.Evaluation;
 using Relax.Masks;
 using Relax.Models.VGGish.DefaultModel;
@@ -25,31 +23,10 @@ internal static class ConvergenceProbe
         double target = args.Length > 0 ? double.Parse(args[0], inv) : 0.99;
         int checkEvery = args.Length > 1 ? int.Parse(args[1], inv) : new ConvergenceOptions().CheckEvery;
         int minMasks = args.Length > 2 ? int.Parse(args[2], inv) : new ConvergenceOptions().MinMasks;
-        string animals = args.Length > 3 ? args[3] : "/work/shared/data/animal-sounds";
+        string animals = args.Length > 3 ? args[3] : ProbeClips.DefaultAnimalFolder;
         set_num_threads(2);
 
-        var clips = new List<(string Name, float[,] LogMel)>();
-        foreach (var clip in SyntheticExamples.Generate(4, SyntheticAnimalModel.HeldOutFirstSeed + 900))
-        {
-            clips.Add(($"synthetic-{clip.Label}-{clips.Count}", clip.LogMel));
-        }
-        var frontEnd = new VggishFrontEnd();
-        foreach (var folder in new[] { "dog", "cat", "bird" })
-        {
-            var dir = Path.Combine(animals, folder);
-            if (!Directory.Exists(dir))
-            {
-                continue;
-            }
-            foreach (var file in Directory.GetFiles(dir, "*.wav").Order(StringComparer.Ordinal).Take(4))
-            {
-                var examples = frontEnd.FromFile(file);
-                if (!examples.IsEmpty)
-                {
-                    clips.Add(($"{folder}/{Path.GetFileName(file)}", examples.ExampleMatrix(0)));
-                }
-            }
-        }
+        var clips = ProbeClips.Load(4, 4, animals);
 
         using var parts = SyntheticAnimalModel.Load();
         var masks = new TimeFrequencyMasks();

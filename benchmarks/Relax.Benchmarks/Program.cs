@@ -2,6 +2,7 @@ using BenchmarkDotNet.Running;
 
 // dotnet run -c Release --project benchmarks/Relax.Benchmarks -- --filter '*'   (BenchmarkDotNet suites)
 // dotnet run -c Release --project benchmarks/Relax.Benchmarks -- convergence    (adaptive stopping vs N = 8000, default model)
+// dotnet run -c Release --project benchmarks/Relax.Benchmarks -- usable [fixedN]  (masks for a usable map: convergence stop vs fixed N, converged reference)
 // dotnet run -c Release --project benchmarks/Relax.Benchmarks -- scaling [default|vggish]  (time per clip vs N, batch, threads)
 // dotnet run -c Release --project benchmarks/Relax.Benchmarks -- memory         (resident-memory probe)
 if (args is ["memory-diagnose"])
@@ -11,6 +12,10 @@ if (args is ["memory-diagnose"])
 if (args is ["convergence", ..])
 {
     return Relax.Benchmarks.ConvergenceProbe.Run(args[1..]);
+}
+if (args is ["usable", ..])
+{
+    return Relax.Benchmarks.UsableMapProbe.Run(args[1..]);
 }
 if (args is ["scaling", ..])
 {

@@ -19,6 +19,10 @@ namespace Relax;
 /// </example>
 public sealed class RelaxExplainer
 {
+    /// <summary>Wall-clock time between two <see cref="NativeHeap.Trim"/> calls during a run when
+    /// <see cref="RelaxOptions.TrimNativeHeap"/> is set: long enough for the re-faulted pages to cost well under 1 %.</summary>
+    private static readonly TimeSpan TrimInterval = TimeSpan.FromSeconds(5);
+
     /// <summary>Creates an explainer.</summary>
     /// <param name="embedder">The representation model to explain.</param>
     /// <param name="masks">The mask generator.</param>
@@ -82,6 +86,7 @@ public sealed class RelaxExplainer
         double estimated = double.NaN;
         bool stoppedEarly = false;
         int done = 0;
+        var lastTrim = TimeSpan.Zero;
 
         using (no_grad())
         using (var outer = NewDisposeScope())
@@ -108,6 +113,11 @@ public sealed class RelaxExplainer
                     estimator.Accumulate(masks, scores);
                 }
                 done += count;
+                if (Options.TrimNativeHeap && clock.Elapsed - lastTrim >= TrimInterval)
+                {
+                    NativeHeap.Trim();
+                    lastTrim = clock.Elapsed;
+                }
 
                 if (done >= nextCheck && done < total)
                 {
@@ -131,6 +141,10 @@ public sealed class RelaxExplainer
             }
 
             using var maps = estimator.Estimate();
+            if (Options.TrimNativeHeap)
+            {
+                NativeHeap.Trim();
+            }
             clock.Stop();
             return new RelaxResult(
                 TensorArrays.ToArray2D(maps.Saliency),

@@ -60,4 +60,11 @@ public sealed record RelaxOptions
 
     /// <summary>Early stopping; null (the default) draws exactly <see cref="MaskCount"/> masks.</summary>
     public ConvergenceOptions? Convergence { get; init; }
+
+    /// <summary>
+    /// Whether the explainer returns freed native memory to the operating system (<see cref="NativeHeap.Trim"/>) every
+    /// 5 seconds of a run and at the end of each explanation, so that resident memory does not creep up over long runs
+    /// and many inputs in one process. Default true; it only acts on Linux with glibc.
+    /// </summary>
+    public bool TrimNativeHeap { get; init; } = true;
 }
