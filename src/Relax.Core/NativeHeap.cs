@@ -13,10 +13,33 @@ namespace Relax;
 public static class NativeHeap
 {
     private static volatile bool _unavailable = !OperatingSystem.IsLinux();
+    private static long _lastTrimTicks = Environment.TickCount64;
+
+    /// <summary>The least time between two trims made by <see cref="TrimIfDue"/>: long enough for the pages a trim
+    /// releases, and faults in again when they are reused, to cost well under 1 % of the work in between.</summary>
+    public static TimeSpan MinimumInterval { get; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Calls <see cref="Trim"/> if no call of this method has trimmed in the last <see cref="MinimumInterval"/>
+    /// (process-wide, thread-safe); true if it trimmed.</summary>
+    public static bool TrimIfDue()
+    {
+        if (_unavailable)
+        {
+            return false;
+        }
+        long now = Environment.TickCount64;
+        long last = Interlocked.Read(ref _lastTrimTicks);
+        if (now - last < (long)MinimumInterval.TotalMilliseconds || Interlocked.CompareExchange(ref _lastTrimTicks, now, last) != last)
+        {
+            return false;
+        }
+        Trim();
+        return true;
+    }
 
     /// <summary>Returns free native heap memory to the operating system; true if anything was released.</summary>
-    /// <remarks>Pages it releases are faulted in again when reused, so <see cref="RelaxExplainer"/> calls it every few
-    /// seconds and at the end of an explanation, not per batch (see <see cref="RelaxOptions.TrimNativeHeap"/>).</remarks>
+    /// <remarks>Pages it releases are faulted in again when reused, so <see cref="RelaxExplainer"/> goes through
+    /// <see cref="TrimIfDue"/> (see <see cref="RelaxOptions.TrimNativeHeap"/>).</remarks>
     public static bool Trim()
     {
         if (_unavailable)

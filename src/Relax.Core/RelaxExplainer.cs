@@ -19,10 +19,6 @@ namespace Relax;
 /// </example>
 public sealed class RelaxExplainer
 {
-    /// <summary>Wall-clock time between two <see cref="NativeHeap.Trim"/> calls during a run when
-    /// <see cref="RelaxOptions.TrimNativeHeap"/> is set: long enough for the re-faulted pages to cost well under 1 %.</summary>
-    private static readonly TimeSpan TrimInterval = TimeSpan.FromSeconds(5);
-
     /// <summary>Creates an explainer.</summary>
     /// <param name="embedder">The representation model to explain.</param>
     /// <param name="masks">The mask generator.</param>
@@ -86,7 +82,6 @@ public sealed class RelaxExplainer
         double estimated = double.NaN;
         bool stoppedEarly = false;
         int done = 0;
-        var lastTrim = TimeSpan.Zero;
 
         using (no_grad())
         using (var outer = NewDisposeScope())
@@ -113,10 +108,9 @@ public sealed class RelaxExplainer
                     estimator.Accumulate(masks, scores);
                 }
                 done += count;
-                if (Options.TrimNativeHeap && clock.Elapsed - lastTrim >= TrimInterval)
+                if (Options.TrimNativeHeap)
                 {
-                    NativeHeap.Trim();
-                    lastTrim = clock.Elapsed;
+                    NativeHeap.TrimIfDue();
                 }
 
                 if (done >= nextCheck && done < total)
@@ -143,7 +137,7 @@ public sealed class RelaxExplainer
             using var maps = estimator.Estimate();
             if (Options.TrimNativeHeap)
             {
-                NativeHeap.Trim();
+                NativeHeap.TrimIfDue();
             }
             clock.Stop();
             return new RelaxResult(

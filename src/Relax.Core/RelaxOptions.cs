@@ -62,9 +62,9 @@ public sealed record RelaxOptions
     public ConvergenceOptions? Convergence { get; init; }
 
     /// <summary>
-    /// Whether the explainer returns freed native memory to the operating system (<see cref="NativeHeap.Trim"/>) every
-    /// 5 seconds of a run and at the end of each explanation, so that resident memory does not creep up over long runs
-    /// and many inputs in one process. Default true; it only acts on Linux with glibc.
+    /// Whether the explainer returns freed native memory to the operating system after a batch or an explanation when
+    /// the last such trim is at least 5 seconds old (<see cref="NativeHeap.TrimIfDue"/>), so that resident memory does
+    /// not creep up over long runs and many inputs in one process. Default true; it only acts on Linux with glibc.
     /// </summary>
     public bool TrimNativeHeap { get; init; } = true;
 }
