@@ -27,6 +27,10 @@ public class RelaxVGGishBenchmarks : IWork
     [Params(ScalarType.Float32, ScalarType.BFloat16)]
     public ScalarType DType { get; set; }
 
+    /// <summary><see cref="RelaxOptions.TrimNativeHeap"/> of the explainer (BareForward ignores it).</summary>
+    [Params(true, false)]
+    public bool Trim { get; set; }
+
     [GlobalSetup]
     public void Setup()
     {
@@ -35,7 +39,7 @@ public class RelaxVGGishBenchmarks : IWork
         _embedder = new VGGishEmbedder(new VGGishNetwork(), null, new VGGishEmbedderOptions { DType = DType, BatchSize = Batch });
         _input = randn(96, 64, generator: new Generator(1));
         _batch = randn(Batch, 1, 96, 64, generator: new Generator(2));
-        _explainer = new RelaxExplainer(_embedder, new TimeFrequencyMasks(), new RelaxOptions { MaskCount = Batches * Batch, BatchSize = Batch, Seed = 3 });
+        _explainer = new RelaxExplainer(_embedder, new TimeFrequencyMasks(), new RelaxOptions { MaskCount = Batches * Batch, BatchSize = Batch, Seed = 3, TrimNativeHeap = Trim });
     }
 
     [GlobalCleanup]

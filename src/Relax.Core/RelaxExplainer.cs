@@ -82,6 +82,7 @@ public sealed class RelaxExplainer
         double estimated = double.NaN;
         bool stoppedEarly = false;
         int done = 0;
+        RelaxResult result;
 
         using (no_grad())
         using (var outer = NewDisposeScope())
@@ -135,17 +136,19 @@ public sealed class RelaxExplainer
             }
 
             using var maps = estimator.Estimate();
-            if (Options.TrimNativeHeap)
-            {
-                NativeHeap.TrimIfDue();
-            }
             clock.Stop();
-            return new RelaxResult(
+            result = new RelaxResult(
                 TensorArrays.ToArray2D(maps.Saliency),
                 TensorArrays.ToArray2D(maps.Uncertainty),
                 TensorArrays.ToArray2D(maps.MaskWeight),
                 done, total, stoppedEarly, estimated, clock.Elapsed, Options.Normalization, Masks.Name);
         }
+
+        if (Options.TrimNativeHeap)
+        {
+            NativeHeap.TrimIfDue(); // after this explanation's tensors are freed
+        }
+        return result;
     }
 
     private Tensor EmbedChecked(Tensor batch, long count, long embeddingSize)

@@ -63,7 +63,7 @@ public sealed record RelaxOptions
 
     /// <summary>
     /// Whether the explainer returns freed native memory to the operating system after a batch or an explanation when
-    /// the last such trim is at least 5 seconds old (<see cref="NativeHeap.TrimIfDue"/>), so that resident memory does
+    /// the last such trim is at least a minute old (<see cref="NativeHeap.TrimIfDue"/>), so that resident memory does
     /// not creep up over long runs and many inputs in one process. Default true; it only acts on Linux with glibc.
     /// </summary>
     public bool TrimNativeHeap { get; init; } = true;

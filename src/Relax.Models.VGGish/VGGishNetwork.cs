@@ -33,8 +33,8 @@ public sealed class VGGishNetwork : Module<Tensor, Tensor>
     /// <summary>Size of VGGish's embedding (also that of <see cref="VGGishArchitecture.Compact"/>).</summary>
     public const int EmbeddingSize = 128;
 
-    /// <summary>Examples per im2col chunk of the fused first block: small enough for the chunk's full-resolution
-    /// activations to stay in cache while the 2 × 2 maximum is taken.</summary>
+    /// <summary>Examples per im2col chunk of the fused first block: each chunk's full-resolution map (8 × 96 × 64 × C)
+    /// is reduced by its 2 × 2 maximum and freed before the next is computed; measured fastest among 8, 16 and 64.</summary>
     private const int FirstBlockChunk = 8;
 
     private readonly Sequential features;
@@ -93,14 +93,16 @@ public sealed class VGGishNetwork : Module<Tensor, Tensor>
     public bool FinalRelu { get; }
 
     /// <summary>
-    /// Whether evaluation-mode forward passes on the CPU take the fused path (default true). It computes the same
-    /// function, to float rounding, with less memory traffic: the first convolution (one input channel) runs as an
-    /// im2col matrix product over chunks of <c>8</c> examples whose 2 × 2 maximum is taken while they are still in
-    /// cache, so the full-resolution 64-channel map is never written out; the activations then stay channels-last
-    /// (which oneDNN's convolutions and pooling prefer); and every ReLU that precedes a max-pool runs after it,
-    /// on a quarter of the values (exact: ReLU is monotonic, so it commutes with the maximum). Measured on a
-    /// 2-core AVX-512 CPU at batch 64 (benchmarks/Relax.Models.VGGish.Benchmarks): about 1.4× float32 and
-    /// 1.6× bfloat16 over the layer-by-layer forward. Training mode, other devices, and this property set to
+    /// Whether evaluation-mode forward passes on the CPU that record no gradients take the fused path (default true).
+    /// It computes the same function with less memory traffic: the first convolution (one input channel) runs as an
+    /// im2col matrix product over chunks of <c>8</c> examples, each reduced by its 2 × 2 maximum before the next is
+    /// computed, so the 64-channel map of the whole batch never exists (adding the bias and the ReLU after the
+    /// maximum is exact); the activations then stay channels-last (which oneDNN's convolutions and pooling prefer);
+    /// and every ReLU that precedes a max-pool runs after it, on a quarter of the values (exact: ReLU is monotonic,
+    /// so it commutes with the maximum). In float32 the result equals the layer-by-layer forward to rounding; in
+    /// bfloat16 the first block rounds the product before the bias, one rounding more. Measured on a 2-core AVX-512
+    /// CPU at batch 64 (benchmarks/Relax.Models.VGGish.Benchmarks): 1.3× float32 and 1.7× bfloat16 over the
+    /// layer-by-layer forward. Training mode, passes that record gradients, other devices and this property set to
     /// false use the layer-by-layer forward of <c>features</c>.
     /// </summary>
     public bool FusedCpuForward { get; set; } = true;
@@ -128,7 +130,24 @@ public sealed class VGGishNetwork : Module<Tensor, Tensor>
         return embeddings.forward(flat).MoveToOuterDisposeScope();
     }
 
-    private bool UseFusedForward(Tensor x) => FusedCpuForward && !training && x.device_type == DeviceType.CPU;
+    /// <summary>Number of forward passes that took the fused path (for tests).</summary>
+    internal long FusedForwardCount { get; private set; }
+
+    /// <summary>
+    /// The fused path is for inference: its 2 × 2 maximum splits the gradient between tied values where max-pooling
+    /// gives it all to one, which matters for gradients taken at constant inputs (gradient attribution at the mean
+    /// baseline), so any pass that records gradients takes the layer-by-layer forward.
+    /// </summary>
+    private bool UseFusedForward(Tensor x)
+    {
+        bool use = FusedCpuForward && !training && x.device_type == DeviceType.CPU && x.shape[0] > 0
+            && !(is_grad_enabled() && (x.requires_grad || parameters().Any(p => p.requires_grad)));
+        if (use)
+        {
+            FusedForwardCount++;
+        }
+        return use;
+    }
 
     /// <summary><c>features</c> with the fused first block and ReLU after pooling (see <see cref="FusedCpuForward"/>).</summary>
     private Tensor FusedFeatures(Tensor x)
@@ -156,17 +175,17 @@ public sealed class VGGishNetwork : Module<Tensor, Tensor>
         long batch = x.shape[0], channels = firstConvolution.weight!.shape[0];
         var padded = functional.pad(x.reshape(batch, Frames, Bands), new long[] { 1, 1, 1, 1 });
         var kernel = firstConvolution.weight.reshape(channels, 9).t();                             // (9, C)
-        var chunks = new List<Tensor>();
+        var pooled = empty(batch, Frames / 2, Bands / 2, channels, dtype: x.dtype, device: x.device); // (B, 48, 32, C)
         for (long start = 0; start < batch; start += FirstBlockChunk)
         {
+            using var chunkScope = NewDisposeScope(); // a chunk's full-resolution map is freed before the next one
             long count = Math.Min(FirstBlockChunk, batch - start);
             var patches = padded.narrow(0, start, count).unfold(1, 3, 1).unfold(2, 3, 1)
                 .reshape(count * Frames * Bands, 9);                                               // im2col
             var pairs = patches.mm(kernel).view(count, Frames / 2, 2, Bands / 2, 2, channels);     // (n, 48, 2, 32, 2, C)
-            chunks.Add(pairs.select(2, 0).select(3, 0).maximum(pairs.select(2, 0).select(3, 1))
+            pooled.narrow(0, start, count).copy_(pairs.select(2, 0).select(3, 0).maximum(pairs.select(2, 0).select(3, 1))
                 .maximum(pairs.select(2, 1).select(3, 0)).maximum(pairs.select(2, 1).select(3, 1)));
         }
-        var pooled = chunks.Count == 1 ? chunks[0] : cat(chunks, 0);                               // (B, 48, 32, C)
         if (firstConvolution.bias is { } bias)
         {
             pooled = pooled.add_(bias);                                                            // max(a + b) = max(a) + b
