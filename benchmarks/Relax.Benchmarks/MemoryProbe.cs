@@ -39,9 +39,8 @@ public static class MemoryProbe
         var input = randn(96, 64, generator: new Generator(3));
         var masks = new TimeFrequencyMasks(8, 4, 0.5);
 
-        foreach (bool trim in new[] { true, false })
         {
-            Console.WriteLine($"Resident memory during one run of 50,000 masks (batch 128), TrimNativeHeap = {trim}: at each mark, and the");
+            Console.WriteLine("Resident memory during one run of 50,000 masks (batch 128, default options): at each mark, and the");
             Console.WriteLine("largest and median resident size over every batch of the window that ends there (read from /proc/self/statm):");
             var marks = new SortedDictionary<int, long>();
             var window = new List<long>();
@@ -61,7 +60,7 @@ public static class MemoryProbe
                 }
             });
             var clock = Stopwatch.StartNew();
-            new RelaxExplainer(embedder, masks, new RelaxOptions { MaskCount = 50_000, BatchSize = 128, TrimNativeHeap = trim }).Explain(input, progress);
+            new RelaxExplainer(embedder, masks, new RelaxOptions { MaskCount = 50_000, BatchSize = 128 }).Explain(input, progress);
             foreach (var (mark, bytes) in marks)
             {
                 var (max, median) = windows[mark];
@@ -87,10 +86,9 @@ public static class MemoryProbe
                 Console.WriteLine($"  after {clip,3} inputs: {bytes / 1048576.0,8:F1} MiB ({(bytes - first) * 100.0 / first,5:+0.0;-0.0} % vs 1{(clip >= 10 ? $", {(bytes - tenth) * 100.0 / tenth,5:+0.0;-0.0} % vs 10" : "")}); managed {GC.GetTotalMemory(false) / 1048576.0,5:F1} MiB ({GC.GetGCMemoryInfo().TotalCommittedBytes / 1048576.0,5:F1} committed); live tensors {DisposeScopeManager.Statistics.ThreadTotalLiveCount}; malloc in use {inUse / 1048576.0,6:F1} MiB of {arena / 1048576.0,6:F1} MiB held");
             }
         }
-        if (OperatingSystem.IsLinux())
+        if (NativeHeap.Trim())
         {
-            _ = malloc_trim(UIntPtr.Zero);
-            Console.WriteLine($"  after malloc_trim(0): {Resident() / 1048576.0,8:F1} MiB");
+            Console.WriteLine($"  after NativeHeap.Trim (malloc_trim(0)): {Resident() / 1048576.0,8:F1} MiB");
         }
         return 0;
     }
@@ -102,8 +100,15 @@ public static class MemoryProbe
         {
             return (0, 0);
         }
-        var info = mallinfo2();
-        return ((long)(info.Uordblks + info.Hblkhd), (long)(info.Arena + info.Hblkhd));
+        try
+        {
+            var info = mallinfo2();
+            return ((long)(info.Uordblks + info.Hblkhd), (long)(info.Arena + info.Hblkhd));
+        }
+        catch (EntryPointNotFoundException)
+        {
+            return (0, 0); // glibc before 2.33, musl
+        }
     }
 
     [StructLayout(LayoutKind.Sequential)]
@@ -114,9 +119,6 @@ public static class MemoryProbe
 
     [DllImport("libc", EntryPoint = "mallinfo2")]
     private static extern MallInfo2 mallinfo2();
-
-    [DllImport("libc", EntryPoint = "malloc_trim")]
-    private static extern int malloc_trim(nuint pad);
 
     /// <summary>Resident set size without a collection (second field of /proc/self/statm, in pages); 0 elsewhere.</summary>
     private static long Statm()

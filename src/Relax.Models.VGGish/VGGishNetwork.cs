@@ -101,7 +101,7 @@ public sealed class VGGishNetwork : Module<Tensor, Tensor>
     /// and every ReLU that precedes a max-pool runs after it, on a quarter of the values (exact: ReLU is monotonic,
     /// so it commutes with the maximum). In float32 the result equals the layer-by-layer forward to rounding; in
     /// bfloat16 the first block rounds the product before the bias, one rounding more. Measured on a 2-core AVX-512
-    /// CPU at batch 64 (benchmarks/Relax.Models.VGGish.Benchmarks): 1.3× float32 and 1.7× bfloat16 over the
+    /// CPU at batch 64 (benchmarks/Relax.Models.VGGish.Benchmarks): 1.3–1.5× float32 and 1.7× bfloat16 over the
     /// layer-by-layer forward. Training mode, passes that record gradients, other devices and this property set to
     /// false use the layer-by-layer forward of <c>features</c>.
     /// </summary>
