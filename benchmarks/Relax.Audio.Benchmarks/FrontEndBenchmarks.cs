@@ -9,7 +9,7 @@ namespace Relax.Audio.Benchmarks;
 [Config(typeof(ThroughputConfig))]
 public class FrontEndBenchmarks
 {
-    private readonly VggishFrontEnd _frontEnd = new();
+    private readonly VGGishFrontEnd _frontEnd = new();
     private float[] _waveform = [];
 
     [Params(16000, 44100)]

@@ -7,7 +7,7 @@ if (args.Length > 0 && args[0] == "--quick")
 {
     // A quick Stopwatch measurement (median of 30 runs after 50 warm-up runs) without BenchmarkDotNet:
     // --quick [rates…], default 16000 44100.
-    var frontEnd = new VggishFrontEnd();
+    var frontEnd = new VGGishFrontEnd();
     foreach (var rate in args.Length > 1 ? args[1..].Select(int.Parse).ToArray() : [16000, 44100])
     {
         var x = Signals.Create(rate);

@@ -1,6 +1,5 @@
 using Relax.Audio;
-using Relax.Audio.Synthetic;
-using Relax.Models.VGGish.DefaultModel;
+using Relax.Synthetic;
 
 namespace Relax.Benchmarks;
 
@@ -17,7 +16,7 @@ internal static class ProbeClips
         {
             clips.Add(($"synthetic-{clip.Label}-{clips.Count}", clip.LogMel));
         }
-        var frontEnd = new VggishFrontEnd();
+        var frontEnd = new VGGishFrontEnd();
         foreach (var folder in new[] { "dog", "cat", "bird" })
         {
             var dir = Path.Combine(animalFolder, folder);

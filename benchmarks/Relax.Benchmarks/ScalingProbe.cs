@@ -1,9 +1,8 @@
 using System.Diagnostics;
 using System.Globalization;
-using Relax.Audio.Synthetic;
 using Relax.Masks;
 using Relax.Models.VGGish;
-using Relax.Models.VGGish.DefaultModel;
+using Relax.Synthetic;
 using static TorchSharp.torch;
 
 namespace Relax.Benchmarks;

@@ -1,7 +1,7 @@
 using System.Globalization;
 using Relax.Evaluation;
 using Relax.Masks;
-using Relax.Models.VGGish.DefaultModel;
+using Relax.Synthetic;
 using static TorchSharp.torch;
 
 namespace Relax.Benchmarks;

@@ -25,7 +25,7 @@ internal static class AgreementProbe
         manual_seed(1);
 
         string clip = Path.Combine(RepositoryRoot(), "samples", "data", "synthetic-bird.wav");
-        var logMel = new VggishFrontEnd().FromFile(clip).ExampleMatrix(1);
+        var logMel = new VGGishFrontEnd().FromFile(clip).ExampleMatrix(1);
         NpyFile.Write(Path.Combine(output, "logmel.npy"), logMel);
         string weights = Path.Combine(output, "vggish-random.pth");
         using (var network = new VGGishNetwork())
@@ -72,6 +72,8 @@ internal static class AgreementProbe
         public int Width => inner.Width;
 
         public long Count => inner.Count;
+
+        public SaliencyNormalization Normalization => inner.Normalization;
 
         public void Accumulate(Tensor batch, Tensor scores)
         {

@@ -1,12 +1,11 @@
 using System.Diagnostics;
 using System.Globalization;
 using Relax.Audio;
-using Relax.Audio.Synthetic;
 using Relax.Classification;
 using Relax.IO;
 using Relax.Models.VGGish;
-using Relax.Models.VGGish.DefaultModel;
 using Relax.Plots;
+using Relax.Synthetic;
 using static TorchSharp.torch;
 
 namespace Relax.Samples;
@@ -35,7 +34,7 @@ public static class EmbedAndClassifySample
 
         // 2. The model.
         output.WriteLine("2. Model");
-        var weights = SampleModels.OfficialWeights(settings);
+        var weights = ModelLoader.FindOfficialWeights(settings.Weights);
         using var embedder = weights is not null ? VGGishEmbedder.FromFiles(weights) : TrainCompact(train, settings, output);
         string identity = weights is not null
             ? $"Google VGGish ({weights}, raw 128-d embeddings)"
@@ -122,7 +121,7 @@ public static class EmbedAndClassifySample
     private static (List<AnimalClip> Train, List<AnimalClip> Test, string Source) Generate(SampleSettings settings)
     {
         var synthesizer = new AnimalSoundSynthesizer(new SynthesizerOptions { DurationSeconds = 2 });
-        var frontEnd = new VggishFrontEnd();
+        var frontEnd = new VGGishFrontEnd();
         var train = new List<AnimalClip>();
         var test = new List<AnimalClip>();
         foreach (var label in Enum.GetValues<AnimalClass>())
@@ -136,7 +135,7 @@ public static class EmbedAndClassifySample
             }).ToList();
             Split(clips, settings, train, test);
         }
-        return (train, test, $"{train.Count + test.Count} GENERATED clips of 2 s (Relax.Audio.Synthetic), not recordings.");
+        return (train, test, $"{train.Count + test.Count} GENERATED clips of 2 s (Relax.Synthetic), not recordings.");
     }
 
     /// <summary>The last T clips of a class (in the seeded order) are its test clips; with fewer clips than asked,

@@ -5,13 +5,12 @@
 //
 //   dotnet run --project samples/04-TrainDefaultModel -c Release -- [--per-class N] [--epochs E] [--seed S] [--out FILE]
 //
-// With the defaults it reproduces src/Relax.Models.VGGish/DefaultModel/synthetic-animals-compact.safetensors
+// With the defaults it reproduces src/Relax.Synthetic/DefaultModel/synthetic-animals-compact.safetensors
 // (bit for bit on the same CPU and thread count) and reports its held-out accuracy.
 using System.Diagnostics;
 using System.Globalization;
-using Relax.Audio.Synthetic;
 using Relax.Models.VGGish;
-using Relax.Models.VGGish.DefaultModel;
+using Relax.Synthetic;
 using static TorchSharp.torch;
 
 int perClass = SyntheticAnimalModel.TrainingExamplesPerClass, epochs = new TrainingOptions().Epochs;

@@ -1,5 +1,5 @@
 using Relax.Audio;
-using Relax.Audio.Synthetic;
+using Relax.Synthetic;
 
 namespace Relax.Samples;
 
@@ -25,7 +25,7 @@ public static class AnimalClips
         ArgumentNullException.ThrowIfNull(log);
         if (settings.Synthetic)
         {
-            log.WriteLine("   --synthetic: using generated clips (Relax.Audio.Synthetic).");
+            log.WriteLine("   --synthetic: using generated clips (Relax.Synthetic).");
             return null;
         }
         if (settings.Data is { } given)
@@ -39,7 +39,7 @@ public static class AnimalClips
         {
             log.WriteLine("   NOTE: the study's recordings were not found (../shared/data/animal-sounds beside the checkout, or --data DIR).");
             log.WriteLine("         They are the public Animal-Sound-Dataset (github.com/YashNita/Animal-Sound-Dataset: Kopek = dog, Kedi = cat, Kus = bird).");
-            log.WriteLine("         Falling back to GENERATED dog/cat/bird clips (Relax.Audio.Synthetic); figures below are about those.");
+            log.WriteLine("         Falling back to GENERATED dog/cat/bird clips (Relax.Synthetic); figures below are about those.");
         }
         return shared;
     }
@@ -70,14 +70,14 @@ public static class AnimalClips
         ArgumentNullException.ThrowIfNull(log);
         try
         {
-            var examples = new VggishFrontEnd(new VggishFrontEndOptions { PadFinalExample = true }).FromFile(path);
+            var examples = new VGGishFrontEnd(new VGGishFrontEndOptions { PadFinalExample = true }).FromFile(path);
             if (examples.IsEmpty)
             {
                 log.WriteLine($"   skipped {Path.GetFileName(path)}: {examples.Message ?? "no example"}");
                 return null;
             }
             var list = Enumerable.Range(0, examples.Count).Select(examples.ExampleMatrix).ToList();
-            return new AnimalClip(Path.GetFileName(path), label, list, null, examples.DurationSeconds * VggishLogMel.SampleRate < VggishFrontEnd.SamplesPerExample);
+            return new AnimalClip(Path.GetFileName(path), label, list, null, examples.DurationSeconds * VGGishLogMel.SampleRate < VGGishFrontEnd.SamplesPerExample);
         }
         catch (Exception e) when (e is InvalidDataException or NotSupportedException or IOException or ArgumentException)
         {

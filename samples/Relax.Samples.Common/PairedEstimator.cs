@@ -16,6 +16,9 @@ public sealed class PairedEstimator(int height, int width, Device device) : ISal
     /// <inheritdoc />
     public int Width => _maskWeight.Width;
 
+    /// <summary>The normalisation of <see cref="Estimate"/> (the explainer's result): mask-weight.</summary>
+    public SaliencyNormalization Normalization => SaliencyNormalization.MaskWeight;
+
     /// <inheritdoc />
     public long Count => _maskWeight.Count;
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Relax.Audio;
+using Relax.Synthetic;
 using Relax.Evaluation;
 using Relax.Masks;
 using Relax.Models.VGGish;
@@ -39,22 +40,19 @@ public static class RelaxStudy
     public static string Slug(SaliencyNormalization n) => n == SaliencyNormalization.MaskCount ? "mask-count" : "mask-weight";
 
     /// <summary>The axes of a VGGish example: 10 ms frames, mel band centres in Hz.</summary>
-    public static SpectrogramAxes Axes { get; } = new()
-    {
-        FrameSeconds = VggishLogMel.HopLength / (double)VggishLogMel.SampleRate,
-        BandCentresHz = MelFilterbank.Vggish.CentreHertz,
-    };
+    public static SpectrogramAxes Axes => SpectrogramAxes.VGGish;
 
-    /// <summary>Prints the title and step 1 of samples 02 and 03: loads the model (<see cref="SampleModels.Load"/>) and the
+    /// <summary>Prints the title and step 1 of samples 02 and 03: loads the model (<see cref="ModelLoader.Load"/>) and the
     /// clips (<see cref="LoadClips"/>). The caller disposes the embedder.</summary>
     public static (VGGishEmbedder Embedder, List<AnimalClip> Clips) Begin(string title, SampleSettings settings, TextWriter output)
     {
         Notebook.Begin(settings, output, title);
         output.WriteLine("1. Model and clips");
-        var (embedder, identity) = SampleModels.Load(settings);
+        var model = ModelLoader.Load(settings.Weights);
+        var embedder = model.Embedder;
         try
         {
-            output.WriteLine($"   Model: {identity}");
+            output.WriteLine($"   Model: {model.Identity}");
             return (embedder, LoadClips(settings, output));
         }
         catch
@@ -72,7 +70,7 @@ public static class RelaxStudy
         ArgumentNullException.ThrowIfNull(log);
         if (settings.Data is null)
         {
-            log.WriteLine($"   {settings.PerClass} generated clips per class (Relax.Audio.Synthetic, seeds {settings.Seed}…), 1 s each, with known evidence regions.");
+            log.WriteLine($"   {settings.PerClass} generated clips per class (Relax.Synthetic, seeds {settings.Seed}…), 1 s each, with known evidence regions.");
             return AnimalClips.Generate(settings.PerClass, settings.Seed);
         }
         var folder = AnimalClips.ResolveFolder(settings, log) ?? throw new InvalidOperationException("No data folder.");
@@ -80,7 +78,7 @@ public static class RelaxStudy
         var files = AnimalClips.ListFiles(folder, settings.Seed);
         for (int c = 0; c < files.Count; c++)
         {
-            clips.AddRange(files[c].Select(f => AnimalClips.Read(f, (Audio.Synthetic.AnimalClass)c, log)).OfType<AnimalClip>().Take(settings.PerClass)
+            clips.AddRange(files[c].Select(f => AnimalClips.Read(f, (AnimalClass)c, log)).OfType<AnimalClip>().Take(settings.PerClass)
                 .Select(clip => clip with { Examples = [clip.Examples[0]] }));
         }
         log.WriteLine($"   {clips.Count} recordings from {folder} (first 0.96 s example of each; no ground-truth regions).");
@@ -136,7 +134,7 @@ public static class RelaxStudy
     }
 
     /// <summary>The mean saliency map (run A) of each class present.</summary>
-    public static SortedDictionary<Audio.Synthetic.AnimalClass, float[,]> ClassAverages(IReadOnlyList<ExplainedClip> clips, SaliencyNormalization normalization)
+    public static SortedDictionary<AnimalClass, float[,]> ClassAverages(IReadOnlyList<ExplainedClip> clips, SaliencyNormalization normalization)
     {
         ArgumentNullException.ThrowIfNull(clips);
         return new(clips.GroupBy(c => c.Clip.Label).ToDictionary(g => g.Key, g => MapStatistics.Average(g.Select(c => c.Of(normalization).Saliency).ToList())));

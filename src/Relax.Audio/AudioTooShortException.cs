@@ -2,7 +2,7 @@ namespace Relax.Audio;
 
 /// <summary>
 /// The audio is too short to give a single VGGish example (0.96 s) and the caller asked for at least one
-/// (<see cref="VggishFrontEndOptions.RequireExamples"/>). The message names the source and its duration.
+/// (<see cref="VGGishFrontEndOptions.RequireExamples"/>). The message names the source and its duration.
 /// </summary>
 public sealed class AudioTooShortException : Exception
 {

@@ -12,13 +12,13 @@ namespace Relax.Audio;
 /// <remarks>
 /// Written by hand for speed: NWaves' <c>RealFft64</c> transforms one frame per call, which made the 16 kHz front
 /// end no faster than the numpy reference; batching frames across SIMD lanes makes it several times faster.
-/// <see cref="VggishLogMel"/> falls back to NWaves when 256-bit SIMD is not hardware-accelerated, and the tests
+/// <see cref="VGGishLogMel"/> falls back to NWaves when 256-bit SIMD is not hardware-accelerated, and the tests
 /// compare both paths.
 /// </remarks>
 internal sealed class BatchedLogMel
 {
     private const int Lanes = 4;
-    private const int Half = VggishLogMel.FftLength / 2; // 256-point complex FFT
+    private const int Half = VGGishLogMel.FftLength / 2; // 256-point complex FFT
     private const int Bins = Half + 1;
 
     private static readonly int[] BitReversed = BuildBitReversal();
@@ -42,8 +42,8 @@ internal sealed class BatchedLogMel
         }
         for (int k = 0; k < Bins; k++)
         {
-            SplitCos[k] = Math.Cos(2 * Math.PI * k / VggishLogMel.FftLength);
-            SplitSin[k] = -Math.Sin(2 * Math.PI * k / VggishLogMel.FftLength);
+            SplitCos[k] = Math.Cos(2 * Math.PI * k / VGGishLogMel.FftLength);
+            SplitSin[k] = -Math.Sin(2 * Math.PI * k / VGGishLogMel.FftLength);
         }
     }
 
@@ -52,12 +52,12 @@ internal sealed class BatchedLogMel
     /// <summary>Writes <paramref name="frames"/> log-mel frames of <paramref name="waveform"/> to <paramref name="destination"/>.</summary>
     public void Compute(ReadOnlySpan<float> waveform, Span<float> destination, int frames, double[] window)
     {
-        const int batchSpan = (Lanes - 1) * VggishLogMel.HopLength + VggishLogMel.WindowLength;
+        const int batchSpan = (Lanes - 1) * VGGishLogMel.HopLength + VGGishLogMel.WindowLength;
         var tail = new float[batchSpan];
         for (int first = 0; first < frames; first += Lanes)
         {
             int count = Math.Min(Lanes, frames - first);
-            int start = first * VggishLogMel.HopLength;
+            int start = first * VGGishLogMel.HopLength;
             ReadOnlySpan<float> samples;
             if (start + batchSpan <= waveform.Length)
             {
@@ -79,9 +79,9 @@ internal sealed class BatchedLogMel
 
     private void Project(Span<float> destination, int first, int count)
     {
-        var bank = MelFilterbank.Vggish;
-        var offset = Vector256.Create(VggishLogMel.LogOffset);
-        for (int band = 0; band < VggishLogMel.MelBands; band++)
+        var bank = MelFilterbank.VGGish;
+        var offset = Vector256.Create(VGGishLogMel.LogOffset);
+        for (int band = 0; band < VGGishLogMel.MelBands; band++)
         {
             var weights = bank.BandWeights(band);
             var magnitude = _magnitude.AsSpan(bank.FirstBin(band), weights.Length);
@@ -93,7 +93,7 @@ internal sealed class BatchedLogMel
             var log = Vector256.Log(sum + offset);
             for (int lane = 0; lane < count; lane++)
             {
-                destination[(first + lane) * VggishLogMel.MelBands + band] = (float)log.GetElement(lane);
+                destination[(first + lane) * VGGishLogMel.MelBands + band] = (float)log.GetElement(lane);
             }
         }
     }
@@ -102,13 +102,13 @@ internal sealed class BatchedLogMel
     // bit-reversed order for the in-place FFT. The frame zero-padding (n ≥ 200) gives zeros.
     private void Load(ReadOnlySpan<float> samples, double[] window)
     {
-        const int hop = VggishLogMel.HopLength;
-        _ = samples[(Lanes - 1) * hop + VggishLogMel.WindowLength - 1];
+        const int hop = VGGishLogMel.HopLength;
+        _ = samples[(Lanes - 1) * hop + VGGishLogMel.WindowLength - 1];
         for (int n = 0; n < Half; n++)
         {
             int target = BitReversed[n];
             int even = 2 * n;
-            if (even >= VggishLogMel.WindowLength)
+            if (even >= VGGishLogMel.WindowLength)
             {
                 _re[target] = Vector256<double>.Zero;
                 _im[target] = Vector256<double>.Zero;

@@ -10,7 +10,7 @@ public sealed class LogMelExamples
     public const int FramesPerExample = 96;
 
     /// <summary>Mel bands per frame.</summary>
-    public const int MelBands = VggishLogMel.MelBands;
+    public const int MelBands = VGGishLogMel.MelBands;
 
     /// <summary>Values per example (96 × 64).</summary>
     public const int ValuesPerExample = FramesPerExample * MelBands;
@@ -45,7 +45,7 @@ public sealed class LogMelExamples
     /// <summary>Sample rate of the source audio in Hz.</summary>
     public int SourceSampleRate { get; }
 
-    /// <summary>Zero samples (at 16 kHz) appended to complete the final example; 0 unless <see cref="VggishFrontEndOptions.PadFinalExample"/> is set.</summary>
+    /// <summary>Zero samples (at 16 kHz) appended to complete the final example; 0 unless <see cref="VGGishFrontEndOptions.PadFinalExample"/> is set.</summary>
     public int PaddedSamples { get; }
 
     /// <summary>Why there are no examples (audio shorter than 0.96 s) or what was padded; null otherwise.</summary>

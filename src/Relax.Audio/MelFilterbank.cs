@@ -26,7 +26,7 @@ public sealed class MelFilterbank
     }
 
     /// <summary>The VGGish filterbank: 64 bands from 125 to 7500 Hz over the 257 bins of a 512-point FFT at 16 kHz.</summary>
-    public static MelFilterbank Vggish { get; } = CreateHtk(64, 257, 16000, 125.0, 7500.0);
+    public static MelFilterbank VGGish { get; } = CreateHtk(64, 257, 16000, 125.0, 7500.0);
 
     /// <summary>Number of mel bands.</summary>
     public int Bands { get; }

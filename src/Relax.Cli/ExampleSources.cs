@@ -6,10 +6,10 @@ namespace Relax.Cli;
 /// <summary>VGGish examples read from a file: <see cref="Count"/> log-mel patches of 96 × 64, float32, C order.</summary>
 /// <param name="Data">The values, <see cref="Count"/> × 96 × 64.</param>
 /// <param name="Count">The number of examples.</param>
-public sealed record Examples(float[] Data, long Count);
+internal sealed record Examples(float[] Data, long Count);
 
 /// <summary>Turns an input file into VGGish examples. The CLI picks the first source that accepts a file.</summary>
-public interface IExampleSource
+internal interface IExampleSource
 {
     /// <summary>What the source reads, for messages ("NumPy .npy examples").</summary>
     string Description { get; }
@@ -23,7 +23,7 @@ public interface IExampleSource
 }
 
 /// <summary>The input formats of <c>relax embed</c> and <c>relax features</c>.</summary>
-public static class ExampleSources
+internal static class ExampleSources
 {
     /// <summary>The sources, in order. Adding an input format is adding its <see cref="IExampleSource"/> here.</summary>
     public static IReadOnlyList<IExampleSource> All { get; } = new IExampleSource[]
@@ -48,7 +48,7 @@ public static class ExampleSources
 
 /// <summary>Examples in a NumPy <c>.npy</c> file of shape (n, 96, 64), (n, 1, 96, 64) or (96, 64), float32 or float64,
 /// as written by <c>relax features</c> or by Python's VGGish front end (<c>vggish_input.wavfile_to_examples</c>).</summary>
-public sealed class NpyExampleSource : IExampleSource
+internal sealed class NpyExampleSource : IExampleSource
 {
     /// <inheritdoc />
     public string Description => ".npy of (n, 96, 64) float32/float64 examples";
@@ -83,7 +83,7 @@ public sealed class NpyExampleSource : IExampleSource
 
 /// <summary>WAV recordings in any common encoding, through the VGGish front end of Relax.Audio (mono, 16 kHz,
 /// log-mel examples of 96 × 64, a hop of 96 frames). A clip shorter than one example (0.975 s) is an error that says so.</summary>
-public sealed class WavExampleSource : IExampleSource
+internal sealed class WavExampleSource : IExampleSource
 {
     /// <inheritdoc />
     public string Description => ".wav (PCM 8/16/24/32-bit, float, A-law, µ-law, MP3-in-WAV; any rate)";
@@ -94,19 +94,7 @@ public sealed class WavExampleSource : IExampleSource
     /// <inheritdoc />
     public Examples Read(string path)
     {
-        Relax.Audio.LogMelExamples examples;
-        try
-        {
-            examples = new Relax.Audio.VggishFrontEnd().FromFile(path);
-        }
-        catch (Exception e) when (e is InvalidDataException or NotSupportedException)
-        {
-            throw new CliException(e.Message, e);
-        }
-        if (examples.IsEmpty)
-        {
-            throw new CliException(examples.Message ?? $"{path}: the recording is shorter than one VGGish example (0.975 s).");
-        }
+        var examples = AudioInput.Read(path);
         return new Examples(examples.Values, examples.Count);
     }
 }

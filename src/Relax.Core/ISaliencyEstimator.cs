@@ -14,6 +14,10 @@ public interface ISaliencyEstimator : IDisposable
     /// <summary>Columns of the maps.</summary>
     int Width { get; }
 
+    /// <summary>How <see cref="Estimate"/> normalises the accumulated similarity: the one source of the normalisation
+    /// that a <see cref="RelaxResult"/> reports.</summary>
+    SaliencyNormalization Normalization { get; }
+
     /// <summary>Number of masks accumulated so far.</summary>
     long Count { get; }
 

@@ -34,6 +34,14 @@ internal static class InputShape
     public static Tensor Prepare(Tensor input, Device device, out int height, out int width)
     {
         (height, width) = Dimensions(input);
+        return Prepare(input, height, width, device);
+    }
+
+    /// <summary>The input, whose shape <see cref="Dimensions"/> has already checked to be (H, W) =
+    /// (<paramref name="height"/>, <paramref name="width"/>), as float32 (1, 1, H, W) on <paramref name="device"/>,
+    /// checked to be finite.</summary>
+    public static Tensor Prepare(Tensor input, int height, int width, Device device)
+    {
         var x = input.detach().to(ScalarType.Float32, device).reshape(1, 1, height, width);
         if (!isfinite(x).all().item<bool>())
         {

@@ -20,6 +20,23 @@ public abstract class MaskReplacement
     /// <summary>A short, stable name for reports.</summary>
     public abstract string Name { get; }
 
+    /// <summary>The names <see cref="Parse"/> accepts: <c>mean</c>, <c>min</c> and <c>zero</c>.</summary>
+    public static IReadOnlyList<string> Names { get; } = ["mean", "min", "zero"];
+
+    /// <summary>The replacement of that name (one of <see cref="Names"/>, case-insensitive).</summary>
+    /// <exception cref="ArgumentException">Unknown name; the message lists the accepted ones.</exception>
+    public static MaskReplacement Parse(string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        return name.Trim().ToLowerInvariant() switch
+        {
+            "mean" => Mean,
+            "min" => Min,
+            "zero" => Zero,
+            _ => throw new ArgumentException($"Unknown replacement '{name}'; use one of: {string.Join(", ", Names)}.", nameof(name)),
+        };
+    }
+
     /// <summary>Replace with a constant.</summary>
     /// <param name="value">A finite value.</param>
     public static MaskReplacement Constant(double value)

@@ -56,38 +56,38 @@ public sealed class RelaxExplainer
     /// <exception cref="OperationCanceledException">Cancelled between batches.</exception>
     public RelaxResult Explain(Tensor input, IProgress<RelaxProgress>? progress = null, CancellationToken cancellationToken = default)
     {
-        using var estimator = new StreamingSaliencyEstimator(Height(input), Width(input), Embedder.Device, Options.Normalization);
-        return Explain(input, estimator, progress, cancellationToken);
+        var (height, width) = InputShape.Dimensions(input);
+        using var estimator = new StreamingSaliencyEstimator(height, width, Embedder.Device, Options.Normalization);
+        return Run(input, height, width, estimator, progress, cancellationToken);
     }
 
     /// <summary>Explains one input, accumulating into a caller-provided estimator (which must be empty and sized
-    /// like the input, on the embedder's device).</summary>
+    /// like the input, on the embedder's device). The estimator's own <see cref="ISaliencyEstimator.Normalization"/>
+    /// makes the maps, and the result reports it; <see cref="RelaxOptions.Normalization"/> is not consulted.</summary>
     public RelaxResult Explain(Tensor input, ISaliencyEstimator estimator, IProgress<RelaxProgress>? progress = null, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(estimator);
-        int height = Height(input), width = Width(input);
+        var (height, width) = InputShape.Dimensions(input);
         if (estimator.Height != height || estimator.Width != width || estimator.Count != 0)
         {
             throw new ArgumentException($"The estimator must be empty and sized {height} × {width}; it is {estimator.Height} × {estimator.Width} with {estimator.Count} masks.", nameof(estimator));
         }
+        return Run(input, height, width, estimator, progress, cancellationToken);
+    }
 
+    private RelaxResult Run(Tensor input, int height, int width, ISaliencyEstimator estimator, IProgress<RelaxProgress>? progress, CancellationToken cancellationToken)
+    {
         var clock = Stopwatch.StartNew();
         var device = Embedder.Device;
-        var convergence = Options.Convergence;
         int total = Options.MaskCount;
         int batchSize = Options.BatchSize;
-        int checkEvery = convergence is null ? int.MaxValue : Math.Max(batchSize, (convergence.CheckEvery + batchSize - 1) / batchSize * batchSize);
-        int nextCheck = convergence is null ? int.MaxValue : Math.Max(convergence.MinMasks, checkEvery);
-        double estimated = double.NaN;
-        bool stoppedEarly = false;
+        var schedule = new ConvergenceSchedule(Options.Convergence, batchSize, total);
         int done = 0;
-        RelaxResult result;
 
         using (no_grad())
-        using (var outer = NewDisposeScope())
+        using (NewDisposeScope())
         {
-            var x = InputShape.Prepare(input, device, out _, out _);
+            var x = InputShape.Prepare(input, height, width, device);
 
             var replacement = Options.Replacement.Compute(x).to(ScalarType.Float32, device);
             var difference = x - replacement; // masked input = r + (x − r)·m: one multiply-add per batch
@@ -109,46 +109,23 @@ public sealed class RelaxExplainer
                     estimator.Accumulate(masks, scores);
                 }
                 done += count;
-                if (Options.TrimNativeHeap)
-                {
-                    NativeHeap.TrimIfDue();
-                }
-
-                if (done >= nextCheck && done < total)
-                {
-                    estimated = ConvergenceOptions.EstimatedCorrelation(estimator.SplitHalfCorrelation());
-                    nextCheck += checkEvery;
-                    if (estimated >= convergence!.TargetCorrelation)
-                    {
-                        stoppedEarly = true;
-                    }
-                }
-                progress?.Report(new RelaxProgress(done, total, clock.Elapsed, estimated));
-                if (stoppedEarly)
+                bool stop = schedule.AfterBatch(done, estimator.SplitHalfCorrelation);
+                progress?.Report(new RelaxProgress(done, total, clock.Elapsed, schedule.Estimated));
+                if (stop)
                 {
                     break;
                 }
             }
-
-            if (convergence is not null && !stoppedEarly)
-            {
-                estimated = ConvergenceOptions.EstimatedCorrelation(estimator.SplitHalfCorrelation());
-            }
+            schedule.Finish(estimator.SplitHalfCorrelation);
 
             using var maps = estimator.Estimate();
             clock.Stop();
-            result = new RelaxResult(
+            return new RelaxResult(
                 TensorArrays.ToArray2D(maps.Saliency),
                 TensorArrays.ToArray2D(maps.Uncertainty),
                 TensorArrays.ToArray2D(maps.MaskWeight),
-                done, total, stoppedEarly, estimated, clock.Elapsed, Options.Normalization, Masks.Name);
+                done, total, schedule.StoppedEarly, schedule.Estimated, clock.Elapsed, estimator.Normalization, Masks.Name);
         }
-
-        if (Options.TrimNativeHeap)
-        {
-            NativeHeap.TrimIfDue(); // after this explanation's tensors are freed
-        }
-        return result;
     }
 
     private Tensor EmbedChecked(Tensor batch, long count, long embeddingSize)
@@ -170,8 +147,4 @@ public sealed class RelaxExplainer
             throw new InvalidOperationException($"The mask generator {Masks.Name} returned shape ({string.Join(", ", masks.shape)}); expected ({count}, {height}, {width}).");
         }
     }
-
-    private static int Height(Tensor input) => InputShape.Dimensions(input).Height;
-
-    private static int Width(Tensor input) => InputShape.Dimensions(input).Width;
 }

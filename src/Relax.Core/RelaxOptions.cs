@@ -49,7 +49,10 @@ public sealed record RelaxOptions
         init => _similarity = value ?? throw new ArgumentNullException(nameof(Similarity));
     }
 
-    /// <summary>How the accumulated similarity is normalised. Default: <see cref="SaliencyNormalization.MaskWeight"/>.</summary>
+    /// <summary>How the estimator that <see cref="RelaxExplainer"/> creates normalises the accumulated similarity. Default:
+    /// <see cref="SaliencyNormalization.MaskWeight"/>. An estimator passed to
+    /// <see cref="RelaxExplainer.Explain(TorchSharp.torch.Tensor, ISaliencyEstimator, IProgress{RelaxProgress}?, CancellationToken)"/>
+    /// brings its own (<see cref="ISaliencyEstimator.Normalization"/>), and the result reports that one.</summary>
     public SaliencyNormalization Normalization
     {
         get => _normalization;
@@ -61,10 +64,4 @@ public sealed record RelaxOptions
     /// <summary>Early stopping; null (the default) draws exactly <see cref="MaskCount"/> masks.</summary>
     public ConvergenceOptions? Convergence { get; init; }
 
-    /// <summary>
-    /// Whether the explainer returns freed native memory to the operating system after a batch or an explanation when
-    /// the last such trim is at least a minute old (<see cref="NativeHeap.TrimIfDue"/>), so that resident memory does
-    /// not creep up over long runs and many inputs in one process. Default true; it only acts on Linux with glibc.
-    /// </summary>
-    public bool TrimNativeHeap { get; init; } = true;
 }

@@ -39,39 +39,67 @@ public sealed record VGGishEmbedderOptions
     /// <summary>The device chosen by name: <c>cpu</c>, <c>cuda</c>, <c>cuda:N</c>, or <c>auto</c> (CUDA when
     /// available, else the CPU).</summary>
     /// <exception cref="ArgumentException">Unknown name, or CUDA asked for but not available.</exception>
-    public static Device ParseDevice(string name)
+    public static Device ParseDevice(string name) =>
+        TryParseDevice(name, out var device, out var error) ? device : throw new ArgumentException(error, nameof(name));
+
+    /// <summary>Like <see cref="ParseDevice"/>, without exceptions: false with a one-line reason for an unknown or
+    /// unavailable device.</summary>
+    public static bool TryParseDevice(string? name, out Device device, out string error)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(name);
-        var lower = name.Trim().ToLowerInvariant();
+        device = CPU;
+        error = "";
+        var lower = name?.Trim().ToLowerInvariant();
+        if (string.IsNullOrEmpty(lower))
+        {
+            error = "Give a device: cpu, cuda, cuda:N or auto.";
+            return false;
+        }
         if (lower == "auto")
         {
-            return cuda.is_available() ? CUDA : CPU;
+            device = cuda.is_available() ? CUDA : CPU;
+            return true;
         }
         if (lower.StartsWith("cuda", StringComparison.Ordinal) && !cuda.is_available())
         {
-            throw new ArgumentException($"Device '{name}': CUDA is not available (no GPU, or the TorchSharp-cuda package is missing).", nameof(name));
+            error = $"Device '{name}': CUDA is not available (no GPU, or the TorchSharp-cuda package is missing).";
+            return false;
         }
         try
         {
-            return torch.device(lower);
+            device = torch.device(lower);
+            return true;
         }
         catch (Exception e) when (e is ArgumentException or FormatException or InvalidOperationException)
         {
-            throw new ArgumentException($"Unknown device '{name}'; use cpu, cuda, cuda:N or auto.", nameof(name), e);
+            error = $"Unknown device '{name}'; use cpu, cuda, cuda:N or auto.";
+            return false;
         }
     }
 
     /// <summary>The dtype chosen by name: <c>float32</c>, <c>bfloat16</c> or <c>float16</c>.</summary>
     /// <exception cref="ArgumentException">Unknown name.</exception>
-    public static ScalarType ParseDType(string name)
+    public static ScalarType ParseDType(string name) =>
+        TryParseDType(name, out var dtype, out var error) ? dtype : throw new ArgumentException(error, nameof(name));
+
+    /// <summary>Like <see cref="ParseDType"/>, without exceptions: false with a one-line reason for an unknown name.</summary>
+    public static bool TryParseDType(string? name, out ScalarType dtype, out string error)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(name);
-        return name.Trim().ToLowerInvariant() switch
+        error = "";
+        switch (name?.Trim().ToLowerInvariant())
         {
-            "float32" or "fp32" or "float" => ScalarType.Float32,
-            "bfloat16" or "bf16" => ScalarType.BFloat16,
-            "float16" or "fp16" or "half" => ScalarType.Float16,
-            _ => throw new ArgumentException($"Unknown dtype '{name}'; use float32, bfloat16 or float16.", nameof(name)),
-        };
+            case "float32" or "fp32" or "float":
+                dtype = ScalarType.Float32;
+                return true;
+            case "bfloat16" or "bf16":
+                dtype = ScalarType.BFloat16;
+                return true;
+            case "float16" or "fp16" or "half":
+                dtype = ScalarType.Float16;
+                return true;
+            default:
+                dtype = ScalarType.Float32;
+                error = $"Unknown dtype '{name}'; use float32, bfloat16 or float16.";
+                return false;
+        }
     }
 }

@@ -1,3 +1,5 @@
+using Relax.Audio;
+
 namespace Relax.Plots;
 
 /// <summary>
@@ -8,6 +10,14 @@ public sealed record SpectrogramAxes
 {
     private readonly double _frameSeconds = 0.010;
     private readonly IReadOnlyList<double>? _bandCentresHz;
+
+    /// <summary>The axes of a VGGish log-mel example: 10 ms frames (<see cref="VGGishLogMel.HopLength"/> at
+    /// <see cref="VGGishLogMel.SampleRate"/>) and the centres of VGGish's 64 mel bands in Hz.</summary>
+    public static SpectrogramAxes VGGish { get; } = new()
+    {
+        FrameSeconds = VGGishLogMel.HopLength / (double)VGGishLogMel.SampleRate,
+        BandCentresHz = MelFilterbank.VGGish.CentreHertz,
+    };
 
     /// <summary>Seconds between frames (VGGish: 10 ms). Must be positive and finite.</summary>
     public double FrameSeconds

@@ -17,7 +17,7 @@ public sealed class AnimalSoundsTests(ITestOutputHelper output)
         Skip.If(data is null || !Directory.Exists(data),
             $"The shared data folder was not found ({data ?? "no Relax.sln above " + AppContext.BaseDirectory}); it sits beside the checkout as ../shared/data/animal-sounds.");
 
-        var frontEnd = new VggishFrontEnd();
+        var frontEnd = new VGGishFrontEnd();
         var failures = new List<string>();
         var clock = Stopwatch.StartNew();
         foreach (var animal in new[] { "cat", "dog", "bird" })

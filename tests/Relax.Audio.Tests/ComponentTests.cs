@@ -38,7 +38,7 @@ public sealed class ComponentTests
     [Fact]
     public void Mel_filterbank_matches_the_triangle_formula_and_the_reference_matrix()
     {
-        var bank = MelFilterbank.Vggish;
+        var bank = MelFilterbank.VGGish;
         var (reference, shape) = Fixtures.ReadNpy("vggish_mel_matrix.npy");
         Assert.Equal([257, 64], shape);
         static double Mel(double hz) => 1127.0 * Math.Log(1 + hz / 700.0);
@@ -67,9 +67,9 @@ public sealed class ComponentTests
         {
             wave[i] = (float)(random.NextDouble() * 2 - 1) * 0.5f;
         }
-        var logMel = VggishLogMel.Compute(wave);
+        var logMel = VGGishLogMel.Compute(wave);
         Assert.Equal(4, logMel.GetLength(0));
-        var bank = MelFilterbank.Vggish;
+        var bank = MelFilterbank.VGGish;
         for (int frame = 0; frame < 4; frame++)
         {
             var magnitude = new double[257];
@@ -109,11 +109,11 @@ public sealed class ComponentTests
         {
             wave[i] = (float)((random.NextDouble() * 2 - 1) * (i % 3000 < 1500 ? 0.8 : 1e-4));
         }
-        Assert.Equal(frames, VggishLogMel.FrameCount(wave.Length));
+        Assert.Equal(frames, VGGishLogMel.FrameCount(wave.Length));
         var simd = new float[frames * 64];
         var scalar = new float[frames * 64];
-        VggishLogMel.Compute(wave, simd, frames);
-        VggishLogMel.Compute(wave, scalar, frames, allowSimd: false);
+        VGGishLogMel.Compute(wave, simd, frames);
+        VGGishLogMel.Compute(wave, scalar, frames, allowSimd: false);
         for (int i = 0; i < simd.Length; i++)
         {
             Assert.Equal(scalar[i], simd[i], 1e-5f);
@@ -123,14 +123,14 @@ public sealed class ComponentTests
     [Fact]
     public void Periodic_hann_and_frame_counts_follow_the_reference()
     {
-        var hann = VggishLogMel.PeriodicHann(400);
+        var hann = VGGishLogMel.PeriodicHann(400);
         Assert.Equal(0.0, hann[0]);
         Assert.Equal(1.0, hann[200], 1e-15);
         Assert.Equal(hann[1], hann[399], 1e-15); // periodic: symmetric about N/2, not (N-1)/2
-        Assert.Equal(0, VggishLogMel.FrameCount(399));
-        Assert.Equal(1, VggishLogMel.FrameCount(400));
-        Assert.Equal(96, VggishLogMel.FrameCount(VggishFrontEnd.SamplesPerExample));
-        Assert.Equal(95, VggishLogMel.FrameCount(VggishFrontEnd.SamplesPerExample - 1));
+        Assert.Equal(0, VGGishLogMel.FrameCount(399));
+        Assert.Equal(1, VGGishLogMel.FrameCount(400));
+        Assert.Equal(96, VGGishLogMel.FrameCount(VGGishFrontEnd.SamplesPerExample));
+        Assert.Equal(95, VGGishLogMel.FrameCount(VGGishFrontEnd.SamplesPerExample - 1));
     }
 
     [Fact]

@@ -121,7 +121,7 @@ public sealed class MalformedInputTests(ITestOutputHelper output)
     [Fact]
     public void A_nan_waveform_is_rejected_by_the_front_end()
     {
-        Assert.Throws<ArgumentException>(() => new VggishFrontEnd().FromWaveform([0f, float.NaN], 16000));
+        Assert.Throws<ArgumentException>(() => new VGGishFrontEnd().FromWaveform([0f, float.NaN], 16000));
     }
 
     [Fact]
@@ -130,7 +130,7 @@ public sealed class MalformedInputTests(ITestOutputHelper output)
         string[] seeds = ["s16_16000_mono.wav", "u8_8000_mono.wav", "f32_16000_mono.wav", "alaw_16000_mono.wav", "wavex_s16_16000_stereo.wav", "s24_16000_mono.wav"];
         var originals = seeds.Select(s => Fixtures.Bytes(s)[..Math.Min(Fixtures.Bytes(s).Length, 20_000)]).Append(WavBuilder.SilentMp3Wave(12)).ToArray();
         var random = new Random(20261125);
-        var frontEnd = new VggishFrontEnd(new VggishFrontEndOptions { PadFinalExample = true });
+        var frontEnd = new VGGishFrontEnd(new VGGishFrontEndOptions { PadFinalExample = true });
         int ok = 0, invalid = 0, unsupported = 0;
         var clock = Stopwatch.StartNew();
         const int iterations = 1500;

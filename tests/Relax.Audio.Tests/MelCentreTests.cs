@@ -5,7 +5,7 @@ public class MelCentreTests
     [Fact]
     public void Band_centres_are_the_inner_mel_edges_and_the_peak_of_each_triangle()
     {
-        var bank = MelFilterbank.Vggish;
+        var bank = MelFilterbank.VGGish;
         Assert.Equal(64, bank.CentreHertz.Count);
         // Inner edges of 66 points equally spaced in HTK mel between 125 and 7500 Hz.
         double low = 1127 * Math.Log(1 + 125 / 700.0), high = 1127 * Math.Log(1 + 7500 / 700.0);
@@ -31,7 +31,7 @@ public class ExampleMatrixTests
     public void Example_matrix_is_the_frame_major_slice_of_the_values()
     {
         var waveform = Enumerable.Range(0, 40000).Select(i => (float)Math.Sin(i * 0.01) * 0.3f).ToArray();
-        var examples = new VggishFrontEnd().FromWaveform(waveform, 16000);
+        var examples = new VGGishFrontEnd().FromWaveform(waveform, 16000);
         Assert.Equal(2, examples.Count);
         var matrix = examples.ExampleMatrix(1);
         for (int t = 0; t < 96; t += 7)

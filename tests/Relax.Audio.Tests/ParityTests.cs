@@ -58,7 +58,7 @@ public sealed class ParityTests(ITestOutputHelper output)
 
     private (double Max, double Mean) Compare(string name)
     {
-        var result = new VggishFrontEnd().FromFile(Fixtures.PathOf(name + ".wav"));
+        var result = new VGGishFrontEnd().FromFile(Fixtures.PathOf(name + ".wav"));
         var (expected, shape) = Fixtures.ReadNpy(name + ".logmel.npy");
         Assert.Equal(shape, new[] { result.Count, 96, 64 });
         double max = 0, sum = 0;

@@ -16,14 +16,26 @@ internal static class CliHarness
 
     /// <summary>Runs a command that must fail with one clear line containing <paramref name="message"/>, no stack
     /// trace, and nothing written to the folder given as <c>-o {folder}</c> (the last two arguments are added).</summary>
-    public static void AssertFailsCleanly(string message, params string[] args)
+    public static void AssertFailsCleanly(string message, params string[] args) => AssertFails(RelaxCli.Failure, message, args);
+
+    /// <summary>Like <see cref="AssertFailsCleanly"/> for a value the command line itself refuses (exit code 1, before
+    /// any work): the message names the option, and the line after it says where the accepted values are listed.</summary>
+    public static void AssertRejectedAsUsage(string message, params string[] args)
+    {
+        var error = AssertFails(RelaxCli.UsageError, message, args);
+        Assert.Contains(args[0] + " --help", error, StringComparison.Ordinal);
+        Assert.Equal(2, error.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
+    }
+
+    private static string AssertFails(int expectedCode, string message, string[] args)
     {
         var folder = TempFolder("failing");
         var (code, _, error) = Run([.. args, "-o", folder]);
-        Assert.Equal(RelaxCli.Failure, code);
+        Assert.True(code == expectedCode, $"exit code {code}, expected {expectedCode}: {error}");
         Assert.Contains(message, error, StringComparison.Ordinal);
         Assert.DoesNotContain("   at ", error, StringComparison.Ordinal);
         Assert.False(Directory.Exists(folder));
+        return error;
     }
 
     /// <summary>A folder name under the temporary directory that does not exist yet.</summary>

@@ -47,12 +47,18 @@ public class EvaluateCommandTests
     }
 
     [Theory]
-    [InlineData("--explainers", "lime", "Unknown explainer 'lime'")]
-    [InlineData("--replace", "noise", "Unknown replacement 'noise'")]
-    [InlineData("--step", "0.7", "(0, 0.5]")]
-    [InlineData("--window", "12by8", "FRAMESxBANDS")]
-    public void Bad_settings_fail_with_one_clear_line_and_write_nothing(string option, string value, string message)
-        => AssertFailsCleanly(message, "evaluate", "--synthetic", "1", option, value);
+    [InlineData("--explainers", "lime", "--explainers: unknown 'lime'; use one or more of: relax, occlusion")]
+    [InlineData("--replace", "noise", "--replace: unknown 'noise'; use one or more of: mean, min, zero, other-input")]
+    [InlineData("--step", "0.7", "--step 0.7: must lie between 0 and 0.5 ((low, high])")]
+    [InlineData("--window", "12by8", "--window 12by8: use FRAMESxBANDS")]
+    [InlineData("--count", "0", "--count 0: RELAX needs at least 1")]
+    [InlineData("--examples-per-file", "0", "--examples-per-file must be at least 1")]
+    public void Bad_settings_are_refused_by_the_command_line_with_one_clear_line_and_write_nothing(string option, string value, string message)
+        => AssertRejectedAsUsage(message, "evaluate", "--synthetic", "1", option, value);
+
+    [Fact]
+    public void Other_input_replacement_needs_two_clips()
+        => AssertFailsCleanly("needs at least two clips; there is 1", "evaluate", CliHarness.Clip, "--examples-per-file", "1", "--replace", "other-input");
 
     [Fact]
     public void Nothing_to_evaluate_is_a_clear_error()

@@ -62,13 +62,20 @@ public class ExplainCommandTests
     }
 
     [Theory]
-    [InlineData("--masks", "stripes", "Unknown mask kind")]
-    [InlineData("--count", "0", "at least 1 mask")]
-    [InlineData("--replace", "noise", "Unknown replacement")]
-    [InlineData("--example", "7", "has 3 example(s)")]
-    [InlineData("--keep", "1.5", "between 0 and 1")]
-    public void Bad_settings_fail_with_one_clear_line_and_write_nothing(string option, string value, string message)
-        => AssertFailsCleanly(message, "explain", Clip, option, value);
+    [InlineData("--masks", "stripes", "--masks stripes: unknown; use one of: random-grid, pixel, time, frequency, time-frequency")]
+    [InlineData("--count", "0", "--count 0: RELAX needs at least 1")]
+    [InlineData("--batch", "-3", "--batch -3: the batch size must be at least 1")]
+    [InlineData("--replace", "noise", "--replace noise: unknown; use one of: mean, min, zero")]
+    [InlineData("--normalization", "paper", "--normalization paper: unknown; use one of: mask-weight, mask-count")]
+    [InlineData("--keep", "1.5", "--keep 1.5: must lie between 0 and 1")]
+    [InlineData("--converge", "1", "--converge 1: must lie between 0 and 1")]
+    [InlineData("--device", "tpu", "--device: Unknown device 'tpu'")]
+    public void Bad_settings_are_refused_by_the_command_line_with_one_clear_line_and_write_nothing(string option, string value, string message)
+        => AssertRejectedAsUsage(message, "explain", Clip, option, value);
+
+    [Fact]
+    public void An_example_the_recording_does_not_have_fails_with_one_clear_line()
+        => AssertFailsCleanly("has 3 example(s)", "explain", Clip, "--example", "7");
 
     [Fact]
     public void Synth_writes_a_clip_that_explain_reads()
@@ -80,7 +87,10 @@ public class ExplainCommandTests
             Assert.Equal(0, Run("synth", "cat", "--seconds", "2", "-o", wav).Code);
             Assert.Equal(0, Run("features", wav, "-o", Path.Combine(folder, "x.npy")).Code);
             Assert.Equal(new long[] { 2, 96, 64 }, NpyFile.Read(Path.Combine(folder, "x.npy")).Shape);
-            Assert.Contains("Unknown class", Run("synth", "cow", "-o", wav).Error, StringComparison.Ordinal);
+            var cow = Run("synth", "cow", "-o", wav);
+            Assert.Equal(RelaxCli.UsageError, cow.Code);
+            Assert.Contains("'cow'", cow.Error, StringComparison.Ordinal);
+            Assert.Contains("dog, cat, bird", cow.Error, StringComparison.Ordinal);
         }
         finally
         {

@@ -196,14 +196,15 @@ public class RelaxCliTests : IClassFixture<CliFilesFixture>
     }
 
     [Theory]
-    [InlineData("--dtype", "int8", "Unknown dtype")]
-    [InlineData("--device", "tpu", "Unknown device")]
-    [InlineData("--batch-size", "0", "batch size")]
-    public void Bad_option_values_fail_with_a_message(string option, string value, string message)
+    [InlineData("--dtype", "int8", "--dtype: Unknown dtype 'int8'; use float32, bfloat16 or float16.")]
+    [InlineData("--device", "tpu", "--device: Unknown device 'tpu'; use cpu, cuda, cuda:N or auto.")]
+    [InlineData("--batch-size", "0", "--batch-size 0: the batch size must be at least 1.")]
+    public void Bad_option_values_are_usage_errors_with_a_message(string option, string value, string message)
     {
         var (code, _, error) = Run("embed", _files.Examples, "-w", _files.Weights, "-o", Out("e.npy"), option, value);
-        Assert.Equal(RelaxCli.Failure, code);
-        Assert.Contains(message, error, StringComparison.Ordinal);
+        Assert.Equal(RelaxCli.UsageError, code);
+        Assert.Equal($"relax: {message}", error.Split('\n')[0].TrimEnd());
+        Assert.False(File.Exists(Out("e.npy")));
     }
 
     [Fact]

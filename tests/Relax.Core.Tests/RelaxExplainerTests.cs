@@ -69,6 +69,26 @@ public class RelaxExplainerTests
     }
 
     [Fact]
+    public void A_result_reports_the_normalisation_of_the_estimator_that_made_its_maps()
+    {
+        // The options say mask-weight (the default); the caller's estimator normalises by N. The result must say N,
+        // and its maps must be those of an explainer whose own estimator normalises by N.
+        var embedder = new RectangleEmbedder(2, 2, 5, 5);
+        var input = TestInputs.Noise(10, 10, seed: 4);
+        var options = new RelaxOptions { MaskCount = 96, BatchSize = 32, Seed = 3 };
+        using var tensor = TensorArrays.FromArray2D(input);
+        using var estimator = new Relax.Estimation.StreamingSaliencyEstimator(10, 10, CPU, SaliencyNormalization.MaskCount);
+        var viaEstimator = new RelaxExplainer(embedder, new BernoulliPixelMasks(0.5), options).Explain(tensor, estimator);
+        var viaOptions = new RelaxExplainer(embedder, new BernoulliPixelMasks(0.5), options with { Normalization = SaliencyNormalization.MaskCount }).Explain(input);
+        var maskWeight = new RelaxExplainer(embedder, new BernoulliPixelMasks(0.5), options).Explain(input);
+
+        Assert.Equal(SaliencyNormalization.MaskCount, viaEstimator.Normalization);
+        Assert.Equal(SaliencyNormalization.MaskWeight, maskWeight.Normalization);
+        Assert.Equal(viaOptions.Saliency.Cast<float>(), viaEstimator.Saliency.Cast<float>());
+        Assert.NotEqual(maskWeight.Saliency.Cast<float>(), viaEstimator.Saliency.Cast<float>());
+    }
+
+    [Fact]
     public void The_same_seed_gives_the_same_maps_and_another_seed_different_ones()
     {
         var embedder = new RectangleEmbedder(2, 2, 6, 6);

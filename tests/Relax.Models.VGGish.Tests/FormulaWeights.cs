@@ -8,7 +8,7 @@ namespace Relax.Models.VGGish.Tests;
 internal static class FormulaWeights
 {
     /// <summary>torchvggish's state-dict keys, in its order; tensor k gets formula index k.</summary>
-    public static readonly string[] TorchVggishKeys =
+    public static readonly string[] TorchVGGishKeys =
     {
         "features.0.weight", "features.0.bias", "features.3.weight", "features.3.bias",
         "features.6.weight", "features.6.bias", "features.8.weight", "features.8.bias",
@@ -32,9 +32,9 @@ internal static class FormulaWeights
     {
         var shapes = network.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value.shape);
         var result = new Dictionary<string, Tensor>();
-        for (int k = 0; k < TorchVggishKeys.Length; k++)
+        for (int k = 0; k < TorchVGGishKeys.Length; k++)
         {
-            var name = TorchVggishKeys[k];
+            var name = TorchVGGishKeys[k];
             var shape = shapes[name];
             double scale = name.EndsWith("weight", StringComparison.Ordinal)
                 ? Math.Sqrt(3.0 / shape.Skip(1).Aggregate(1L, (a, b) => a * b))

@@ -20,7 +20,7 @@ public class VGGishNetworkTests : IClassFixture<FormulaNetworkFixture>
     {
         using var network = new VGGishNetwork();
         var sd = network.state_dict();
-        Assert.Equal(FormulaWeights.TorchVggishKeys.Order(), sd.Keys.Order());
+        Assert.Equal(FormulaWeights.TorchVGGishKeys.Order(), sd.Keys.Order());
         Assert.Equal(new long[] { 64, 1, 3, 3 }, sd["features.0.weight"].shape);
         Assert.Equal(new long[] { 512, 512, 3, 3 }, sd["features.13.weight"].shape);
         Assert.Equal(new long[] { 4096, 12288 }, sd["embeddings.0.weight"].shape);

@@ -47,7 +47,7 @@ public sealed class StreamingSaliencyEstimator : ISaliencyEstimator
     /// <summary>The device the sums live on.</summary>
     public Device Device { get; }
 
-    /// <summary>The normalization used by <see cref="Estimate"/>.</summary>
+    /// <inheritdoc />
     public SaliencyNormalization Normalization { get; }
 
     /// <inheritdoc />

@@ -1,0 +1,148 @@
+using System.CommandLine;
+using System.CommandLine.Parsing;
+using System.Globalization;
+using Relax.Models.VGGish;
+using TorchSharp;
+
+namespace Relax.Cli;
+
+/// <summary>
+/// The options several commands share, and the checks of option values, as System.CommandLine validators and parsers:
+/// a bad value is a usage error (exit code 1) reported as one line that names the option and the accepted values,
+/// before any work starts.
+/// </summary>
+internal static class CliOptions
+{
+    /// <summary><c>--device</c>: cpu, cuda, cuda:N or auto.</summary>
+    public static Option<torch.Device> Device() => new("--device")
+    {
+        Description = "cpu, cuda, cuda:N or auto.",
+        DefaultValueFactory = _ => torch.CPU,
+        CustomParser = result => VGGishEmbedderOptions.TryParseDevice(result.Tokens[0].Value, out var device, out var problem)
+            ? device
+            : Reject<torch.Device>(result, $"--device: {problem}"),
+    };
+
+    /// <summary><c>--dtype</c>: float32, bfloat16 or float16.</summary>
+    public static Option<torch.ScalarType> DType() => new("--dtype")
+    {
+        Description = "float32, bfloat16 or float16.",
+        DefaultValueFactory = _ => torch.ScalarType.Float32,
+        CustomParser = result => VGGishEmbedderOptions.TryParseDType(result.Tokens[0].Value, out var dtype, out var problem)
+            ? dtype
+            : Reject<torch.ScalarType>(result, $"--dtype: {problem}"),
+    };
+
+    /// <summary><c>--weights</c>: Google's VGGish weights.</summary>
+    public static Option<string?> Weights(string description) => new("--weights", "-w") { Description = description };
+
+    /// <summary>An option whose value must be one of <paramref name="names"/>.</summary>
+    public static Option<string> OneOf(string name, string description, IReadOnlyList<string> names, string defaultValue)
+    {
+        var option = new Option<string>(name) { Description = $"{description} One of: {string.Join(", ", names)}.", DefaultValueFactory = _ => defaultValue };
+        option.Validators.Add(result =>
+        {
+            var value = result.GetValueOrDefault<string>();
+            if (!names.Contains(value, StringComparer.Ordinal))
+            {
+                result.AddError($"{name} {value}: unknown; use one of: {string.Join(", ", names)}.");
+            }
+        });
+        return option;
+    }
+
+    /// <summary>An option whose value is a comma-separated list, each item one of <paramref name="names"/>; the list
+    /// comes back without duplicates, in the order given.</summary>
+    public static Option<string[]> ListOf(string name, string description, IReadOnlyList<string> names, string? defaultValue)
+    {
+        var option = new Option<string[]>(name)
+        {
+            Description = $"{description} Comma-separated: {string.Join(", ", names)}.",
+            CustomParser = result => Items(result.Tokens.Count > 0 ? result.Tokens[0].Value : ""),
+        };
+        if (defaultValue is not null)
+        {
+            option.DefaultValueFactory = _ => Items(defaultValue);
+        }
+        option.Validators.Add(result =>
+        {
+            var items = result.GetValueOrDefault<string[]>() ?? [];
+            var unknown = items.FirstOrDefault(n => !names.Contains(n, StringComparer.Ordinal));
+            if (items.Length == 0 || unknown is not null)
+            {
+                result.AddError($"{name}: {(unknown is null ? "give at least one" : $"unknown '{unknown}'")}; use one or more of: {string.Join(", ", names)}.");
+            }
+        });
+        return option;
+
+        static string[] Items(string text) => text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Distinct().ToArray();
+    }
+
+    /// <summary>A size <c>FRAMESxBANDS</c> within a VGGish example (1–96 frames, 1–64 bands).</summary>
+    public static Option<(int Frames, int Bands)> Size(string name, string description, (int Frames, int Bands) defaultValue) => new(name)
+    {
+        Description = $"{description}, FRAMESxBANDS.",
+        DefaultValueFactory = _ => defaultValue,
+        CustomParser = result =>
+        {
+            var text = result.Tokens[0].Value;
+            var parts = text.Split('x');
+            return parts.Length == 2 && int.TryParse(parts[0], CultureInfo.InvariantCulture, out int f) && int.TryParse(parts[1], CultureInfo.InvariantCulture, out int b)
+                && f is >= 1 and <= 96 && b is >= 1 and <= 64
+                ? (f, b)
+                : Reject<(int, int)>(result, $"{name} {text}: use FRAMESxBANDS with 1–96 frames and 1–64 bands, e.g. 12x8.");
+        },
+    };
+
+    /// <summary>Requires the option's value to be at least <paramref name="minimum"/> (and at most <paramref name="maximum"/>).</summary>
+    public static Option<T> InRange<T>(this Option<T> option, T minimum, T? maximum = null, string? what = null)
+        where T : struct, IComparable<T>
+    {
+        option.Validators.Add(result =>
+        {
+            var value = result.GetValueOrDefault<T>();
+            if (value.CompareTo(minimum) < 0 || (maximum is { } max && value.CompareTo(max) > 0))
+            {
+                var range = maximum is { } m ? $"between {Format(minimum)} and {Format(m)}" : $"at least {Format(minimum)}";
+                result.AddError($"{option.Name} {Format(value)}: {what ?? "must be"} {range}.");
+            }
+        });
+        return option;
+    }
+
+    /// <summary>Requires a present value to lie in the open interval (<paramref name="low"/>, <paramref name="high"/>).</summary>
+    public static Option<double> Between(this Option<double> option, double low, double high, bool includeHigh = false)
+    {
+        option.Validators.Add(result => Check(result, option.Name, result.GetValueOrDefault<double>(), low, high, includeHigh));
+        return option;
+    }
+
+    /// <summary>Like <see cref="Between(Option{double}, double, double, bool)"/> for an optional value.</summary>
+    public static Option<double?> Between(this Option<double?> option, double low, double high)
+    {
+        option.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<double?>() is { } value)
+            {
+                Check(result, option.Name, value, low, high, includeHigh: false);
+            }
+        });
+        return option;
+    }
+
+    private static void Check(OptionResult result, string name, double value, double low, double high, bool includeHigh)
+    {
+        if (!(value > low && (includeHigh ? value <= high : value < high)))
+        {
+            result.AddError($"{name} {Format(value)}: must lie between {Format(low)} and {Format(high)} ({(includeHigh ? "(low, high]" : "both excluded")}).");
+        }
+    }
+
+    private static string Format<T>(T value) => Convert.ToString(value, CultureInfo.InvariantCulture) ?? "";
+
+    private static T Reject<T>(ArgumentResult result, string message)
+    {
+        result.AddError(message);
+        return default!;
+    }
+}

@@ -1,0 +1,51 @@
+using System.CommandLine;
+using Relax.IO;
+using Relax.Models.VGGish;
+
+namespace Relax.Cli.Commands;
+
+/// <summary><c>relax embed</c>: VGGish embeddings (raw, or AudioSet's PCA and quantisation) of a WAV file or of
+/// log-mel examples in an <c>.npy</c> file.</summary>
+internal static class EmbedCommand
+{
+    public static Command Create(CliContext context)
+    {
+        var input = new Argument<string>("input") { Description = "What to embed: a WAV file, or an .npy of (n, 96, 64) log-mel examples." };
+        var weights = CliOptions.Weights($"VGGish weights ({VGGishWeights.Network.FileName}, safetensors or TorchSharp format). Default: ${VGGishWeights.Network.EnvironmentVariable}, then the cache directory ({VGGishWeights.DefaultCacheDirectory}).");
+        var pca = new Option<string?>("--pca") { Description = $"PCA parameters ({VGGishWeights.Pca.FileName}): apply AudioSet's PCA, clipping and 8-bit quantisation. Default: raw embeddings." };
+        var download = new Option<bool>("--download") { Description = "Allow downloading the official weights from GitHub into the cache directory when they are not found locally." };
+        var outputPath = new Option<string>("--output", "-o") { Description = "The .npy file to write: float32 (n, 128).", Required = true };
+        var device = CliOptions.Device();
+        var dtype = CliOptions.DType();
+        var batchSize = new Option<int>("--batch-size") { Description = "Examples per forward pass.", DefaultValueFactory = _ => 64 }.InRange(1, what: "the batch size must be");
+        var noFinalRelu = new Option<bool>("--no-final-relu") { Description = "Omit the final ReLU (the pre-activation embedding of TensorFlow's current VGGish) instead of torchvggish's output." };
+
+        var command = new Command("embed", "Compute VGGish embeddings of log-mel examples.")
+        {
+            input, weights, pca, download, outputPath, device, dtype, batchSize, noFinalRelu,
+        };
+        command.SetAction(parse => RelaxCli.Guarded(parse.GetValue(context.Verbose), context.Error, () =>
+        {
+            var options = new VGGishEmbedderOptions
+            {
+                Device = parse.GetRequiredValue(device),
+                DType = parse.GetValue(dtype),
+                BatchSize = parse.GetValue(batchSize),
+            };
+            var examples = ExampleSources.Read(parse.GetRequiredValue(input));
+            var resolver = new VGGishWeightsResolver(new VGGishWeightsResolverOptions { AllowDownload = parse.GetValue(download) });
+            var weightsPath = resolver.Resolve(VGGishWeights.Network, parse.GetValue(weights));
+            var pcaArgument = parse.GetValue(pca);
+            var pcaPath = pcaArgument is null ? null : resolver.Resolve(VGGishWeights.Pca, pcaArgument);
+            using var embedder = VGGishEmbedder.FromFiles(weightsPath, pcaPath, options, finalRelu: !parse.GetValue(noFinalRelu));
+            var embeddings = embedder.Embed(examples.Data, examples.Count);
+            var target = parse.GetRequiredValue(outputPath);
+            NpyFile.Write(target, embeddings);
+            if (parse.GetValue(context.Verbose))
+            {
+                context.Output.WriteLine($"{examples.Count} embeddings ({(pcaPath is null ? "raw" : "PCA, quantised")}) from {weightsPath} → {target}");
+            }
+        }));
+        return command;
+    }
+}

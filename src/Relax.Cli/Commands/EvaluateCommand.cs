@@ -1,0 +1,274 @@
+using System.CommandLine;
+using System.Globalization;
+using Relax.Attribution;
+using Relax.Classification;
+using Relax.Evaluation;
+using Relax.Masks;
+using Relax.Models.VGGish;
+using Relax.Plots;
+using Relax.Synthetic;
+using static TorchSharp.torch;
+
+namespace Relax.Cli.Commands;
+
+/// <summary><c>relax evaluate</c>: explains many clips with several explainers and scores each map by pixel
+/// flipping (resumable; CSV summaries per clip and per class; figures per clip).</summary>
+internal static class EvaluateCommand
+{
+    /// <summary>What <c>--replace</c> accepts: the named replacements and the next clip's values.</summary>
+    private static readonly IReadOnlyList<string> ReplacementNames = [.. MaskReplacement.Names, DatasetEvaluator.OtherInputReplacement];
+
+    public static Command Create(CliContext context)
+    {
+        var inputs = new Argument<string[]>("inputs") { Description = "WAV files, or folders searched for *.wav. A file is labelled dog, cat or bird (default model) when a word of its name or folder names the class, e.g. synthetic-bird.wav or dogs/x.wav.", Arity = ArgumentArity.ZeroOrMore };
+        var synthetic = new Option<int>("--synthetic") { Description = "Also evaluate this many generated clips per class (held-out seeds of the default model's world)." }
+            .InRange(0, 10_000, what: "the count must lie");
+        var outputDir = new Option<string>("--output", "-o") { Description = "The folder to write; a run into the same folder reuses finished clips.", Required = true };
+        var explainers = CliOptions.ListOf("--explainers", "Explainers to compare; default all (rise only with a classifier head).", AttributionMethods.Names, defaultValue: null);
+        var replace = CliOptions.ListOf("--replace", "Replacements for flipped cells (other-input: the next clip's values).", ReplacementNames, "mean,min");
+        var step = new Option<double>("--step") { Description = "Fraction of cells removed per curve step, in (0, 0.5].", DefaultValueFactory = _ => 0.05 }.Between(0, 0.5, includeHigh: true);
+        var count = new Option<int>("--count", "-n") { Description = "Masks per clip for RELAX and RISE.", DefaultValueFactory = _ => 1000 }.InRange(1, what: "RELAX needs");
+        var masks = CliOptions.OneOf("--masks", "RELAX mask kind.", MaskGenerators.Names, "time-frequency");
+        var window = CliOptions.Size("--window", "Occlusion window", (12, 8));
+        var stride = CliOptions.Size("--stride", "Occlusion stride", (6, 4));
+        var igSteps = new Option<int>("--ig-steps") { Description = "Integrated Gradients path points.", DefaultValueFactory = _ => 32 }.InRange(1);
+        var batch = new Option<int>("--batch") { Description = "Inputs per forward pass.", DefaultValueFactory = _ => 64 }.InRange(1, what: "the batch size must be");
+        var seed = new Option<long>("--seed") { Description = "Seed of masks and random orders.", DefaultValueFactory = _ => 1 };
+        var maxExamples = new Option<int?>("--examples-per-file") { Description = "Evaluate at most this many 0.96 s examples of each WAV file; default all." };
+        maxExamples.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<int?>() is < 1)
+            {
+                result.AddError("--examples-per-file must be at least 1.");
+            }
+        });
+        var noFigures = new Option<bool>("--no-figures") { Description = "Skip the per-clip PNG figures." };
+        var device = CliOptions.Device();
+        var weights = CliOptions.Weights("Official VGGish weights. VGGish has no classifier head: then only similarity curves (no probability or accuracy curves, no rise). Default: the shipped default model with its dog/cat/bird head, unless weights are installed.");
+        var command = new Command("evaluate", "Compare explainers on many clips by pixel flipping: AUCs of MoRF, LeRF and random curves per clip and class, accuracy curves, rank correlation between maps.")
+        {
+            inputs, synthetic, outputDir, explainers, replace, step, count, masks, window, stride, igSteps, batch, seed, maxExamples, noFigures, device, weights,
+        };
+        command.SetAction(parse => RelaxCli.Guarded(parse.GetValue(context.Verbose), context.Error, () => Run(new Settings(
+            parse.GetValue(inputs) ?? [], parse.GetValue(synthetic), parse.GetRequiredValue(outputDir), parse.GetValue(explainers),
+            parse.GetRequiredValue(replace), parse.GetValue(step), parse.GetValue(count), parse.GetRequiredValue(masks),
+            parse.GetValue(window), parse.GetValue(stride), parse.GetValue(igSteps), parse.GetValue(batch), parse.GetValue(seed),
+            parse.GetValue(maxExamples), parse.GetValue(noFigures), parse.GetRequiredValue(device), parse.GetValue(weights)), context)));
+        return command;
+    }
+
+    private sealed record Settings(string[] Inputs, int Synthetic, string Output, string[]? Explainers, string[] Replace, double Step, int Count,
+        string Masks, (int Frames, int Bands) Window, (int Frames, int Bands) Stride, int IgSteps, int Batch, long Seed, int? MaxExamples,
+        bool NoFigures, Device Device, string? Weights);
+
+    private static void Run(Settings s, CliContext context)
+    {
+        var (output, error) = (context.Output, context.Error);
+        var flipping = new PixelFlippingOptions { StepFraction = s.Step, BatchSize = s.Batch, Seed = s.Seed };
+        var relaxOptions = new RelaxOptions { MaskCount = s.Count, BatchSize = s.Batch, Seed = s.Seed };
+        var maskGenerator = MaskGenerators.Create(s.Masks);
+        var replacements = s.Replace.Where(n => n != DatasetEvaluator.OtherInputReplacement).Select(MaskReplacement.Parse).ToArray();
+        bool otherInput = s.Replace.Contains(DatasetEvaluator.OtherInputReplacement);
+        bool explicitExplainers = s.Explainers is not null;
+        var explainerNames = (s.Explainers ?? AttributionMethods.Names).ToList();
+        if (s.Inputs.Length == 0 && s.Synthetic == 0)
+        {
+            throw new CliException("Nothing to evaluate: give WAV files or folders, or --synthetic N.");
+        }
+        var files = s.Inputs.SelectMany(AudioInput.WavFiles).ToList();
+
+        using var model = ModelLoader.Load(s.Weights, new VGGishEmbedderOptions { Device = s.Device });
+        var (embedder, head, identity) = (model.Embedder, model.Head, model.Identity);
+        if (head is null && explainerNames.Contains("rise"))
+        {
+            if (explicitExplainers)
+            {
+                throw new CliException("rise explains a classifier's output, and this model has no classifier head (the official VGGish has none); leave rise out.");
+            }
+            explainerNames.Remove("rise");
+        }
+        var classNames = head is null ? null : SyntheticAnimalModel.ClassNames;
+        var items = Items(files, s, classNames);
+        if (otherInput && items.Count < 2)
+        {
+            throw new CliException($"--replace {DatasetEvaluator.OtherInputReplacement} fills each clip with the next clip's values and needs at least two clips; there is {items.Count}.");
+        }
+        output.WriteLine($"Model: {identity}");
+        output.WriteLine(head is null
+            ? "No classifier head: similarity curves only (no class-probability or accuracy curves)."
+            : $"Classifier head: {string.Join(" / ", classNames!)}; probability and accuracy curves included.");
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{items.Count} clip(s); explainers {string.Join(", ", explainerNames)}; replacements {string.Join(", ", s.Replace)}; step {s.Step}; N = {s.Count} masks ({maskGenerator.Name}); occlusion {s.Window.Frames}x{s.Window.Bands} stride {s.Stride.Frames}x{s.Stride.Bands}; IG {s.IgSteps} steps."));
+
+        var attribution = new AttributionSettings(embedder)
+        {
+            Head = head,
+            RelaxMasks = maskGenerator,
+            Relax = relaxOptions,
+            OcclusionWindow = s.Window,
+            OcclusionStride = s.Stride,
+            IntegratedGradientsSteps = s.IgSteps,
+        };
+        var methods = explainerNames.Select(name => AttributionMethods.Create(name, attribution)).ToList();
+        var options = new DatasetEvaluationOptions
+        {
+            OutputDirectory = s.Output,
+            Flipping = flipping,
+            Replacements = replacements,
+            UseOtherInputReplacement = otherInput,
+            ClassNames = classNames,
+            Settings = string.Create(CultureInfo.InvariantCulture, $"model={identity};N={s.Count};masks={s.Masks};window={s.Window.Frames}x{s.Window.Bands};stride={s.Stride.Frames}x{s.Stride.Bands};ig={s.IgSteps}"),
+        };
+        var evaluator = new DatasetEvaluator(embedder, methods, options, head);
+
+        using var cancel = new CancellationTokenSource();
+        ConsoleCancelEventHandler onCancel = (_, e) =>
+        {
+            e.Cancel = true;
+            cancel.Cancel();
+        };
+        Console.CancelKeyPress += onCancel;
+        DatasetEvaluationSummary summary;
+        try
+        {
+            var progress = new LineProgress(error);
+            summary = evaluator.Run(items, progress, s.NoFigures ? null : WriteFigures, cancel.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            throw new CliException($"Cancelled. Finished clips are kept in {s.Output}; run the same command again to resume.");
+        }
+        finally
+        {
+            Console.CancelKeyPress -= onCancel;
+        }
+
+        if (!s.NoFigures)
+        {
+            WriteMeanCurves(summary, s.Output);
+        }
+        Report(summary, output, head is not null);
+        output.WriteLine($"Wrote {Path.GetFullPath(s.Output)} ({summary.Computed} clip(s) computed, {summary.Reused} reused)");
+    }
+
+    private static List<EvaluationItem> Items(List<string> files, Settings s, IReadOnlyList<string>? classNames)
+    {
+        var items = new List<EvaluationItem>();
+        var used = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var file in files)
+        {
+            var examples = AudioInput.Read(file);
+            int? label = classNames is null ? null : LabelOf(file, classNames);
+            string stem = new(Path.GetFileNameWithoutExtension(file).Select(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' ? c : '_').ToArray());
+            string id = stem;
+            for (int n = 2; !used.Add(id); n++)
+            {
+                id = string.Create(CultureInfo.InvariantCulture, $"{stem}-{n}");
+            }
+            for (int k = 0; k < Math.Min(examples.Count, s.MaxExamples ?? int.MaxValue); k++)
+            {
+                items.Add(new EvaluationItem(string.Create(CultureInfo.InvariantCulture, $"{id}-e{k:D3}"), examples.ExampleMatrix(k), label));
+            }
+        }
+        if (s.Synthetic > 0)
+        {
+            var counts = new Dictionary<AnimalClass, int>();
+            foreach (var example in SyntheticExamples.Generate(s.Synthetic, SyntheticAnimalModel.HeldOutFirstSeed))
+            {
+                int n = counts.GetValueOrDefault(example.Label);
+                counts[example.Label] = n + 1;
+                items.Add(new EvaluationItem(string.Create(CultureInfo.InvariantCulture, $"synthetic-{example.Label.ToString().ToLowerInvariant()}-{n:D3}"),
+                    example.LogMel, classNames is null ? null : (int)example.Label));
+            }
+        }
+        return items;
+    }
+
+    /// <summary>The class named by a word of the file's name or, failing that, of its nearest folder that names one
+    /// (words split at '-', '_', '.' and spaces; a word must equal the class name or its plural: "synthetic-bird.wav",
+    /// "dogs/clip1.wav"). Null when nothing names a class.</summary>
+    private static int? LabelOf(string file, IReadOnlyList<string> classNames)
+    {
+        var names = new[] { Path.GetFileNameWithoutExtension(file) }.Concat(Path.GetFullPath(file).Split(Path.DirectorySeparatorChar).Reverse().Skip(1));
+        foreach (var name in names)
+        {
+            foreach (var word in name.Split(['-', '_', '.', ' '], StringSplitOptions.RemoveEmptyEntries))
+            {
+                for (int c = 0; c < classNames.Count; c++)
+                {
+                    if (word.Equals(classNames[c], StringComparison.OrdinalIgnoreCase) || word.Equals(classNames[c] + "s", StringComparison.OrdinalIgnoreCase))
+                    {
+                        return c;
+                    }
+                }
+            }
+        }
+        return null;
+    }
+
+    private static void WriteFigures(ClipEvaluation clip, EvaluationItem item, IReadOnlyList<float[,]> maps, string folder)
+    {
+        var panels = new List<MapPanel> { new("log-mel", item.Input, "log mel", HeatmapColors.Magma) };
+        panels.AddRange(clip.Explainers.Select((name, k) => new MapPanel(name, maps[k], "relevance")));
+        MapGridFigure.Save(Path.Combine(folder, "explainers.png"), panels, SpectrogramAxes.VGGish, new MapGridStyle { Title = $"{clip.Id}: explainers compared", Columns = 3 });
+        foreach (var explainer in clip.Explainers)
+        {
+            var curves = clip.Replacements.SelectMany(r => new[]
+            {
+                clip.Curve(explainer, r, FlipOrder.MostRelevantFirst), clip.Curve(explainer, r, FlipOrder.LeastRelevantFirst), clip.Curve(null, r, FlipOrder.Random),
+            });
+            FlippingFigure.Save(Path.Combine(folder, $"flipping-{explainer}.png"), curves, $"Pixel flipping · {explainer} · {clip.Id}");
+        }
+    }
+
+    /// <summary>Per explainer, the dataset's mean similarity curves.</summary>
+    private static void WriteMeanCurves(DatasetEvaluationSummary summary, string folder)
+    {
+        var first = summary.Clips[0];
+        foreach (var explainer in summary.Explainers)
+        {
+            var curves = first.Replacements.SelectMany(r => new[] { FlipOrder.MostRelevantFirst, FlipOrder.LeastRelevantFirst, FlipOrder.Random }.Select(order =>
+            {
+                var all = summary.Clips.Select(c => c.Curve(order == FlipOrder.Random ? null : explainer, r, order)).ToList();
+                var mean = Enumerable.Range(0, all[0].Similarity.Length).Select(k => all.Average(c => c.Similarity[k])).ToArray();
+                return all[0] with { Similarity = mean, ClassProbability = null, PredictedClass = null };
+            })).ToList();
+            FlippingFigure.Save(Path.Combine(folder, $"flipping-{explainer}.png"), curves, $"Pixel flipping · {explainer} · mean over {summary.Clips.Count} clip(s)");
+        }
+    }
+
+    private static void Report(DatasetEvaluationSummary summary, TextWriter output, bool probability)
+    {
+        output.WriteLine();
+        output.WriteLine("Areas under the similarity curves, all clips (MoRF lower and LeRF higher is better; gap = LeRF − MoRF):");
+        output.WriteLine(probability
+            ? $"{"explainer",-28} {"replacement",-12} {"MoRF",7} {"LeRF",7} {"random",7} {"gap",7}   {"p:MoRF",7} {"p:LeRF",7} {"p:random",8} {"p:gap",7}"
+            : $"{"explainer",-28} {"replacement",-12} {"MoRF",7} {"LeRF",7} {"random",7} {"gap",7}");
+        foreach (var r in summary.PerClass.Where(r => r.Group == "all"))
+        {
+            var line = string.Create(CultureInfo.InvariantCulture, $"{r.Explainer,-28} {r.Replacement,-12} {r.SimilarityMorf,7:F4} {r.SimilarityLerf,7:F4} {r.SimilarityRandom,7:F4} {r.SimilarityGap,7:F4}");
+            if (probability)
+            {
+                line += string.Create(CultureInfo.InvariantCulture, $"   {r.ProbabilityMorf,7:F4} {r.ProbabilityLerf,7:F4} {r.ProbabilityRandom,8:F4} {r.ProbabilityGap,7:F4}");
+            }
+            output.WriteLine(line);
+        }
+        output.WriteLine();
+        output.WriteLine("Mean Spearman rank correlation between explainers' maps:");
+        int width = Math.Max(10, summary.Explainers.Max(e => e.Length) + 1);
+        output.WriteLine(new string(' ', width) + string.Concat(summary.Explainers.Select(e => e.PadLeft(width))));
+        for (int i = 0; i < summary.Explainers.Count; i++)
+        {
+            output.WriteLine(summary.Explainers[i].PadRight(width) + string.Concat(Enumerable.Range(0, summary.Explainers.Count)
+                .Select(j => summary.MeanRankCorrelation[i, j].ToString("F3", CultureInfo.InvariantCulture).PadLeft(width))));
+        }
+    }
+
+    /// <summary>One line per stage on standard error.</summary>
+    private sealed class LineProgress(TextWriter writer) : IProgress<DatasetProgress>
+    {
+        public void Report(DatasetProgress value) =>
+            writer.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"[{value.ItemsDone}/{value.ItemsTotal}] {value.CurrentItem}: {value.Stage} ({value.Elapsed.TotalSeconds:F1} s)"));
+    }
+}

@@ -1,0 +1,27 @@
+using System.CommandLine;
+using Relax.IO;
+using Relax.Models.VGGish;
+
+namespace Relax.Cli.Commands;
+
+/// <summary><c>relax features</c>: the VGGish log-mel examples (n, 96, 64) of a recording, as <c>.npy</c>.</summary>
+internal static class FeaturesCommand
+{
+    public static Command Create(CliContext context)
+    {
+        var input = new Argument<string>("input") { Description = "A WAV file (any common encoding and rate), or an .npy of examples to check and convert to float32." };
+        var outputPath = new Option<string>("--output", "-o") { Description = "The .npy file to write: float32 (n, 96, 64) log-mel examples.", Required = true };
+        var command = new Command("features", "Compute VGGish log-mel examples (n, 96, 64) of an audio file.") { input, outputPath };
+        command.SetAction(parse => RelaxCli.Guarded(parse.GetValue(context.Verbose), context.Error, () =>
+        {
+            var examples = ExampleSources.Read(parse.GetRequiredValue(input));
+            var target = parse.GetRequiredValue(outputPath);
+            NpyFile.Write(target, examples.Data, new[] { examples.Count, VGGishNetwork.Frames, VGGishNetwork.Bands });
+            if (parse.GetValue(context.Verbose))
+            {
+                context.Output.WriteLine($"{examples.Count} examples → {target}");
+            }
+        }));
+        return command;
+    }
+}

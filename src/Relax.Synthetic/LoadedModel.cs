@@ -1,0 +1,16 @@
+using Relax.Classification;
+using Relax.Models.VGGish;
+
+namespace Relax.Synthetic;
+
+/// <summary>A model ready to explain: the embedder, its classifier head when it has one, and what it is.</summary>
+/// <param name="Embedder">The network as an embedder (owns the network; dispose this record).</param>
+/// <param name="Head">A classifier on its embeddings (the default model's dog / cat / bird head); null for Google's
+/// VGGish, which has none.</param>
+/// <param name="Identity">What the model is, for reports and output files.</param>
+/// <param name="IsOfficialVGGish">True for Google's VGGish weights, false for the shipped default model.</param>
+public sealed record LoadedModel(VGGishEmbedder Embedder, IEmbeddingClassifier? Head, string Identity, bool IsOfficialVGGish) : IDisposable
+{
+    /// <inheritdoc />
+    public void Dispose() => Embedder.Dispose();
+}

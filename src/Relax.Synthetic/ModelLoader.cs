@@ -1,0 +1,50 @@
+using Relax.Models.VGGish;
+
+namespace Relax.Synthetic;
+
+/// <summary>
+/// The one place that decides which model an application explains: Google's VGGish when its weights are given or
+/// installed (an explicit path, <c>$RELAX_VGGISH_WEIGHTS</c>, or the cache directory; never downloaded here), else
+/// the default model that ships with Relax (<see cref="SyntheticAnimalModel"/>), named as such in
+/// <see cref="LoadedModel.Identity"/>. The <c>relax</c> command and the samples load through it.
+/// </summary>
+public static class ModelLoader
+{
+    /// <summary>The path of Google's VGGish weights: <paramref name="weights"/> when given (checked), else the
+    /// environment variable or the cache; null when none is installed and none was asked for.</summary>
+    /// <param name="weights">A path the user gave, or null to look in the usual places.</param>
+    /// <param name="resolver">Where and how to look; default a resolver with default options.</param>
+    /// <exception cref="VGGishWeightsException">An explicitly given (or environment-named) file is missing, corrupt or
+    /// has the wrong checksum.</exception>
+    public static string? FindOfficialWeights(string? weights = null, VGGishWeightsResolver? resolver = null)
+    {
+        try
+        {
+            return (resolver ?? new VGGishWeightsResolver()).Resolve(VGGishWeights.Network, weights);
+        }
+        catch (VGGishWeightsNotFoundException) when (string.IsNullOrWhiteSpace(weights))
+        {
+            return null; // nothing installed: the caller falls back to the shipped default model
+        }
+    }
+
+    /// <summary>Loads Google's VGGish (raw embeddings, no head) when its weights are found, else the shipped default
+    /// model with its dog / cat / bird head.</summary>
+    /// <param name="weights">A path to VGGish weights, or null to look in the usual places.</param>
+    /// <param name="options">Device, dtype and batch size of the embedder.</param>
+    /// <exception cref="VGGishWeightsException">Given weights are missing or unusable.</exception>
+    public static LoadedModel Load(string? weights = null, VGGishEmbedderOptions? options = null)
+    {
+        var path = FindOfficialWeights(weights);
+        if (path is not null)
+        {
+            return new LoadedModel(VGGishEmbedder.FromFiles(path, null, options), null,
+                $"Google VGGish (torchvggish weights {path}, raw embeddings)", IsOfficialVGGish: true);
+        }
+        var model = SyntheticAnimalModel.Load(options);
+        return model with
+        {
+            Identity = model.Identity + $" — no official VGGish weights found; pass --weights, set ${VGGishWeights.Network.EnvironmentVariable} or put them in {VGGishWeights.DefaultCacheDirectory}",
+        };
+    }
+}

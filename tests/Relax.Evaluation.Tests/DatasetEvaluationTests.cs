@@ -1,0 +1,179 @@
+using Relax.Attribution;
+using Relax.Core.Tests;
+using Relax.Evaluation;
+using static TorchSharp.torch;
+
+namespace Relax.Evaluation.Tests;
+
+// The dataset runner trims the process-wide native heap (NativeHeap.TrimIfDue); its tests and NativeHeap's must not interleave.
+[Collection(NativeHeapTestGroup.Name)]
+public class DatasetEvaluationTests
+{
+    private static string TempFolder() => Path.Combine(Path.GetTempPath(), "relax-dataset-" + Guid.NewGuid().ToString("N"));
+
+    private static List<EvaluationItem> Items(int count) =>
+        Enumerable.Range(0, count).Select(k => new EvaluationItem($"clip-{k}", TestInputs.Noise(12, 10, 20 + k), k % 2)).ToList();
+
+    [Fact]
+    public void Replacing_with_another_input_uses_its_values_cell_by_cell()
+    {
+        var embedder = new TanhRectangleEmbedder(2, 2, 4, 4);
+        var x = TestInputs.Noise(10, 10, 1);
+        var other = TestInputs.Noise(10, 10, 2);
+        using var input = x.ToTensor();
+        var relevance = TestInputs.Noise(10, 10, 3);
+
+        // Replacing with the input itself removes nothing: the curve stays at 1.
+        var self = new PixelFlipping(embedder, new PixelFlippingOptions { StepFraction = 0.25, Replacement = MaskReplacement.FromInput(x) });
+        Assert.All(self.Evaluate(input, relevance, FlipOrder.MostRelevantFirst).Similarity, s => Assert.Equal(1.0, s, 5));
+
+        // With everything removed, the masked input is the donor.
+        using var donorTensor = other.ToTensor();
+        var replacement = MaskReplacement.FromInput(donorTensor, "donor");
+        var curve = new PixelFlipping(embedder, new PixelFlippingOptions { StepFraction = 0.25, Replacement = replacement })
+            .Evaluate(input, relevance, FlipOrder.Random);
+        using var scope = NewDisposeScope();
+        var expected = nn.functional.cosine_similarity(embedder.Embed(donorTensor.reshape(1, 1, 10, 10)), embedder.Embed(input.reshape(1, 1, 10, 10)), dim: 1).item<float>();
+        Assert.Equal(expected, curve.Similarity[^1], 5);
+        Assert.Equal("donor", curve.Replacement);
+
+        Assert.Throws<ArgumentException>(() => replacement.Compute(zeros(1, 1, 4, 4)));
+        var bad = new float[2, 2];
+        bad[1, 1] = float.NaN;
+        Assert.Throws<ArgumentException>(() => MaskReplacement.FromInput(bad));
+    }
+
+    [Fact]
+    public void A_dataset_run_writes_clip_results_and_csv_summaries_and_resumes_without_redoing_clips()
+    {
+        var folder = TempFolder();
+        try
+        {
+            var embedder = new TanhRectangleEmbedder(3, 2, 4, 4, dimensions: 4);
+            var explainers = new IAttributionMethod[] { new OcclusionAttribution(embedder, 4, 4, 2, 2), new GradientAttribution(embedder) };
+            var options = new DatasetEvaluationOptions
+            {
+                OutputDirectory = folder,
+                Flipping = new PixelFlippingOptions { StepFraction = 0.25, BatchSize = 8 },
+                UseOtherInputReplacement = true,
+                ClassNames = ["even", "odd"],
+            };
+            var evaluator = new DatasetEvaluator(embedder, explainers, options, new FirstFeatureClassifier());
+            var reports = new List<DatasetProgress>();
+            var artifacts = new List<string>();
+            var summary = evaluator.Run(Items(3), new SyncProgress<DatasetProgress>(reports.Add), (clip, _, maps, dir) =>
+            {
+                Assert.Equal(2, maps.Count);
+                artifacts.Add(clip.Id);
+                File.WriteAllText(Path.Combine(dir, "extra.txt"), clip.Id);
+            });
+
+            Assert.Equal(3, summary.Computed);
+            Assert.Equal(["clip-0", "clip-1", "clip-2"], artifacts);
+            Assert.Equal(3 * 2 * 3, summary.PerClip.Count);        // clips × explainers × (mean, min, other-input)
+            Assert.Equal(3 * 2 * 3, summary.PerClass.Count);       // (even, odd, all) × explainers × replacements
+            Assert.Contains(reports, r => r.Stage == "explain occlusion");
+            Assert.Equal(3, reports[^1].ItemsDone);
+            var occlusion = summary.PerClass.Single(r => r.Group == "all" && r.Explainer == "occlusion" && r.Replacement == "mean");
+            Assert.True(occlusion.SimilarityGap > 0, $"occlusion gap {occlusion.SimilarityGap}");
+            Assert.Equal(1.0, summary.MeanRankCorrelation[0, 0], 9);
+            Assert.NotEmpty(summary.Accuracy);
+            Assert.All(summary.Accuracy, a => Assert.Equal(5, a.Accuracy.Count));
+
+            foreach (var name in new[] { "per-clip.csv", "per-class.csv", "accuracy.csv", "rank-correlation.csv" })
+            {
+                Assert.True(File.Exists(Path.Combine(folder, name)), name);
+            }
+            var perClass = File.ReadAllLines(Path.Combine(folder, "per-class.csv"));
+            Assert.StartsWith("class,clips,explainer,replacement,auc_morf,auc_lerf,auc_random,gap_lerf_minus_morf", perClass[0], StringComparison.Ordinal);
+            Assert.Contains(perClass, l => l.StartsWith("odd,1,gradient,other-input,", StringComparison.Ordinal));
+            Assert.Contains(perClass, l => l.StartsWith("all,3,occlusion,min,", StringComparison.Ordinal));
+            Assert.Equal(1 + 3 * 2 * 3, File.ReadAllLines(Path.Combine(folder, "per-clip.csv")).Length);
+            Assert.True(File.Exists(Path.Combine(folder, "clips", "clip-1", "map-gradient.npy")));
+            Assert.Empty(Directory.GetFiles(folder, "*.tmp", SearchOption.AllDirectories));
+
+            // Resume: finished clips are reused; a corrupt one and a new one are computed.
+            File.WriteAllText(Path.Combine(folder, "clips", "clip-1", DatasetEvaluator.ResultFile), "{ truncated");
+            artifacts.Clear();
+            int callsBefore = embedder.Calls;
+            var again = evaluator.Run(Items(4));
+            Assert.Equal(2, again.Reused);
+            Assert.Equal(2, again.Computed);
+            Assert.True(embedder.Calls > callsBefore);
+            Assert.Equal(summary.PerClip.Where(r => r.Group == "clip-0"), again.PerClip.Where(r => r.Group == "clip-0"));
+
+            // Changed settings: nothing is reused.
+            var other = new DatasetEvaluator(embedder, explainers, options with { Settings = "N=2" });
+            Assert.Null(other.TryLoad(Items(1)[0]));
+        }
+        finally
+        {
+            if (Directory.Exists(folder))
+            {
+                Directory.Delete(folder, true);
+            }
+        }
+    }
+
+    [Fact]
+    public void A_cancelled_run_keeps_finished_clips_and_bad_settings_are_rejected()
+    {
+        var folder = TempFolder();
+        try
+        {
+            var embedder = new TanhRectangleEmbedder(0, 0, 4, 4);
+            var options = new DatasetEvaluationOptions { OutputDirectory = folder, Flipping = new PixelFlippingOptions { StepFraction = 0.5 } };
+            var evaluator = new DatasetEvaluator(embedder, [new GradientAttribution(embedder)], options);
+            using var cancel = new CancellationTokenSource();
+            Assert.ThrowsAny<OperationCanceledException>(() => evaluator.Run(Items(3), new SyncProgress<DatasetProgress>(p =>
+            {
+                if (p.Stage == "done")
+                {
+                    cancel.Cancel();
+                }
+            }), cancellationToken: cancel.Token));
+            Assert.NotNull(evaluator.TryLoad(Items(1)[0]));
+            Assert.Null(evaluator.TryLoad(Items(2)[1]));
+            Assert.Equal(1, evaluator.Run(Items(3)).Reused);
+        }
+        finally
+        {
+            if (Directory.Exists(folder))
+            {
+                Directory.Delete(folder, true);
+            }
+        }
+
+        var e = new ConstantEmbedder();
+        Assert.Throws<ArgumentException>(() => new EvaluationItem("../x", new float[2, 2]));
+        Assert.Throws<ArgumentException>(() => new EvaluationItem("a", new float[0, 0]));
+        Assert.Throws<ArgumentException>(() => new DatasetEvaluationOptions { OutputDirectory = " " });
+        Assert.Throws<ArgumentException>(() => new DatasetEvaluationOptions { Replacements = [MaskReplacement.Mean, MaskReplacement.Mean] });
+        Assert.Throws<ArgumentException>(() => new DatasetEvaluator(e, [], new DatasetEvaluationOptions()));
+        Assert.Throws<ArgumentException>(() => new DatasetEvaluator(e, [new GradientAttribution(e), new GradientAttribution(e)], new DatasetEvaluationOptions()));
+        Assert.Throws<ArgumentException>(() => new DatasetEvaluator(e, [new GradientAttribution(e)], new DatasetEvaluationOptions { Replacements = [] }));
+        var evaluatorWithDonor = new DatasetEvaluator(e, [new GradientAttribution(e)], new DatasetEvaluationOptions { UseOtherInputReplacement = true });
+        Assert.Throws<ArgumentException>(() => evaluatorWithDonor.Run(Items(1)));
+        Assert.Throws<ArgumentException>(() => evaluatorWithDonor.Run([new EvaluationItem("a", new float[2, 2]), new EvaluationItem("A", new float[2, 2])]));
+    }
+}
+
+/// <summary>Two classes: p(class 0) = sigmoid(4·e₀).</summary>
+internal sealed class FirstFeatureClassifier : Relax.Classification.IEmbeddingClassifier
+{
+    public int Classes => 2;
+
+    public int Features => -1;
+
+    public Tensor Probabilities(Tensor embeddings)
+    {
+        using var p0 = sigmoid(4 * embeddings[.., 0].to(ScalarType.Float64));
+        return stack([p0, 1 - p0], 1);
+    }
+}
+
+/// <summary>Reports synchronously.</summary>
+internal sealed class SyncProgress<T>(Action<T> report) : IProgress<T>
+{
+    public void Report(T value) => report(value);
+}
