@@ -155,7 +155,7 @@ public static class MemoryProbe
 
         public Device Device => CPU;
 
-        public Tensor Embed(Tensor inputs) => _network.forward(inputs);
+        public Tensor Embed(Tensor inputs) => _network.call(inputs);
 
         public void Dispose() => _network.Dispose();
     }

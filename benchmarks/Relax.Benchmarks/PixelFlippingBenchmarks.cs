@@ -1,6 +1,5 @@
 using BenchmarkDotNet.Attributes;
 using Relax.Evaluation;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Relax.Benchmarks;

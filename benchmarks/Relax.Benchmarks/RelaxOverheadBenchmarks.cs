@@ -1,6 +1,5 @@
 using BenchmarkDotNet.Attributes;
 using Relax.Masks;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Relax.Benchmarks;

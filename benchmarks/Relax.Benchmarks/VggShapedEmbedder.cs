@@ -1,4 +1,3 @@
-using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
@@ -28,7 +27,7 @@ public sealed class VggShapedEmbedder : IEmbedder, IDisposable
 
     public Device Device => CPU;
 
-    public Tensor Embed(Tensor inputs) => _network.forward(inputs);
+    public Tensor Embed(Tensor inputs) => _network.call(inputs);
 
     public void Dispose() => _network.Dispose();
 }

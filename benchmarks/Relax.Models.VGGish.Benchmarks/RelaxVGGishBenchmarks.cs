@@ -1,7 +1,6 @@
 using BenchmarkDotNet.Attributes;
 using Relax.Evaluation;
 using Relax.Masks;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Relax.Models.VGGish.Benchmarks;

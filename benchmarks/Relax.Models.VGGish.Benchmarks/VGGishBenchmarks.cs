@@ -77,7 +77,7 @@ public class VGGishBenchmarks : IWork
     public void Network()
     {
         using var noGrad = no_grad();
-        using var result = _network!.forward(_bareInput!);
+        using var result = _network!.call(_bareInput!);
     }
 
     /// <summary>The same layers as a plain TorchSharp Sequential under no_grad, run one by one, input already in the dtype.</summary>
@@ -86,7 +86,7 @@ public class VGGishBenchmarks : IWork
     {
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
-        _bareHead!.forward(_bare!.forward(_bareInput!).permute(0, 2, 3, 1).flatten(1));
+        _bareHead!.call(_bare!.call(_bareInput!).permute(0, 2, 3, 1).flatten(1));
     }
 
     public (double Items, double Flop) Work(string method) => (Batch, Batch * FlopPerExample);

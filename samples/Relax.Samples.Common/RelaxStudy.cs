@@ -1,11 +1,9 @@
 using System.Globalization;
 using Relax.Audio;
-using Relax.Synthetic;
 using Relax.Evaluation;
-using Relax.Masks;
 using Relax.Models.VGGish;
 using Relax.Plots;
-using static TorchSharp.torch;
+using Relax.Synthetic;
 
 namespace Relax.Samples;
 

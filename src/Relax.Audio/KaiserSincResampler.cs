@@ -19,7 +19,7 @@ namespace Relax.Audio;
 /// products; otherwise (for example 11127 Hz → 16 kHz) each output sample interpolates the table as resampy does.
 /// Instances are immutable and thread-safe.
 /// </remarks>
-public sealed class KaiserSincResampler
+internal sealed class KaiserSincResampler
 {
     private const int MaximumPolyphaseCoefficients = 4 << 20;
     private const int MaximumCachedTables = 16;

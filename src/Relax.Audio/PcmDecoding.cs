@@ -11,7 +11,7 @@ namespace Relax.Audio;
 /// Written by hand: NWaves' <c>WaveFile</c> decodes only 8/16/24/32-bit PCM and 32-bit float, without
 /// A-law/µ-law, 64-bit float or a check for non-finite samples.
 /// </remarks>
-public static class PcmDecoding
+internal static class PcmDecoding
 {
     private static readonly short[] ALawTable = BuildTable(ALawToLinear);
     private static readonly short[] MuLawTable = BuildTable(MuLawToLinear);

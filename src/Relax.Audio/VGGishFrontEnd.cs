@@ -40,7 +40,7 @@ public sealed class VGGishFrontEnd
         FromAudio(WavReader.Read(stream, sourceName), sourceName);
 
     /// <summary>Computes the examples of decoded audio (channels are averaged).</summary>
-    public LogMelExamples FromAudio(WavAudio audio, string sourceName = "<audio>")
+    internal LogMelExamples FromAudio(WavAudio audio, string sourceName = "<audio>")
     {
         ArgumentNullException.ThrowIfNull(audio);
         return Compute(audio.ToMono(), audio.SampleRate, sourceName ?? "<audio>", audio.Warnings);

@@ -35,7 +35,7 @@ public sealed record VGGishFrontEndOptions
     public bool RequireExamples { get; init; }
 
     /// <summary>The resampler used for input not at 16 kHz. Default: <see cref="KaiserSincResampler.KaiserBest"/>, as in the reference.</summary>
-    public KaiserSincResampler Resampler
+    internal KaiserSincResampler Resampler
     {
         get => _resampler;
         init => _resampler = value ?? throw new ArgumentNullException(nameof(Resampler));

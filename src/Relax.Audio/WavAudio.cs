@@ -4,7 +4,7 @@ namespace Relax.Audio;
 /// Decoded audio: interleaved samples scaled to [-1, 1) the way libsndfile and the VGGish reference scale them
 /// (integer PCM divided by 2^(bits-1), so 16-bit PCM is <c>int16 / 32768</c>; float data as stored).
 /// </summary>
-public sealed class WavAudio
+internal sealed class WavAudio
 {
     /// <summary>Creates decoded audio.</summary>
     /// <param name="format">The format the samples were decoded from.</param>

@@ -11,7 +11,7 @@ namespace Relax.Audio;
 /// <param name="BitsPerSample">Declared bits per sample (0 for MPEG).</param>
 /// <param name="BlockAlign">Bytes per sample frame (all channels) used to decode the data; 0 for MPEG.</param>
 /// <param name="IsExtensible">Whether the header is WAVE_FORMAT_EXTENSIBLE (tag 0xFFFE).</param>
-public sealed record WavFormat(
+internal sealed record WavFormat(
     int FormatTag,
     WavSampleEncoding Encoding,
     int Channels,

@@ -26,7 +26,7 @@ namespace Relax.Audio;
 /// well-formed chunk layouts.
 /// </para>
 /// </remarks>
-public static class WavReader
+internal static class WavReader
 {
     /// <summary>The lowest sample rate accepted, in Hz.</summary>
     public const int MinimumSampleRate = 1000;

@@ -1,7 +1,7 @@
 namespace Relax.Audio;
 
 /// <summary>How the samples of a WAVE file's <c>data</c> chunk are encoded.</summary>
-public enum WavSampleEncoding
+internal enum WavSampleEncoding
 {
     /// <summary>Unsigned 8-bit integer PCM (silence is 128).</summary>
     PcmUnsigned8,

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using Relax.Estimation;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Relax;

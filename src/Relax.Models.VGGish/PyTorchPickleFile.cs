@@ -1,7 +1,6 @@
 using System.Buffers.Binary;
 using System.Numerics;
 using System.Text;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Relax.Models.VGGish;

@@ -94,7 +94,7 @@ public sealed class VGGishEmbedder : IEmbedder, IDisposable
         {
             long end = Math.Min(total, start + Options.BatchSize);
             var batch = x.slice(0, start, end, 1).to(Options.DType, Options.Device);
-            var embedding = _network.forward(batch).to(ScalarType.Float32);
+            var embedding = _network.call(batch).to(ScalarType.Float32);
             parts.Add(_postProcessor is null ? embedding : _postProcessor.Apply(embedding));
         }
         var result = parts.Count switch

@@ -125,9 +125,9 @@ public sealed class VGGishNetwork : Module<Tensor, Tensor>
         {
             throw ShapeError(input);
         }
-        var map = UseFusedForward(x) ? FusedFeatures(x) : features.forward(x); // (B, 512, 6, 4)
+        var map = UseFusedForward(x) ? FusedFeatures(x) : features.call(x); // (B, 512, 6, 4)
         var flat = map.permute(0, 2, 3, 1).contiguous().flatten(1);           // channels-last, as TensorFlow (B, 12288)
-        return embeddings.forward(flat).MoveToOuterDisposeScope();
+        return embeddings.call(flat).MoveToOuterDisposeScope();
     }
 
     /// <summary>Number of forward passes that took the fused path (for tests).</summary>
@@ -157,12 +157,12 @@ public sealed class VGGishNetwork : Module<Tensor, Tensor>
         {
             if (featureLayers[i] is ReLU && i + 1 < featureLayers.Length && featureLayers[i + 1] is MaxPool2d pool)
             {
-                map = pool.forward(map).relu_();
+                map = pool.call(map).relu_();
                 i++;
             }
             else
             {
-                map = featureLayers[i].forward(map);
+                map = featureLayers[i].call(map);
             }
         }
         return map;

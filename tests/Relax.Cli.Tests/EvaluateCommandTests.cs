@@ -1,6 +1,6 @@
-using static Relax.Cli.Tests.CliHarness;
 using Relax.Evaluation;
 using SkiaSharp;
+using static Relax.Cli.Tests.CliHarness;
 
 namespace Relax.Cli.Tests;
 

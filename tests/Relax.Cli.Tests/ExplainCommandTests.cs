@@ -1,7 +1,7 @@
-using static Relax.Cli.Tests.CliHarness;
 using System.Text.Json;
 using Relax.IO;
 using SkiaSharp;
+using static Relax.Cli.Tests.CliHarness;
 
 namespace Relax.Cli.Tests;
 

@@ -1,10 +1,8 @@
 using System.Buffers.Binary;
 using System.Text;
-using Relax.Cli;
 using Relax.IO;
 using Relax.Models.VGGish;
 using Relax.Models.VGGish.Tests;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Relax.Cli.Tests;

@@ -1,5 +1,4 @@
 using Relax.Masks;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Relax.Core.Tests;

@@ -1,5 +1,4 @@
 using Relax.Estimation;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Relax.Core.Tests;

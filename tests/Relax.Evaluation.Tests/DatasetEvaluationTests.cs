@@ -1,6 +1,5 @@
 using Relax.Attribution;
 using Relax.Core.Tests;
-using Relax.Evaluation;
 using static TorchSharp.torch;
 
 namespace Relax.Evaluation.Tests;

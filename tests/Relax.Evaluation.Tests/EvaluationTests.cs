@@ -1,9 +1,6 @@
 using Relax.Attribution;
-using Relax.Classification;
 using Relax.Core.Tests;
-using Relax.Evaluation;
 using Relax.Masks;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Relax.Evaluation.Tests;

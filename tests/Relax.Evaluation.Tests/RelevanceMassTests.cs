@@ -1,6 +1,3 @@
-using Relax.Core.Tests;
-using Relax.Evaluation;
-
 namespace Relax.Evaluation.Tests;
 
 public class RelevanceMassTests

@@ -1,5 +1,4 @@
 using Relax.Classification;
-using Relax.Core.Tests;
 
 namespace Relax.Evaluation.Tests;
 

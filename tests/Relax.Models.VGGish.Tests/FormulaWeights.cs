@@ -1,5 +1,3 @@
-using Relax.Models.VGGish;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Relax.Models.VGGish.Tests;

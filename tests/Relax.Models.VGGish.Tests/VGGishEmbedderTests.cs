@@ -16,6 +16,30 @@ public class VGGishEmbedderTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void Forward_hooks_on_the_network_and_its_layers_fire_when_the_embedder_runs()
+    {
+        // Modules are invoked through call(), not forward(), so hooks (feature extraction, Captum-style probes) work.
+        using var scope = NewDisposeScope();
+        var network = new VGGishNetwork();
+        var fired = new List<string>();
+        network.register_forward_hook((_, _, output) => { fired.Add("network"); return output; });
+        foreach (var (name, module) in network.named_children())
+        {
+            if (module is nn.Module<Tensor, Tensor> layer)
+            {
+                layer.register_forward_hook((_, _, output) => { fired.Add(name); return output; });
+            }
+        }
+        using var embedder = new VGGishEmbedder(network);
+        using (no_grad())
+        {
+            embedder.Embed(zeros(2, 1, 96, 64));
+        }
+        Assert.Contains("network", fired);
+        Assert.Contains("embeddings", fired);
+    }
+
+    [Fact]
     public void Embeds_in_batches_like_one_forward_pass_and_matches_pytorch()
     {
         using var scope = NewDisposeScope();

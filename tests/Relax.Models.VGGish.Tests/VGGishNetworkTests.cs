@@ -1,4 +1,3 @@
-using TorchSharp;
 using Xunit.Abstractions;
 using static TorchSharp.torch;
 

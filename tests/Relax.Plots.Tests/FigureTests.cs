@@ -1,4 +1,3 @@
-using Relax.Plots;
 using SkiaSharp;
 
 namespace Relax.Plots.Tests;

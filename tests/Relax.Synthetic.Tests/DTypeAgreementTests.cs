@@ -1,8 +1,6 @@
-using Relax.Audio;
 using Relax.Evaluation;
 using Relax.Masks;
 using Relax.Models.VGGish;
-using Relax.Synthetic;
 using Xunit.Abstractions;
 using static TorchSharp.torch;
 

@@ -1,9 +1,7 @@
-using Relax.Audio;
 using Relax.Classification;
 using Relax.Evaluation;
 using Relax.Masks;
 using Relax.Models.VGGish;
-using Relax.Synthetic;
 using Xunit.Abstractions;
 
 namespace Relax.Synthetic.Tests;

@@ -1,11 +1,7 @@
 using Relax.Attribution;
-using Relax.Audio;
 using Relax.Evaluation;
 using Relax.Masks;
-using Relax.Models.VGGish;
-using Relax.Synthetic;
 using Xunit.Abstractions;
-using static TorchSharp.torch;
 
 namespace Relax.Synthetic.Tests;
 

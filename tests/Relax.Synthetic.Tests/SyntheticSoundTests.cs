@@ -1,7 +1,3 @@
-using Relax.Audio;
-using Relax.Models.VGGish;
-using Relax.Synthetic;
-
 namespace Relax.Synthetic.Tests;
 
 public class SyntheticSoundTests

@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
 using Relax.Attribution;
-using Relax.Classification;
 using Relax.Evaluation;
 using Relax.Masks;
 using Relax.Models.VGGish;

@@ -5,7 +5,7 @@ namespace Relax.IO;
 
 /// <summary>Writes a map as CSV: one line per row (time frame), one column per column (frequency band),
 /// invariant culture, round-trippable float formatting.</summary>
-public static class CsvMap
+internal static class CsvMap
 {
     /// <summary>Writes <paramref name="map"/> to <paramref name="path"/> (atomically).</summary>
     public static void Write(string path, float[,] map)

@@ -1,5 +1,4 @@
 using Relax.Similarity;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Relax.Attribution;

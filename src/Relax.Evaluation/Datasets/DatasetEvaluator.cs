@@ -1,11 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Text;
-using System.Text.Json;
-using System.Text.Json.Serialization;
 using Relax.Attribution;
 using Relax.Classification;
-using Relax.IO;
 
 namespace Relax.Evaluation;
 

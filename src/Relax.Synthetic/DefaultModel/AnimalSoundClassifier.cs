@@ -1,9 +1,7 @@
-using TorchSharp;
+using Relax.Models.VGGish;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
-
-using Relax.Models.VGGish;
 
 namespace Relax.Synthetic;
 
@@ -40,7 +38,7 @@ public sealed class AnimalSoundClassifier : Module<Tensor, Tensor>
     public override Tensor forward(Tensor input)
     {
         using var scope = NewDisposeScope();
-        return classifier.forward(network.forward(input)).MoveToOuterDisposeScope();
+        return classifier.call(network.call(input)).MoveToOuterDisposeScope();
     }
 
     /// <summary>The classifier head's weights (classes, embedding) and bias (classes), copied to managed arrays.</summary>

@@ -1,7 +1,5 @@
-using TorchSharp;
-using static TorchSharp.torch;
-
 using Relax.Models.VGGish;
+using static TorchSharp.torch;
 
 namespace Relax.Synthetic;
 
@@ -53,7 +51,7 @@ public static class ClassifierTrainer
                 cancellationToken.ThrowIfCancellationRequested();
                 using var scope = NewDisposeScope();
                 var index = tensor(order[start..Math.Min(order.Length, start + options.BatchSize)].Select(i => (long)i).ToArray());
-                var logits = model.forward(x.index_select(0, index));
+                var logits = model.call(x.index_select(0, index));
                 var target = y.index_select(0, index);
                 var loss = nn.functional.cross_entropy(logits, target);
                 optimizer.zero_grad();
@@ -87,7 +85,7 @@ public static class ClassifierTrainer
         for (int start = 0; start < count; start += batchSize)
         {
             using var scope = NewDisposeScope();
-            var logits = model.forward(x[start..Math.Min(count, start + batchSize)]);
+            var logits = model.call(x[start..Math.Min(count, start + batchSize)]);
             result.AddRange(logits.argmax(1).data<long>().ToArray().Select(v => (int)v));
         }
         return result.ToArray();

@@ -1,9 +1,7 @@
 using System.Security.Cryptography;
 using Relax.Classification;
-using TorchSharp;
-using static TorchSharp.torch;
-
 using Relax.Models.VGGish;
+using static TorchSharp.torch;
 
 namespace Relax.Synthetic;
 

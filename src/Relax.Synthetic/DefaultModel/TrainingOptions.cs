@@ -1,5 +1,3 @@
-using Relax.Models.VGGish;
-
 namespace Relax.Synthetic;
 
 /// <summary>Settings of <see cref="ClassifierTrainer"/>, checked when set.</summary>

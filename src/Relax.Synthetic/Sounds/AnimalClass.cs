@@ -1,5 +1,3 @@
-using Relax.Audio;
-
 namespace Relax.Synthetic;
 
 /// <summary>The three classes of the study's task (dog, cat, bird), here as procedurally generated sounds.</summary>

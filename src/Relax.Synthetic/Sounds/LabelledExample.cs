@@ -1,5 +1,3 @@
-using Relax.Audio;
-
 namespace Relax.Synthetic;
 
 /// <summary>One log-mel example of a generated clip, with the cells where its class evidence lies.</summary>

@@ -1,5 +1,3 @@
-using Relax.Audio;
-
 namespace Relax.Synthetic;
 
 /// <summary>Settings of <see cref="AnimalSoundSynthesizer"/>, checked when set.</summary>

@@ -1,5 +1,3 @@
-using Relax.Audio;
-
 namespace Relax.Synthetic;
 
 /// <summary>A generated clip, its class, and where its class evidence lies.</summary>

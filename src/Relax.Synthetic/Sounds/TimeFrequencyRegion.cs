@@ -1,5 +1,3 @@
-using Relax.Audio;
-
 namespace Relax.Synthetic;
 
 /// <summary>A rectangle of the time-frequency plane where a generated sound put its class evidence.</summary>
