@@ -33,6 +33,17 @@ internal static class CliOptions
             : Reject<torch.ScalarType>(result, $"--dtype: {problem}"),
     };
 
+    /// <summary><c>--count</c>: masks per input (N), at least 1.</summary>
+    public static Option<int> MaskCount(string description, int defaultValue) =>
+        new Option<int>("--count", "-n") { Description = description, DefaultValueFactory = _ => defaultValue }.InRange(1, what: "RELAX needs");
+
+    /// <summary><c>--batch</c>: inputs per forward pass, at least 1.</summary>
+    public static Option<int> Batch(string description) =>
+        new Option<int>("--batch") { Description = description, DefaultValueFactory = _ => 64 }.InRange(1, what: "the batch size must be");
+
+    /// <summary><c>--seed</c>: the seed of masks (and random orders).</summary>
+    public static Option<long> Seed(string description) => new("--seed") { Description = description, DefaultValueFactory = _ => 1 };
+
     /// <summary><c>--weights</c>: Google's VGGish weights.</summary>
     public static Option<string?> Weights(string description) => new("--weights", "-w") { Description = description };
 
@@ -134,7 +145,9 @@ internal static class CliOptions
     {
         if (!(value > low && (includeHigh ? value <= high : value < high)))
         {
-            result.AddError($"{name} {Format(value)}: must lie between {Format(low)} and {Format(high)} ({(includeHigh ? "(low, high]" : "both excluded")}).");
+            result.AddError(includeHigh
+                ? $"{name} {Format(value)}: must lie in ({Format(low)}, {Format(high)}]."
+                : $"{name} {Format(value)}: must lie strictly between {Format(low)} and {Format(high)}.");
         }
     }
 

@@ -49,7 +49,7 @@ public class EvaluateCommandTests
     [Theory]
     [InlineData("--explainers", "lime", "--explainers: unknown 'lime'; use one or more of: relax, occlusion")]
     [InlineData("--replace", "noise", "--replace: unknown 'noise'; use one or more of: mean, min, zero, other-input")]
-    [InlineData("--step", "0.7", "--step 0.7: must lie between 0 and 0.5 ((low, high])")]
+    [InlineData("--step", "0.7", "--step 0.7: must lie in (0, 0.5].")]
     [InlineData("--window", "12by8", "--window 12by8: use FRAMESxBANDS")]
     [InlineData("--count", "0", "--count 0: RELAX needs at least 1")]
     [InlineData("--examples-per-file", "0", "--examples-per-file must be at least 1")]

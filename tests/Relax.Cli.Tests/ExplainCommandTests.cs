@@ -67,8 +67,8 @@ public class ExplainCommandTests
     [InlineData("--batch", "-3", "--batch -3: the batch size must be at least 1")]
     [InlineData("--replace", "noise", "--replace noise: unknown; use one of: mean, min, zero")]
     [InlineData("--normalization", "paper", "--normalization paper: unknown; use one of: mask-weight, mask-count")]
-    [InlineData("--keep", "1.5", "--keep 1.5: must lie between 0 and 1")]
-    [InlineData("--converge", "1", "--converge 1: must lie between 0 and 1")]
+    [InlineData("--keep", "1.5", "--keep 1.5: must lie strictly between 0 and 1.")]
+    [InlineData("--converge", "1", "--converge 1: must lie strictly between 0 and 1.")]
     [InlineData("--device", "tpu", "--device: Unknown device 'tpu'")]
     public void Bad_settings_are_refused_by_the_command_line_with_one_clear_line_and_write_nothing(string option, string value, string message)
         => AssertRejectedAsUsage(message, "explain", Clip, option, value);

@@ -26,13 +26,13 @@ internal static class EvaluateCommand
         var explainers = CliOptions.ListOf("--explainers", "Explainers to compare; default all (rise only with a classifier head).", AttributionMethods.Names, defaultValue: null);
         var replace = CliOptions.ListOf("--replace", "Replacements for flipped cells (other-input: the next clip's values).", ReplacementNames, "mean,min");
         var step = new Option<double>("--step") { Description = "Fraction of cells removed per curve step, in (0, 0.5].", DefaultValueFactory = _ => 0.05 }.Between(0, 0.5, includeHigh: true);
-        var count = new Option<int>("--count", "-n") { Description = "Masks per clip for RELAX and RISE.", DefaultValueFactory = _ => 1000 }.InRange(1, what: "RELAX needs");
+        var count = CliOptions.MaskCount("Masks per clip for RELAX and RISE.", 1000);
         var masks = CliOptions.OneOf("--masks", "RELAX mask kind.", MaskGenerators.Names, "time-frequency");
         var window = CliOptions.Size("--window", "Occlusion window", (12, 8));
         var stride = CliOptions.Size("--stride", "Occlusion stride", (6, 4));
         var igSteps = new Option<int>("--ig-steps") { Description = "Integrated Gradients path points.", DefaultValueFactory = _ => 32 }.InRange(1);
-        var batch = new Option<int>("--batch") { Description = "Inputs per forward pass.", DefaultValueFactory = _ => 64 }.InRange(1, what: "the batch size must be");
-        var seed = new Option<long>("--seed") { Description = "Seed of masks and random orders.", DefaultValueFactory = _ => 1 };
+        var batch = CliOptions.Batch("Inputs per forward pass.");
+        var seed = CliOptions.Seed("Seed of masks and random orders.");
         var maxExamples = new Option<int?>("--examples-per-file") { Description = "Evaluate at most this many 0.96 s examples of each WAV file; default all." };
         maxExamples.Validators.Add(result =>
         {

@@ -29,10 +29,9 @@ internal static class ExplainCommand
         var input = new Argument<string>("input") { Description = "A WAV file (any common encoding and rate)." };
         var outputDir = new Option<string>("--output", "-o") { Description = "The folder to write (one sub-folder per example).", Required = true };
         var masks = CliOptions.OneOf("--masks", "Mask kind.", MaskGenerators.Names, "time-frequency");
-        var count = new Option<int>("--count", "-n") { Description = "Masks per example (N); the most used when --converge is given.", DefaultValueFactory = _ => 2000 }
-            .InRange(1, what: "RELAX needs");
-        var batch = new Option<int>("--batch") { Description = "Masks per forward pass.", DefaultValueFactory = _ => 64 }.InRange(1, what: "the batch size must be");
-        var seed = new Option<long>("--seed") { Description = "Seed of the masks.", DefaultValueFactory = _ => 1 };
+        var count = CliOptions.MaskCount("Masks per example (N); the most used when --converge is given.", 2000);
+        var batch = CliOptions.Batch("Masks per forward pass.");
+        var seed = CliOptions.Seed("Seed of the masks.");
         var keep = new Option<double>("--keep") { Description = "Fraction of cells (or bands) each mask keeps, in (0, 1).", DefaultValueFactory = _ => 0.5 }.Between(0, 1);
         var replace = CliOptions.OneOf("--replace", "What masked cells become.", MaskReplacement.Names, "mean");
         var normalization = CliOptions.OneOf("--normalization", "mask-weight (RELAX reference code, default) or mask-count (the paper's 1/N).", [.. Normalizations.Keys], "mask-weight");
