@@ -158,3 +158,54 @@ public class MaskGeneratorTests
         Assert.Throws<ArgumentOutOfRangeException>(() => new BernoulliPixelMasks().Generate(0, 96, 64, generator, CPU));
     }
 }
+
+/// <summary>Random-grid masks are a bilinearly upsampled coarse grid cropped at a random offset on both axes
+/// (RISE/RELAX): the kinks of the piecewise-linear mask, where its second difference is not zero, sit at the grid's
+/// cell centres. A fixed offset puts them at no more than one column (row) per grid column (row); random offsets move
+/// them, so many masks show more distinct kink positions than the grid has cells along that axis.</summary>
+public class RandomGridShiftTests
+{
+    private static (HashSet<int> Rows, HashSet<int> Columns) KinkPositions(int rows, int columns, int height, int width, int count)
+    {
+        using var generator = new Generator(11);
+        using var masks = new RandomGridMasks(rows, columns, 0.5).Generate(count, height, width, generator, CPU);
+        var values = masks.to(ScalarType.Float64).contiguous().data<double>().ToArray();
+        double At(int n, int i, int j) => values[((long)n * height + i) * width + j];
+        var kinkRows = new HashSet<int>();
+        var kinkColumns = new HashSet<int>();
+        for (int n = 0; n < count; n++)
+        {
+            for (int i = 0; i < height; i++)
+            {
+                for (int j = 0; j < width; j++)
+                {
+                    if (j > 0 && j < width - 1 && Math.Abs(At(n, i, j - 1) - 2 * At(n, i, j) + At(n, i, j + 1)) > 1e-4)
+                    {
+                        kinkColumns.Add(j);
+                    }
+                    if (i > 0 && i < height - 1 && Math.Abs(At(n, i - 1, j) - 2 * At(n, i, j) + At(n, i + 1, j)) > 1e-4)
+                    {
+                        kinkRows.Add(i);
+                    }
+                }
+            }
+        }
+        return (kinkRows, kinkColumns);
+    }
+
+    [Fact]
+    public void Grid_edges_vary_across_masks_on_both_axes()
+    {
+        var (rows, columns) = KinkPositions(rows: 4, columns: 4, height: 16, width: 16, count: 64);
+        Assert.True(rows.Count > 4, $"kinks at rows {string.Join(", ", rows.Order())}: the grid is not shifted along time");
+        Assert.True(columns.Count > 4, $"kinks at columns {string.Join(", ", columns.Order())}: the grid is not shifted along frequency");
+    }
+
+    [Fact]
+    public void Non_square_grids_shift_on_both_axes_too()
+    {
+        var (rows, columns) = KinkPositions(rows: 3, columns: 6, height: 24, width: 30, count: 64);
+        Assert.True(rows.Count > 3, $"kinks at rows {string.Join(", ", rows.Order())}");
+        Assert.True(columns.Count > 6, $"kinks at columns {string.Join(", ", columns.Order())}");
+    }
+}

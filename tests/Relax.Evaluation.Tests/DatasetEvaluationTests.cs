@@ -42,6 +42,77 @@ public class DatasetEvaluationTests
         Assert.Throws<ArgumentException>(() => MaskReplacement.FromInput(bad));
     }
 
+    private static double Trapezoid(double[] x, double[] y)
+    {
+        double area = 0;
+        for (int k = 1; k < x.Length; k++)
+        {
+            area += (x[k] - x[k - 1]) * (y[k] + y[k - 1]) / 2;
+        }
+        return area;
+    }
+
+    [Fact]
+    public void Per_class_rows_are_the_means_of_the_clips_areas_computed_from_their_curves()
+    {
+        var folder = TempFolder();
+        try
+        {
+            var embedder = new TanhRectangleEmbedder(3, 2, 4, 4, dimensions: 4);
+            var options = new DatasetEvaluationOptions
+            {
+                OutputDirectory = folder,
+                Flipping = new PixelFlippingOptions { StepFraction = 0.25, BatchSize = 8, Seed = 2 },
+                ClassNames = ["even", "odd"],
+            };
+            var evaluator = new DatasetEvaluator(embedder, [new OcclusionAttribution(embedder, 4, 4, 2, 2), new GradientAttribution(embedder)], options, new FirstFeatureClassifier());
+            var summary = evaluator.Run(Items(5));
+
+            // Columns of per-class.csv: class, clips, explainer, replacement, auc_morf, auc_lerf, auc_random, gap, prob_auc_morf, prob_auc_lerf, prob_auc_random, prob_gap.
+            var rows = File.ReadAllLines(Path.Combine(folder, "per-class.csv")).Skip(1).Select(l => l.Split(',')).ToList();
+            var groups = new Dictionary<string, int[]> { ["even"] = [0, 2, 4], ["odd"] = [1, 3], ["all"] = [0, 1, 2, 3, 4] };
+            foreach (var (group, members) in groups)
+            {
+                foreach (var explainer in new[] { "occlusion", "gradient" })
+                {
+                    foreach (var replacement in new[] { "mean", "min" })
+                    {
+                        double Mean(FlipOrder order, bool probability) => members.Average(k =>
+                        {
+                            var clip = summary.Clips[k];
+                            var curve = clip.Curve(order == FlipOrder.Random ? null : explainer, replacement, order);
+                            return Trapezoid(curve.Fractions, probability ? curve.ClassProbability! : curve.Similarity);
+                        });
+                        var row = rows.Single(r => r[0] == group && r[2] == explainer && r[3] == replacement);
+                        var expected = new[]
+                        {
+                            Mean(FlipOrder.MostRelevantFirst, false), Mean(FlipOrder.LeastRelevantFirst, false), Mean(FlipOrder.Random, false),
+                            Mean(FlipOrder.LeastRelevantFirst, false) - Mean(FlipOrder.MostRelevantFirst, false),
+                            Mean(FlipOrder.MostRelevantFirst, true), Mean(FlipOrder.LeastRelevantFirst, true), Mean(FlipOrder.Random, true),
+                            Mean(FlipOrder.LeastRelevantFirst, true) - Mean(FlipOrder.MostRelevantFirst, true),
+                        };
+                        Assert.Equal(members.Length.ToString(System.Globalization.CultureInfo.InvariantCulture), row[1]);
+                        for (int c = 0; c < expected.Length; c++)
+                        {
+                            double written = double.Parse(row[4 + c], System.Globalization.CultureInfo.InvariantCulture);
+                            Assert.True(Math.Abs(written - expected[c]) <= 1e-5 * Math.Max(1, Math.Abs(expected[c])),
+                                $"{group}/{explainer}/{replacement} column {4 + c}: {written} vs {expected[c]}");
+                        }
+                    }
+                }
+            }
+            // The random curves differ from the MoRF ones, so a column mix-up cannot pass unnoticed.
+            Assert.Contains(summary.PerClip, r => Math.Abs(r.SimilarityRandom - r.SimilarityMorf) > 1e-3);
+        }
+        finally
+        {
+            if (Directory.Exists(folder))
+            {
+                Directory.Delete(folder, true);
+            }
+        }
+    }
+
     [Fact]
     public void A_dataset_run_writes_clip_results_and_csv_summaries_and_resumes_without_redoing_clips()
     {

@@ -52,22 +52,6 @@ public class EvaluationTests
     }
 
     [Fact]
-    public void A_classifier_head_adds_probability_and_prediction_curves_and_dataset_accuracy()
-    {
-        var embedder = new TanhRectangleEmbedder(2, 2, 4, 4, dimensions: 4);
-        var classifier = new FirstFeatureClassifier();
-        using var input = TestInputs.Noise(8, 8, 5).ToTensor();
-        var flipping = new PixelFlipping(embedder, new PixelFlippingOptions { StepFraction = 0.25 }, classifier);
-        var curve = flipping.Evaluate(input, Indicator(8, 8, embedder.Rectangle.Contains), FlipOrder.MostRelevantFirst);
-        Assert.NotNull(curve.ClassProbability);
-        Assert.NotNull(curve.PredictedClass);
-        Assert.Equal(5, curve.ClassProbability!.Length);
-        Assert.True(curve.ClassProbability[0] >= 0.5);
-        var accuracy = CurveArea.Accuracy(new[] { (curve, curve.PredictedClass![0]), (curve, 1 - curve.PredictedClass[0]) });
-        Assert.Equal(0.5, accuracy[0]);
-    }
-
-    [Fact]
     public void Integrated_gradients_are_complete_within_one_percent_at_64_steps()
     {
         var embedder = new TanhRectangleEmbedder(3, 3, 5, 5);

@@ -40,8 +40,12 @@ public sealed class EntryPointSampleTests : IDisposable
     {
         var weights = Path.Combine(_folder, "model.safetensors");
         var (code, text) = RunMain("Relax.Samples.TrainDefaultModel", "--per-class", "4", "--epochs", "1", "--out", weights);
-        Assert.True(code is 0 or 1, text); // 1: below the 95 % target, expected after one epoch on 12 clips
-        Assert.Contains("Held-out accuracy", text, StringComparison.Ordinal);
+        // The exit code says whether the printed held-out accuracy reached the 95 % target (after one epoch on 12 clips
+        // it usually does not): 0 exactly when it did, 1 otherwise.
+        var match = System.Text.RegularExpressions.Regex.Match(text, @"Held-out accuracy: ([0-9.]+) ?% on (\d+) clips");
+        Assert.True(match.Success, text);
+        double accuracy = double.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Equal(accuracy >= 95 ? 0 : 1, code);
         Assert.Contains("shipped default model", text, StringComparison.Ordinal);
         Assert.True(new FileInfo(weights).Length > 1_000_000);
     }
