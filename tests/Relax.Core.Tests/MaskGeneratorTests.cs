@@ -161,8 +161,8 @@ public class MaskGeneratorTests
 
 /// <summary>Random-grid masks are a bilinearly upsampled coarse grid cropped at a random offset on both axes
 /// (RISE/RELAX): the kinks of the piecewise-linear mask, where its second difference is not zero, sit at the grid's
-/// cell centres. A fixed offset puts them at no more than one column (row) per grid column (row); random offsets move
-/// them, so many masks show more distinct kink positions than the grid has cells along that axis.</summary>
+/// cell centres. Where the upsampled centres fall on whole rows and columns (the sizes below), a fixed offset puts the
+/// kinks on no more rows (columns) than the grid has; random offsets move them, so many masks show more.</summary>
 public class RandomGridShiftTests
 {
     private static (HashSet<int> Rows, HashSet<int> Columns) KinkPositions(int rows, int columns, int height, int width, int count)
@@ -204,8 +204,10 @@ public class RandomGridShiftTests
     [Fact]
     public void Non_square_grids_shift_on_both_axes_too()
     {
-        var (rows, columns) = KinkPositions(rows: 3, columns: 6, height: 24, width: 30, count: 64);
-        Assert.True(rows.Count > 3, $"kinks at rows {string.Join(", ", rows.Order())}");
-        Assert.True(columns.Count > 6, $"kinks at columns {string.Join(", ", columns.Order())}");
+        // 2 × 4 cells of 6 × 4 on 12 × 16: upsampled to 18 × 20, the cell centres fall on whole rows and columns (every
+        // 9th row, every 5th column), so an unshifted grid has its kinks on at most 2 rows and 4 columns.
+        var (rows, columns) = KinkPositions(rows: 2, columns: 4, height: 12, width: 16, count: 64);
+        Assert.True(rows.Count > 2, $"kinks at rows {string.Join(", ", rows.Order())}");
+        Assert.True(columns.Count > 4, $"kinks at columns {string.Join(", ", columns.Order())}");
     }
 }

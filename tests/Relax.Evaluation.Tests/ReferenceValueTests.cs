@@ -1,5 +1,4 @@
 using Relax.Attribution;
-using Relax.Classification;
 using Relax.Core.Tests;
 using Relax.Masks;
 using static TorchSharp.torch;
