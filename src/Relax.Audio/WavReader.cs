@@ -49,7 +49,49 @@ internal static class WavReader
     public static WavAudio Read(string path)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
-        return Read(File.ReadAllBytes(path), path);
+        return Read(ReadRegularFile(path), path);
+    }
+
+    /// <summary>The largest WAVE file <see cref="Read(string)"/> accepts: 2 GiB (a RIFF file addresses at most 4 GiB;
+    /// 2 GiB is more than an hour of 48 kHz stereo float).</summary>
+    public static long MaxFileBytes => 2L << 30;
+
+    /// <summary>The bytes of a regular file of at most <see cref="MaxFileBytes"/>, checked before it is opened: a
+    /// directory, FIFO, socket or device (stat reports no size for them; /dev/zero never ends and a FIFO blocks the
+    /// open) is refused with one line. Written here rather than shared with Relax.Core's <c>InputFile</c> because the
+    /// front end does not depend on the engine.</summary>
+    private static byte[] ReadRegularFile(string path)
+    {
+        if (Directory.Exists(path))
+        {
+            throw new InvalidDataException($"{path}: is a directory; expected a WAV file.");
+        }
+        var info = new FileInfo(path);
+        if (!info.Exists)
+        {
+            throw new FileNotFoundException($"{path}: no such file.", path);
+        }
+        if (info.LinkTarget is not null)
+        {
+            // A symbolic link's own size is that of the path it holds; judge what it points to.
+            info = info.ResolveLinkTarget(returnFinalTarget: true) as FileInfo ?? info;
+            if (!info.Exists)
+            {
+                throw new FileNotFoundException($"{path}: a link to a missing file.", path);
+            }
+        }
+        if (info.Length == 0)
+        {
+            throw new InvalidDataException($"{path}: empty, or not a regular file (a device, FIFO or socket); expected a WAV file.");
+        }
+        if (info.Length > MaxFileBytes)
+        {
+            throw new InvalidDataException($"{path}: {info.Length:N0} bytes, more than the {MaxFileBytes:N0} accepted for a WAV file.");
+        }
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read);
+        var bytes = new byte[info.Length];
+        int read = stream.ReadAtLeast(bytes, bytes.Length, throwOnEndOfStream: false);
+        return read == bytes.Length ? bytes : bytes[..read];   // a file that shrank while being read
     }
 
     /// <summary>Reads a WAVE file from a stream (read to its end; it need not be seekable).</summary>

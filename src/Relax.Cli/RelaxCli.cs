@@ -61,7 +61,7 @@ internal static class RelaxCli
             action();
             return 0;
         }
-        catch (Exception e) when (e is CliException or VGGishWeightsException or IOException or UnauthorizedAccessException or InvalidDataException)
+        catch (Exception e) when (e is CliException or VGGishWeightsException or IOException or UnauthorizedAccessException or InvalidDataException or NonFiniteEmbeddingException)
         {
             error.WriteLine($"relax: error: {e.Message}");
             if (verbose)

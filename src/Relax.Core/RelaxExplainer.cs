@@ -52,7 +52,10 @@ public sealed class RelaxExplainer
     /// <param name="cancellationToken">Checked before every batch.</param>
     /// <exception cref="ArgumentException">The input has the wrong shape or non-finite values, or the masks do not fit it.</exception>
     /// <exception cref="InvalidOperationException">The embedder returned embeddings of an unexpected shape.</exception>
+    /// <exception cref="NonFiniteEmbeddingException">The embedder returned NaN or infinite values (no map is returned).</exception>
     /// <exception cref="OperationCanceledException">Cancelled between batches.</exception>
+    /// <remarks>An embedding of zero norm has no direction: cosine similarity scores it 0. The result's
+    /// <see cref="RelaxResult.Warnings"/> say when the unmasked input, or any masked one, embedded to zero.</remarks>
     public RelaxResult Explain(Tensor input, IProgress<RelaxProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         var (height, width) = InputShape.Dimensions(input);
@@ -90,8 +93,9 @@ public sealed class RelaxExplainer
 
             var replacement = Options.Replacement.Compute(x).to(ScalarType.Float32, device);
             var difference = x - replacement; // masked input = r + (x − r)·m: one multiply-add per batch
-            var reference = EmbedChecked(x, 1, -1);
+            var reference = EmbedChecked(x, 1, -1, firstMask: -1);
             long embeddingSize = reference.shape[1];
+            var zeroNorms = zeros(1, dtype: ScalarType.Int64, device: device);
             using var generator = new Generator(unchecked((ulong)Options.Seed), device);
 
             while (done < total)
@@ -103,7 +107,8 @@ public sealed class RelaxExplainer
                     var masks = Masks.Generate(count, height, width, generator, device);
                     CheckMasks(masks, count, height, width);
                     var masked = addcmul(replacement, difference, masks.unsqueeze(1), 1);
-                    var embeddings = EmbedChecked(masked, count, embeddingSize);
+                    var embeddings = EmbedChecked(masked, count, embeddingSize, firstMask: done);
+                    zeroNorms.add_((embeddings.abs().amax(1) == 0).sum());
                     var scores = Options.Similarity.Score(reference, embeddings);
                     estimator.Accumulate(masks, scores);
                 }
@@ -117,17 +122,26 @@ public sealed class RelaxExplainer
             }
             schedule.Finish(estimator.SplitHalfCorrelation);
 
+            var warnings = new List<string>();
+            if (reference.abs().max().item<float>() == 0)
+            {
+                warnings.Add($"The embedder {Embedder.GetType().Name} maps the unmasked input to the zero vector: its similarity to every masked input is 0, so the maps carry no information.");
+            }
+            else if (zeroNorms.item<long>() is var zero and > 0)
+            {
+                warnings.Add($"{zero} of {done} masked inputs embedded to the zero vector; their similarity counts as 0.");
+            }
             using var maps = estimator.Estimate();
             clock.Stop();
             return new RelaxResult(
                 TensorArrays.ToArray2D(maps.Saliency),
                 TensorArrays.ToArray2D(maps.Uncertainty),
                 TensorArrays.ToArray2D(maps.MaskWeight),
-                done, total, schedule.StoppedEarly, schedule.Estimated, clock.Elapsed, estimator.Normalization, Masks.Name);
+                done, total, schedule.StoppedEarly, schedule.Estimated, clock.Elapsed, estimator.Normalization, Masks.Name, warnings);
         }
     }
 
-    private Tensor EmbedChecked(Tensor batch, long count, long embeddingSize)
+    private Tensor EmbedChecked(Tensor batch, long count, long embeddingSize, long firstMask)
     {
         var embeddings = Embedder.Embed(batch);
         if (embeddings is null || embeddings.dim() != 2 || embeddings.shape[0] != count || (embeddingSize > 0 && embeddings.shape[1] != embeddingSize))
@@ -136,7 +150,16 @@ public sealed class RelaxExplainer
             var expected = embeddingSize > 0 ? $"({count}, {embeddingSize})" : $"({count}, D)";
             throw new InvalidOperationException($"The embedder {Embedder.GetType().Name} returned {got} for a batch of {count}; expected {expected}.");
         }
-        return embeddings.to(ScalarType.Float32);
+        var result = embeddings.to(ScalarType.Float32);
+        using var finite = isfinite(result).all(1);
+        if (!finite.all().item<bool>())
+        {
+            long row = finite.logical_not().nonzero()[0, 0].item<long>();
+            throw firstMask < 0
+                ? new NonFiniteEmbeddingException($"The embedder {Embedder.GetType().Name} returned NaN or infinite values for the unmasked input; its weights may be broken.", -1)
+                : new NonFiniteEmbeddingException($"The embedder {Embedder.GetType().Name} returned NaN or infinite values for mask {firstMask + row} (in the batch of masks {firstMask}–{firstMask + count - 1}); its weights may be broken.", firstMask + row);
+        }
+        return result;
     }
 
     private void CheckMasks(Tensor masks, int count, int height, int width)

@@ -6,8 +6,10 @@ namespace Relax;
 public sealed class RelaxResult
 {
     internal RelaxResult(float[,] saliency, float[,] uncertainty, float[,] maskWeight, int masksUsed, int masksRequested,
-        bool stoppedEarly, double estimatedCorrelation, TimeSpan elapsed, SaliencyNormalization normalization, string maskGenerator)
+        bool stoppedEarly, double estimatedCorrelation, TimeSpan elapsed, SaliencyNormalization normalization, string maskGenerator,
+        IReadOnlyList<string> warnings)
     {
+        Warnings = warnings;
         Saliency = saliency;
         Uncertainty = uncertainty;
         MaskWeight = maskWeight;
@@ -57,6 +59,10 @@ public sealed class RelaxResult
 
     /// <summary>Name of the mask generator used.</summary>
     public string MaskGenerator { get; }
+
+    /// <summary>What a caller should know about how the maps came about (for example that the embedder mapped the input
+    /// to the zero vector); empty when nothing is unusual.</summary>
+    public IReadOnlyList<string> Warnings { get; }
 
     /// <summary>Writes <c>saliency.npy</c>, <c>uncertainty.npy</c>, <c>mask-weight.npy</c> and the CSV versions of the
     /// first two into <paramref name="directory"/> (created if missing); each file is written atomically.</summary>

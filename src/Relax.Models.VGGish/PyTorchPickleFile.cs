@@ -20,7 +20,7 @@ internal static class PyTorchPickleFile
     private static readonly BigInteger Magic = BigInteger.Parse("119547037146038801333356", System.Globalization.CultureInfo.InvariantCulture); // 0x1950a86a20f9469cfc6c
 
     /// <summary>Reads a legacy-format file.</summary>
-    public static Dictionary<string, Tensor> LoadLegacy(string path)
+    public static Dictionary<string, Tensor> LoadLegacy(string path, StateDictBudget budget)
     {
         using var stream = File.OpenRead(path);
         var magic = new Unpickler(stream, null).Load();
@@ -46,6 +46,7 @@ internal static class PyTorchPickleFile
         }
 
         var data = new Dictionary<string, Tensor>(StringComparer.Ordinal);
+        long total = 0;
         try
         {
             Span<byte> count = stackalloc byte[8];
@@ -60,8 +61,13 @@ internal static class PyTorchPickleFile
                     throw Truncated(path);
                 }
                 long elements = BinaryPrimitives.ReadInt64LittleEndian(count);
-                long bytes = checked(elements * storage.ElementSize);
-                if (elements < 0 || bytes > stream.Length - stream.Position || bytes > Array.MaxLength)
+                if (elements < 0 || elements > budget.MaxTensorBytes / storage.ElementSize)
+                {
+                    throw new VGGishWeightsFormatException($"{path}: storage '{key}' declares {elements:N0} elements, more than the budget of {budget.MaxTensorBytes:N0} bytes per tensor allows.");
+                }
+                long bytes = elements * storage.ElementSize;
+                budget.Charge(path, $"storage '{key}'", bytes, ref total);
+                if (bytes > stream.Length - stream.Position || bytes > Array.MaxLength)
                 {
                     throw Truncated(path);
                 }
@@ -94,9 +100,8 @@ internal static class PyTorchPickleFile
         object? root;
         using (var stream = pickle.Open())
         {
-            using var buffered = new MemoryStream();
-            stream.CopyTo(buffered);
-            buffered.Position = 0;
+            // The entry's declared size was held to the budget before; read exactly that much.
+            using var buffered = new MemoryStream(StateDictFile.ReadEntry(path, pickle), writable: false);
             root = new Unpickler(buffered, pid => PersistentLoad(pid, storages, path)).Load();
         }
         var data = new Dictionary<string, Tensor>(StringComparer.Ordinal);
@@ -105,11 +110,7 @@ internal static class PyTorchPickleFile
             foreach (var storage in storages.Values)
             {
                 var entry = zip.GetEntry($"{prefix}data/{storage.Key}") ?? throw Truncated(path);
-                var raw = new byte[entry.Length];
-                using (var stream = entry.Open())
-                {
-                    stream.ReadExactly(raw);
-                }
+                var raw = StateDictFile.ReadEntry(path, entry);
                 var tensor = empty(new[] { raw.LongLength / storage.ElementSize }, storage.DType);
                 tensor.bytes = raw;
                 data[storage.Key] = tensor;

@@ -42,28 +42,37 @@ public static class StateDictFile
     /// directory of a PyTorch or .npz file, the header and data extent of a safetensors file).</summary>
     /// <exception cref="VGGishWeightsNotFoundException">The file does not exist.</exception>
     /// <exception cref="VGGishWeightsFormatException">The file is truncated, corrupt or of an unsupported format.</exception>
-    public static StateDictFormat Inspect(string path)
+    public static StateDictFormat Inspect(string path) => Inspect(path, StateDictBudget.Default);
+
+    private static StateDictFormat Inspect(string path, StateDictBudget budget)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
-        if (!File.Exists(path))
+        if (!File.Exists(path) && !Directory.Exists(path))
         {
             throw new VGGishWeightsNotFoundException($"{path}: no such file.", new[] { path });
         }
-        using var stream = File.OpenRead(path);
-        long length = stream.Length;
+        FileStream stream;
+        long length;
+        try
+        {
+            // A regular file no larger than the tensors may be (plus room for pickles and headers).
+            (stream, length) = InputFile.Open(path, budget.MaxTotalBytes + (64L << 20), "a weights file (.pth, .safetensors, .npz or TorchSharp format)");
+        }
+        catch (InvalidDataException e)
+        {
+            throw new VGGishWeightsFormatException(e.Message, e);
+        }
+        using var owned = stream;
         Span<byte> head = stackalloc byte[16];
         int read = stream.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
         head = head[..read];
-        if (length == 0)
-        {
-            throw new VGGishWeightsFormatException($"{path}: the file is empty (an interrupted download?). Delete it and fetch it again.");
-        }
         if (read >= 2 && head[0] == (byte)'P' && head[1] == (byte)'K')
         {
             stream.Position = 0;
             try
             {
                 using var zip = new ZipArchive(stream, ZipArchiveMode.Read, leaveOpen: true);
+                CheckZipEntries(path, zip, budget);
                 var names = zip.Entries.Select(e => e.FullName).ToList();
                 if (names.Any(n => n.EndsWith("data.pkl", StringComparison.Ordinal)))
                 {
@@ -86,7 +95,7 @@ public static class StateDictFile
         }
         if (read >= 9 && head[8] == (byte)'{')
         {
-            CheckSafetensors(path, stream, length);
+            CheckSafetensors(path, stream, length, budget);
             return StateDictFormat.Safetensors;
         }
         return StateDictFormat.TorchSharp;
@@ -96,9 +105,20 @@ public static class StateDictFile
     /// <exception cref="VGGishWeightsNotFoundException">The file does not exist.</exception>
     /// <exception cref="VGGishWeightsFormatException">The file is truncated, corrupt or of an unsupported format,
     /// or holds values that are not tensors.</exception>
-    public static Dictionary<string, Tensor> Load(string path)
+    public static Dictionary<string, Tensor> Load(string path) => Load(path, null);
+
+    /// <summary>Reads every tensor of a state-dictionary file onto the CPU within a byte budget, checked against what the
+    /// file declares before any tensor data is read or inflated. The caller owns (and disposes) the tensors.</summary>
+    /// <param name="path">The file.</param>
+    /// <param name="budget">Bytes per tensor and in all; <see cref="StateDictBudget.Default"/> when null, or
+    /// <see cref="StateDictBudget.For"/> the model the file is meant for.</param>
+    /// <exception cref="VGGishWeightsNotFoundException">The file does not exist.</exception>
+    /// <exception cref="VGGishWeightsFormatException">The file is not a regular file, is truncated, corrupt, of an
+    /// unsupported format, declares more than the budget, or holds values that are not tensors.</exception>
+    public static Dictionary<string, Tensor> Load(string path, StateDictBudget? budget)
     {
-        var format = Inspect(path);
+        budget ??= StateDictBudget.Default;
+        var format = Inspect(path, budget);
         try
         {
             return format switch
@@ -106,8 +126,8 @@ public static class StateDictFile
                 StateDictFormat.PyTorch => LoadPyTorch(path),
                 StateDictFormat.Safetensors => Safetensors.LoadStateDict(path),
                 StateDictFormat.NumPyZip => LoadNpz(path),
-                StateDictFormat.PyTorchLegacy => PyTorchPickleFile.LoadLegacy(path),
-                _ => LoadTorchSharp(path),
+                StateDictFormat.PyTorchLegacy => PyTorchPickleFile.LoadLegacy(path, budget),
+                _ => LoadTorchSharp(path, budget),
             };
         }
         catch (Exception e) when (e is not VGGishWeightsException and not OutOfMemoryException)
@@ -192,28 +212,45 @@ public static class StateDictFile
         return PyTorchPickleFile.LoadZip(path);
     }
 
+    /// <summary>Each entry is inflated in memory to exactly the size its zip header declares (which
+    /// <see cref="CheckZipEntries"/> has held to the budget): no temporary file, and a stream that inflates to more is
+    /// corrupt.</summary>
     private static Dictionary<string, Tensor> LoadNpz(string path)
     {
         var result = new Dictionary<string, Tensor>(StringComparer.Ordinal);
         using var zip = ZipFile.OpenRead(path);
         foreach (var entry in zip.Entries)
         {
-            var temp = Path.Combine(Path.GetTempPath(), $"relax-npz-{Guid.NewGuid():N}.npy");
-            try
-            {
-                entry.ExtractToFile(temp);
-                var (data, shape) = NpyFile.Read(temp);
-                result[Path.GetFileNameWithoutExtension(entry.FullName)] = tensor(data, shape);
-            }
-            finally
-            {
-                File.Delete(temp);
-            }
+            var bytes = ReadEntry(path, entry);
+            var (data, shape) = NpyFile.Read(new MemoryStream(bytes, writable: false), $"{path}:{entry.FullName}");
+            result[Path.GetFileNameWithoutExtension(entry.FullName)] = tensor(data, shape);
         }
         return result;
     }
 
-    private static Dictionary<string, Tensor> LoadTorchSharp(string path)
+    /// <summary>The inflated bytes of a zip entry, exactly as many as its header declares.</summary>
+    internal static byte[] ReadEntry(string path, ZipArchiveEntry entry)
+    {
+        var bytes = new byte[entry.Length];
+        using var stream = entry.Open();
+        if (stream.ReadAtLeast(bytes, bytes.Length, throwOnEndOfStream: false) < bytes.Length || stream.ReadByte() >= 0)
+        {
+            throw new VGGishWeightsFormatException($"{path}: zip entry {entry.FullName} does not inflate to the {entry.Length:N0} bytes its header declares: corrupt or hostile.");
+        }
+        return bytes;
+    }
+
+    /// <summary>Holds every entry's declared (inflated) size to the budget before anything is inflated.</summary>
+    private static void CheckZipEntries(string path, ZipArchive zip, StateDictBudget budget)
+    {
+        long total = 0;
+        foreach (var entry in zip.Entries)
+        {
+            budget.Charge(path, $"zip entry {entry.FullName}", entry.Length, ref total);
+        }
+    }
+
+    private static Dictionary<string, Tensor> LoadTorchSharp(string path, StateDictBudget budget)
     {
         using var stream = File.OpenRead(path);
         using var reader = new BinaryReader(stream);
@@ -222,6 +259,9 @@ public static class StateDictFile
         {
             throw new VGGishWeightsFormatException($"{path}: not a PyTorch, safetensors or TorchSharp weights file.");
         }
+        CheckTorchSharpHeaders(path, reader, count, budget);
+        stream.Position = 0;
+        ReadLeb128(reader);
         var result = new Dictionary<string, Tensor>(StringComparer.Ordinal);
         try
         {
@@ -246,37 +286,122 @@ public static class StateDictFile
         return result;
     }
 
-    private static void CheckSafetensors(string path, Stream stream, long length)
+    /// <summary>Walks the tensor headers of a TorchSharp-format file (LEB128 dtype, rank and dimensions, then the raw
+    /// bytes) without reading any data: each tensor must have a known dtype, a rank of at most 8, and a size within the
+    /// budget and within what is left of the file, so that a 25-byte file cannot declare two billion elements.</summary>
+    private static void CheckTorchSharpHeaders(string path, BinaryReader reader, long count, StateDictBudget budget)
+    {
+        var stream = reader.BaseStream;
+        long total = 0;
+        for (long i = 0; i < count; i++)
+        {
+            string name;
+            try
+            {
+                name = reader.ReadString();
+            }
+            catch (Exception e) when (e is EndOfStreamException or IOException or FormatException)
+            {
+                throw Truncated(path, stream.Length, e);
+            }
+            long dtype = ReadLeb128(reader), rank = ReadLeb128(reader);
+            int size = ElementSize(dtype);
+            if (size == 0 || rank is < 0 or > 8)
+            {
+                throw new VGGishWeightsFormatException($"{path}: tensor '{name}' has an unknown dtype ({dtype}) or rank ({rank}); not a TorchSharp weights file.");
+            }
+            long elements = 1;
+            for (long d = 0; d < rank; d++)
+            {
+                long dimension = ReadLeb128(reader);
+                if (dimension < 0 || (dimension > 0 && elements > budget.MaxTensorBytes / size / dimension))
+                {
+                    throw new VGGishWeightsFormatException($"{path}: tensor '{name}' declares a dimension of {dimension}, more than the budget of {budget.MaxTensorBytes:N0} bytes per tensor allows.");
+                }
+                elements *= dimension;
+            }
+            long bytes = elements * size;
+            budget.Charge(path, $"tensor '{name}'", bytes, ref total);
+            if (bytes > stream.Length - stream.Position)
+            {
+                throw Truncated(path, stream.Length, null);
+            }
+            stream.Seek(bytes, SeekOrigin.Current);
+        }
+    }
+
+    /// <summary>Bytes per element of a TorchSharp <see cref="ScalarType"/> code; 0 for an unknown one.</summary>
+    private static int ElementSize(long dtype) => dtype switch
+    {
+        (long)ScalarType.Byte or (long)ScalarType.Int8 or (long)ScalarType.Bool => 1,
+        (long)ScalarType.Int16 or (long)ScalarType.Float16 or (long)ScalarType.BFloat16 => 2,
+        (long)ScalarType.Int32 or (long)ScalarType.Float32 => 4,
+        (long)ScalarType.Int64 or (long)ScalarType.Float64 => 8,
+        _ => 0,
+    };
+
+    /// <summary>Checks a safetensors header against the file and the budget: a header of at most 100 MB, every tensor
+    /// with a known dtype, non-negative dimensions and offsets, begin ≤ end, end − begin equal to its size, inside the
+    /// data section.</summary>
+    private static void CheckSafetensors(string path, Stream stream, long length, StateDictBudget budget)
     {
         stream.Position = 0;
         Span<byte> prefix = stackalloc byte[8];
         stream.ReadExactly(prefix);
         ulong headerLength = BinaryPrimitives.ReadUInt64LittleEndian(prefix);
-        if (headerLength > (ulong)length - 8)
+        if (headerLength > (ulong)length - 8 || headerLength > 100_000_000)
         {
             throw Truncated(path, length, null);
         }
         var header = new byte[headerLength];
         stream.ReadExactly(header);
-        long end = 0;
+        long dataLength = length - 8 - (long)headerLength;
+        long total = 0;
         try
         {
             using var json = JsonDocument.Parse(header);
             foreach (var property in json.RootElement.EnumerateObject())
             {
-                if (property.Value.ValueKind == JsonValueKind.Object && property.Value.TryGetProperty("data_offsets", out var offsets))
+                if (property.Name == "__metadata__")
                 {
-                    end = Math.Max(end, offsets[1].GetInt64());
+                    continue;
                 }
+                var t = property.Value;
+                if (t.ValueKind != JsonValueKind.Object || !t.TryGetProperty("dtype", out var dtype) || !t.TryGetProperty("shape", out var shape)
+                    || !t.TryGetProperty("data_offsets", out var offsets) || offsets.ValueKind != JsonValueKind.Array || offsets.GetArrayLength() != 2
+                    || shape.ValueKind != JsonValueKind.Array)
+                {
+                    throw new VGGishWeightsFormatException($"{path}: safetensors entry '{property.Name}' lacks dtype, shape or data_offsets.");
+                }
+                int size = dtype.GetString() switch
+                {
+                    "F64" or "I64" or "U64" => 8,
+                    "F32" or "I32" or "U32" => 4,
+                    "F16" or "BF16" or "I16" or "U16" => 2,
+                    "I8" or "U8" or "BOOL" => 1,
+                    var other => throw new VGGishWeightsFormatException($"{path}: safetensors entry '{property.Name}' has dtype {other}, which is not read."),
+                };
+                long elements = 1;
+                foreach (var dimension in shape.EnumerateArray())
+                {
+                    long d = dimension.GetInt64();
+                    if (d < 0 || (d > 0 && elements > budget.MaxTensorBytes / size / d))
+                    {
+                        throw new VGGishWeightsFormatException($"{path}: safetensors entry '{property.Name}' declares a dimension of {d}, outside the budget of {budget.MaxTensorBytes:N0} bytes per tensor.");
+                    }
+                    elements *= d;
+                }
+                long begin = offsets[0].GetInt64(), end = offsets[1].GetInt64();
+                if (begin < 0 || end < begin || end > dataLength || end - begin != elements * size)
+                {
+                    throw new VGGishWeightsFormatException($"{path}: safetensors entry '{property.Name}' has data_offsets [{begin}, {end}], which do not fit its shape and dtype ({elements * size} bytes) inside the {dataLength} data bytes.");
+                }
+                budget.Charge(path, $"safetensors entry '{property.Name}'", end - begin, ref total);
             }
         }
-        catch (JsonException e)
+        catch (Exception e) when (e is JsonException or InvalidOperationException or FormatException)
         {
-            throw new VGGishWeightsFormatException($"{path}: the safetensors header is not valid JSON.", e);
-        }
-        if (8 + (long)headerLength + end > length)
-        {
-            throw Truncated(path, length, null);
+            throw new VGGishWeightsFormatException($"{path}: the safetensors header is not valid JSON of the expected form.", e);
         }
     }
 

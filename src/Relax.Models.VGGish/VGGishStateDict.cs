@@ -2,16 +2,18 @@ using static TorchSharp.torch;
 
 namespace Relax.Models.VGGish;
 
-/// <summary>Copies a state dictionary into a module after checking that names and shapes match exactly.</summary>
+/// <summary>Copies a state dictionary into a module after checking that names and shapes match exactly and that every
+/// value is a finite floating-point number: integer or boolean tensors would be cast silently into nonsense weights, and
+/// one NaN makes every embedding NaN.</summary>
 public static class VGGishStateDict
 {
     /// <summary>Checks <paramref name="tensors"/> against <paramref name="module"/>'s state dictionary and copies them in
     /// (converting dtype and device as needed).</summary>
     /// <param name="module">The module to fill.</param>
-    /// <param name="tensors">Name → tensor, for example from <see cref="StateDictFile.Load"/>.</param>
+    /// <param name="tensors">Name → tensor, for example from <see cref="StateDictFile.Load(string, StateDictBudget?)"/>.</param>
     /// <param name="source">Names the source in error messages (a file path).</param>
-    /// <exception cref="VGGishWeightsMismatchException">A key is missing, unexpected, or has another shape; every
-    /// offending key is listed and nothing is copied.</exception>
+    /// <exception cref="VGGishWeightsMismatchException">A key is missing, unexpected, has another shape, is not floating
+    /// point, or holds NaN or infinite values; every offending key is listed and nothing is copied.</exception>
     public static void Apply(nn.Module module, IReadOnlyDictionary<string, Tensor> tensors, string source)
     {
         ArgumentNullException.ThrowIfNull(module);
@@ -27,6 +29,14 @@ public static class VGGishStateDict
             else if (!value.shape.SequenceEqual(target.shape))
             {
                 problems.Add($"shape: {name} is ({Shape(value)}), expected ({Shape(target)})");
+            }
+            else if (!value.is_floating_point())
+            {
+                problems.Add($"dtype: {name} is {value.dtype}; weights must be floating point (float32, float64, float16 or bfloat16)");
+            }
+            else if (NonFinite(value) is var bad and > 0)
+            {
+                problems.Add($"values: {name} holds {bad} NaN or infinite value(s)");
             }
         }
         foreach (var name in tensors.Keys.Where(k => !targets.ContainsKey(k)).Order(StringComparer.Ordinal))
@@ -49,7 +59,7 @@ public static class VGGishStateDict
     public static void Load(nn.Module module, string path)
     {
         ArgumentNullException.ThrowIfNull(module);
-        var tensors = StateDictFile.Load(path);
+        var tensors = StateDictFile.Load(path, StateDictBudget.For(module));
         try
         {
             Apply(module, tensors, path);
@@ -64,4 +74,11 @@ public static class VGGishStateDict
     }
 
     private static string Shape(Tensor t) => string.Join(", ", t.shape);
+
+    private static long NonFinite(Tensor t)
+    {
+        using var finite = isfinite(t);
+        using var count = finite.logical_not().sum();
+        return count.item<long>();
+    }
 }

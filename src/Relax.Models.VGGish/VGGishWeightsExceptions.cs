@@ -13,10 +13,23 @@ public abstract class VGGishWeightsException : Exception
 public sealed class VGGishWeightsNotFoundException : VGGishWeightsException
 {
     /// <summary>Creates the exception.</summary>
-    public VGGishWeightsNotFoundException(string message, IReadOnlyList<string> searched) : base(message)
+    public VGGishWeightsNotFoundException(string message, IReadOnlyList<string> searched) : this(message, searched, named: false)
+    {
+    }
+
+    /// <summary>Creates the exception.</summary>
+    /// <param name="message">The message.</param>
+    /// <param name="searched">The places looked at.</param>
+    /// <param name="named">True when a path was named (explicitly or by an environment variable) and is missing: a typo
+    /// to report, never a reason to fall back to another model.</param>
+    public VGGishWeightsNotFoundException(string message, IReadOnlyList<string> searched, bool named) : base(message)
     {
         Searched = searched;
+        Named = named;
     }
+
+    /// <summary>True when the missing file was named (by a path or an environment variable) rather than searched for.</summary>
+    public bool Named { get; }
 
     /// <summary>The places that were looked at, in order.</summary>
     public IReadOnlyList<string> Searched { get; }

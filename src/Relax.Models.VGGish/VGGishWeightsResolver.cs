@@ -100,7 +100,7 @@ public sealed class VGGishWeightsResolver
         var full = Path.GetFullPath(path);
         return File.Exists(full)
             ? full
-            : throw new VGGishWeightsNotFoundException($"{full} ({what}) does not exist.", new[] { full });
+            : throw new VGGishWeightsNotFoundException($"{full} ({what}) does not exist.", new[] { full }, named: true);
     }
 
     private static string Check(string path, OfficialWeightsFile file, bool cacheCopy)

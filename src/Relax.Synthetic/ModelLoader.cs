@@ -14,17 +14,17 @@ public static class ModelLoader
     /// environment variable or the cache; null when none is installed and none was asked for.</summary>
     /// <param name="weights">A path the user gave, or null to look in the usual places.</param>
     /// <param name="resolver">Where and how to look; default a resolver with default options.</param>
-    /// <exception cref="VGGishWeightsException">An explicitly given (or environment-named) file is missing, corrupt or
-    /// has the wrong checksum.</exception>
+    /// <exception cref="VGGishWeightsException">A file given explicitly or named by <c>$RELAX_VGGISH_WEIGHTS</c> is
+    /// missing (a typo is an error, not a reason to fall back), corrupt or has the wrong checksum.</exception>
     public static string? FindOfficialWeights(string? weights = null, VGGishWeightsResolver? resolver = null)
     {
         try
         {
             return (resolver ?? new VGGishWeightsResolver()).Resolve(VGGishWeights.Network, weights);
         }
-        catch (VGGishWeightsNotFoundException) when (string.IsNullOrWhiteSpace(weights))
+        catch (VGGishWeightsNotFoundException e) when (!e.Named)
         {
-            return null; // nothing installed: the caller falls back to the shipped default model
+            return null; // nothing installed and nothing named: the caller falls back to the shipped default model
         }
     }
 

@@ -97,3 +97,47 @@ public class NpyFileTests
         Assert.Throws<ArgumentException>(() => NpyFile.Write(TempFile(), new float[] { 1, 2, 3 }, new long[] { 2, 2 }));
     }
 }
+
+/// <summary>Hostile or odd <c>.npy</c> inputs: one <see cref="InvalidDataException"/> that names the file, before any
+/// large allocation.</summary>
+public class HostileNpyTests
+{
+    private static string Write(string header, int dataBytes = 16)
+    {
+        int padding = (64 - (10 + header.Length + 1) % 64) % 64;
+        var text = header + new string(' ', padding) + "\n";
+        var path = Path.Combine(Path.GetTempPath(), $"relax-hostile-{Guid.NewGuid():N}.npy");
+        using var stream = File.Create(path);
+        stream.Write(new byte[] { 0x93, (byte)'N', (byte)'U', (byte)'M', (byte)'P', (byte)'Y', 1, 0, (byte)(text.Length & 0xff), (byte)(text.Length >> 8) });
+        stream.Write(Encoding.Latin1.GetBytes(text));
+        stream.Write(new byte[dataBytes]);
+        return path;
+    }
+
+    [Theory]
+    [InlineData("{'descr': '<f4', 'fortran_order': False, 'shape': (99999999999999999999999, 64), }", "not a count")]
+    [InlineData("{'descr': '<f4', 'fortran_order': False, 'shape': (4611686018427387904, 4), }", "too many elements")]
+    [InlineData("{'descr': '<f8', 'fortran_order': False, 'shape': (100000000, 96, 64), }", "too many elements")]
+    [InlineData("{'descr': '<f4', 'fortran_order': False, 'shape': (1000, 96, 64), }", "the data is truncated")]
+    public void A_header_that_claims_more_than_the_file_holds_is_refused_naming_the_file(string header, string message)
+    {
+        var path = Write(header);
+        try
+        {
+            var error = Assert.Throws<InvalidDataException>(() => NpyFile.Read(path));
+            Assert.Contains(path, error.Message, StringComparison.Ordinal);
+            Assert.Contains(message, error.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
+    public void Devices_and_directories_are_not_npy_files()
+    {
+        Assert.Contains("not a regular file", Assert.Throws<InvalidDataException>(() => NpyFile.Read("/dev/zero")).Message, StringComparison.Ordinal);
+        Assert.Contains("is a directory", Assert.Throws<InvalidDataException>(() => NpyFile.Read(Path.GetTempPath())).Message, StringComparison.Ordinal);
+    }
+}

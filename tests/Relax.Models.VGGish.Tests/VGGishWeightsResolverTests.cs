@@ -68,6 +68,18 @@ public sealed class VGGishWeightsResolverTests : IDisposable
     }
 
     [Fact]
+    public void A_missing_file_named_by_the_environment_is_a_named_miss_and_nothing_named_is_not()
+    {
+        Environment.SetEnvironmentVariable(_environmentVariable, Path.Combine(_dir, "typo.pth"));
+        var named = Assert.Throws<VGGishWeightsNotFoundException>(() => Resolver().Resolve(Weights()));
+        Assert.True(named.Named);
+        Assert.Contains("typo.pth", named.Message, StringComparison.Ordinal);
+        Environment.SetEnvironmentVariable(_environmentVariable, null);
+        Assert.False(Assert.Throws<VGGishWeightsNotFoundException>(() => Resolver().Resolve(Weights())).Named);
+        Assert.True(Assert.Throws<VGGishWeightsNotFoundException>(() => Resolver().Resolve(Weights(), Path.Combine(_dir, "nope.pth"))).Named);
+    }
+
+    [Fact]
     public void The_cache_directory_is_used_last()
     {
         var file = Weights();

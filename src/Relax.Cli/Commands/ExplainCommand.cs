@@ -93,6 +93,10 @@ internal static class ExplainCommand
             var bar = new ConsoleProgressBar(error, $"example {k}", context.Interactive);
             var result = explainer.Explain(logMel, bar);
             NativeHeap.TrimIfDue(); // host policy: a long run returns freed native memory now and then
+            foreach (var warning in result.Warnings)
+            {
+                error.WriteLine($"relax: warning: example {k}: {warning}");
+            }
             if (result.StoppedEarly)
             {
                 bar.Finish();

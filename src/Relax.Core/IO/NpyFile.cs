@@ -44,12 +44,19 @@ public static partial class NpyFile
 
     /// <summary>Reads a float32 or float64 array (returned as float32) and its shape.</summary>
     /// <exception cref="InvalidDataException">The file is not a supported <c>.npy</c> file; the message says why.</exception>
+    /// <remarks>The file must be a regular file of at most <see cref="MaxFileBytes"/>, and the data its header declares
+    /// must be present before any is allocated.</remarks>
     public static (float[] Data, long[] Shape) Read(string path)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(path);
-        using var stream = File.OpenRead(path);
-        return Read(stream, path);
+        var (stream, _) = InputFile.Open(path, MaxFileBytes, "a NumPy .npy file");
+        using (stream)
+        {
+            return Read(stream, path);
+        }
     }
+
+    /// <summary>The largest <c>.npy</c> file <see cref="Read(string)"/> accepts: 2 GiB.</summary>
+    public static long MaxFileBytes => 2L << 30;
 
     /// <summary>Reads a two-dimensional array.</summary>
     /// <exception cref="InvalidDataException">The file is not a 2-D float <c>.npy</c> file.</exception>
@@ -65,8 +72,14 @@ public static partial class NpyFile
         return result;
     }
 
-    private static (float[] Data, long[] Shape) Read(Stream stream, string name)
+    /// <summary>Reads a float32 or float64 array (returned as float32) and its shape from a stream.</summary>
+    /// <param name="stream">The stream, at the start of the <c>.npy</c> content.</param>
+    /// <param name="name">Names the source in error messages.</param>
+    /// <exception cref="InvalidDataException">The content is not a supported <c>.npy</c> array; the message says why.</exception>
+    public static (float[] Data, long[] Shape) Read(Stream stream, string name)
     {
+        ArgumentNullException.ThrowIfNull(stream);
+        ArgumentNullException.ThrowIfNull(name);
         Span<byte> prefix = stackalloc byte[10];
         if (stream.ReadAtLeast(prefix, 10, throwOnEndOfStream: false) < 10 || !prefix[..6].SequenceEqual(Magic))
         {
@@ -108,12 +121,18 @@ public static partial class NpyFile
         }
         var shape = shapeMatch.Groups[1].Value
             .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-            .Select(s => long.Parse(s, NumberStyles.None, CultureInfo.InvariantCulture))
+            .Select(s => long.TryParse(s, NumberStyles.None, CultureInfo.InvariantCulture, out long d)
+                ? d
+                : throw new InvalidDataException($"{name}: the .npy header declares a dimension '{s}' that is not a count."))
             .ToArray();
-        long count = shape.Aggregate(1L, (a, b) => checked(a * b));
-        if (count > Array.MaxLength)
+        long count = 1;
+        foreach (long dimension in shape)
         {
-            throw new InvalidDataException($"{name}: {count} elements are too many for one array.");
+            if (dimension != 0 && count > Array.MaxLength / dimension)
+            {
+                throw new InvalidDataException($"{name}: the header declares shape ({string.Join(", ", shape)}), too many elements for one array.");
+            }
+            count *= dimension;
         }
 
         int size = descr.Groups[1].Value switch
@@ -122,7 +141,11 @@ public static partial class NpyFile
             "<f8" => 8,
             var other => throw new InvalidDataException($"{name}: dtype '{other}' is not supported; use little-endian float32 ('<f4') or float64 ('<f8')."),
         };
-        var raw = new byte[checked(count * size)];
+        if (stream.CanSeek && count * size > stream.Length - stream.Position)
+        {
+            throw new InvalidDataException($"{name}: the data is truncated: shape ({string.Join(", ", shape)}) needs {count * size} bytes, the file holds {stream.Length - stream.Position} after the header.");
+        }
+        var raw = new byte[count * size];
         if (stream.ReadAtLeast(raw, raw.Length, throwOnEndOfStream: false) < raw.Length)
         {
             throw new InvalidDataException($"{name}: the data is truncated: expected {raw.Length} bytes for shape ({string.Join(", ", shape)}).");

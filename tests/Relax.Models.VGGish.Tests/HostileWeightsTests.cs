@@ -1,0 +1,157 @@
+using System.Buffers.Binary;
+using System.IO.Compression;
+using System.Text;
+using static TorchSharp.torch;
+
+namespace Relax.Models.VGGish.Tests;
+
+/// <summary>
+/// Weights files made by a stranger: every one below is generated here (none is committed), is refused with a
+/// <see cref="VGGishWeightsException"/> that names the file and says why, before the gigabytes it claims are
+/// allocated or inflated, and leaves no temporary file behind.
+/// </summary>
+public sealed class HostileWeightsTests : IDisposable
+{
+    private readonly string _folder = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "relax-hostile-" + Guid.NewGuid().ToString("N"));
+
+    public HostileWeightsTests() => Directory.CreateDirectory(_folder);
+
+    public void Dispose() => Directory.Delete(_folder, true);
+
+    private string File(string name) => System.IO.Path.Combine(_folder, name);
+
+    private static byte[] NpyHeader(string descr, params long[] shape)
+    {
+        var dict = $"{{'descr': '{descr}', 'fortran_order': False, 'shape': ({string.Join(", ", shape)}{(shape.Length == 1 ? "," : "")}), }}";
+        int padding = (64 - (10 + dict.Length + 1) % 64) % 64;
+        var header = dict + new string(' ', padding) + "\n";
+        var bytes = new byte[10 + header.Length];
+        new byte[] { 0x93, (byte)'N', (byte)'U', (byte)'M', (byte)'P', (byte)'Y', 1, 0 }.CopyTo(bytes, 0);
+        BinaryPrimitives.WriteUInt16LittleEndian(bytes.AsSpan(8), (ushort)header.Length);
+        Encoding.Latin1.GetBytes(header).CopyTo(bytes, 10);
+        return bytes;
+    }
+
+    /// <summary>A zip whose one entry inflates to <paramref name="zeros"/> zero bytes after <paramref name="prefix"/>.</summary>
+    private static void ZipBomb(string path, string entryName, byte[] prefix, long zeros)
+    {
+        using var zip = ZipFile.Open(path, ZipArchiveMode.Create);
+        using var stream = zip.CreateEntry(entryName, CompressionLevel.SmallestSize).Open();
+        stream.Write(prefix);
+        var chunk = new byte[1 << 20];
+        for (long left = zeros; left > 0; left -= chunk.Length)
+        {
+            stream.Write(chunk, 0, (int)Math.Min(chunk.Length, left));
+        }
+    }
+
+    private static long TempFiles() => Directory.GetFiles(System.IO.Path.GetTempPath(), "relax-npz-*").Length;
+
+    [Fact]
+    public void An_npz_entry_that_inflates_beyond_the_budget_is_refused_before_it_is_inflated()
+    {
+        // 1.5 GiB of float32 zeros deflate to about 1.5 MB.
+        var path = File("bomb.npz");
+        ZipBomb(path, "pca_eigen_vectors.npy", NpyHeader("<f4", 3L << 28), 3L << 29);
+        Assert.True(new FileInfo(path).Length < 4 << 20, $"{new FileInfo(path).Length} bytes");
+        long before = TempFiles();
+        var error = Assert.Throws<VGGishWeightsFormatException>(() => StateDictFile.Load(path));
+        Assert.Contains(path, error.Message, StringComparison.Ordinal);
+        Assert.Contains("pca_eigen_vectors.npy", error.Message, StringComparison.Ordinal);
+        Assert.Equal(before, TempFiles());
+    }
+
+    [Fact]
+    public void A_pth_whose_storages_exceed_what_vggish_needs_is_refused_before_they_are_read()
+    {
+        // A PyTorch zip layout with a small pickle and one storage entry of 600 MB (deflated to under 1 MB): more than
+        // VGGish's largest tensor (12288 × 4096 in float64 = 384 MiB).
+        var path = File("storages.pth");
+        using (var zip = ZipFile.Open(path, ZipArchiveMode.Create))
+        {
+            using (var pickle = zip.CreateEntry("archive/data.pkl").Open())
+            {
+                pickle.Write(new byte[] { 0x80, 0x02, (byte)'}', (byte)'.' });   // protocol 2, empty dict, stop
+            }
+            using var storage = zip.CreateEntry("archive/data/0", CompressionLevel.Fastest).Open();
+            var chunk = new byte[1 << 20];
+            for (int i = 0; i < 600; i++)
+            {
+                storage.Write(chunk);
+            }
+        }
+        var network = new VGGishNetwork();
+        var error = Assert.Throws<VGGishWeightsFormatException>(() => VGGishStateDict.Load(network, path));
+        Assert.Contains("archive/data/0", error.Message, StringComparison.Ordinal);
+        Assert.Contains("StateDictBudget", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_tiny_torchsharp_file_declaring_two_billion_elements_is_refused_without_allocating()
+    {
+        // count = 1, name "w", dtype float32 (6), rank 2, dimensions 2^31 and 2^31: 25 bytes.
+        var path = File("huge.dat");
+        using (var writer = new BinaryWriter(System.IO.File.Create(path)))
+        {
+            writer.Write((byte)1);
+            writer.Write("w");
+            writer.Write((byte)ScalarType.Float32);
+            writer.Write((byte)2);
+            foreach (var _ in new[] { 0, 1 })
+            {
+                writer.Write(new byte[] { 0x80, 0x80, 0x80, 0x80, 0x08 });   // LEB128 of 2^31
+            }
+        }
+        Assert.True(new FileInfo(path).Length < 32);
+        var error = Assert.Throws<VGGishWeightsFormatException>(() => StateDictFile.Load(path));
+        Assert.Contains("'w'", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(-8, 0)]      // negative begin: would read the header bytes as data
+    [InlineData(0, -4)]      // end before begin
+    [InlineData(0, 8)]       // end − begin does not match the shape
+    [InlineData(0, 1 << 20)] // past the end of the file
+    public void Safetensors_with_offsets_that_do_not_fit_are_refused(long begin, long end)
+    {
+        var path = File("bad.safetensors");
+        var header = Encoding.UTF8.GetBytes($"{{\"w\":{{\"dtype\":\"F32\",\"shape\":[4],\"data_offsets\":[{begin},{end}]}}}}");
+        var bytes = new byte[8 + header.Length + 16];
+        BinaryPrimitives.WriteUInt64LittleEndian(bytes, (ulong)header.Length);
+        header.CopyTo(bytes, 8);
+        System.IO.File.WriteAllBytes(path, bytes);
+        var error = Assert.Throws<VGGishWeightsFormatException>(() => StateDictFile.Load(path));
+        Assert.Contains(path, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Devices_directories_and_empty_files_are_not_weights_files()
+    {
+        Assert.Contains("not a regular file", Assert.Throws<VGGishWeightsFormatException>(() => StateDictFile.Load("/dev/zero")).Message, StringComparison.Ordinal);
+        Assert.Contains("is a directory", Assert.Throws<VGGishWeightsFormatException>(() => StateDictFile.Load(_folder)).Message, StringComparison.Ordinal);
+        System.IO.File.WriteAllBytes(File("empty.pth"), []);
+        Assert.Throws<VGGishWeightsFormatException>(() => StateDictFile.Load(File("empty.pth")));
+    }
+
+    [Theory]
+    [InlineData(ScalarType.Int8)]
+    [InlineData(ScalarType.Bool)]
+    [InlineData(ScalarType.Int64)]
+    public void Integer_and_boolean_state_dicts_are_refused_with_the_key_named(ScalarType dtype)
+    {
+        var network = new VGGishNetwork(VGGishArchitecture.Compact, finalRelu: true);
+        var tensors = network.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value.to(dtype));
+        var error = Assert.Throws<VGGishWeightsMismatchException>(() => VGGishStateDict.Apply(network, tensors, "int.pth"));
+        Assert.Contains("dtype: features.0.weight", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Weights_with_a_nan_are_refused_at_load()
+    {
+        var network = new VGGishNetwork(VGGishArchitecture.Compact, finalRelu: true);
+        var tensors = network.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value.clone());
+        tensors["embeddings.0.bias"][3] = float.NaN;
+        var error = Assert.Throws<VGGishWeightsMismatchException>(() => VGGishStateDict.Apply(network, tensors, "nan.pth"));
+        Assert.Contains("values: embeddings.0.bias holds 1 NaN or infinite value(s)", error.Message, StringComparison.Ordinal);
+    }
+}
