@@ -5,6 +5,7 @@ using BenchmarkDotNet.Running;
 // dotnet run -c Release --project benchmarks/Relax.Benchmarks -- usable [fixedN]  (masks for a usable map: convergence stop vs fixed N, converged reference)
 // dotnet run -c Release --project benchmarks/Relax.Benchmarks -- scaling [default|vggish]  (time per clip vs N, batch, threads)
 // dotnet run -c Release --project benchmarks/Relax.Benchmarks -- memory         (resident-memory probe)
+// dotnet run -c Release --project benchmarks/Relax.Benchmarks -- contention [runs] [active-runs]  (relax explain beside busy neighbours)
 if (args is ["memory-diagnose"])
 {
     return Relax.Benchmarks.MemoryProbe.Diagnose();
@@ -20,6 +21,10 @@ if (args is ["usable", ..])
 if (args is ["scaling", ..])
 {
     return Relax.Benchmarks.ScalingProbe.Run(args[1..]);
+}
+if (args is ["contention", ..])
+{
+    return Relax.Benchmarks.ContentionProbe.Run(args[1..]);
 }
 if (args is ["memory"])
 {

@@ -16,6 +16,7 @@ public static class Notebook
     public static int Main(string[] args, SampleSettings defaults, Func<SampleSettings, TextWriter, int> run)
     {
         ArgumentNullException.ThrowIfNull(run);
+        Evaluation.NativeThreads.PreferPassiveWaiting();   // before libtorch loads; see docs/performance.md
         var settings = SampleSettings.Parse(args, defaults, Console.Error);
         if (settings is null)
         {

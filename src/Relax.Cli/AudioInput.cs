@@ -6,9 +6,10 @@ namespace Relax.Cli;
 /// that names the file, and the search of folders for WAV files.</summary>
 internal static class AudioInput
 {
-    /// <summary>The log-mel examples of a WAV file.</summary>
+    /// <summary>The log-mel examples of a WAV file; what the reader tolerated (a data chunk past the end, say) goes to
+    /// <paramref name="warnings"/>, one line per irregularity, once per file.</summary>
     /// <exception cref="CliException">Missing, unreadable, unsupported, or shorter than one example.</exception>
-    public static LogMelExamples Read(string path)
+    public static LogMelExamples Read(string path, TextWriter? warnings = null)
     {
         if (!File.Exists(path))
         {
@@ -22,6 +23,10 @@ internal static class AudioInput
         catch (Exception e) when (e is InvalidDataException or NotSupportedException)
         {
             throw new CliException(e.Message, e);
+        }
+        foreach (var warning in examples.Warnings)
+        {
+            warnings?.WriteLine($"relax: warning: {path}: {warning}");
         }
         if (examples.IsEmpty)
         {

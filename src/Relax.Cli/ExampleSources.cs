@@ -19,7 +19,7 @@ internal interface IExampleSource
 
     /// <summary>Reads the examples.</summary>
     /// <exception cref="CliException">The file cannot be used; the message says why.</exception>
-    Examples Read(string path);
+    Examples Read(string path, TextWriter? warnings);
 }
 
 /// <summary>The input formats of <c>relax embed</c> and <c>relax features</c>.</summary>
@@ -34,7 +34,7 @@ internal static class ExampleSources
 
     /// <summary>Reads examples from <paramref name="path"/> with the first source that accepts it.</summary>
     /// <exception cref="CliException">No source accepts the file, or it cannot be read.</exception>
-    public static Examples Read(string path)
+    public static Examples Read(string path, TextWriter? warnings = null)
     {
         if (!File.Exists(path))
         {
@@ -42,7 +42,7 @@ internal static class ExampleSources
         }
         var source = All.FirstOrDefault(s => s.Accepts(path))
             ?? throw new CliException($"{path}: unsupported input; expected one of: {string.Join("; ", All.Select(s => s.Description))}.");
-        return source.Read(path);
+        return source.Read(path, warnings);
     }
 }
 
@@ -57,7 +57,7 @@ internal sealed class NpyExampleSource : IExampleSource
     public bool Accepts(string path) => path.EndsWith(".npy", StringComparison.OrdinalIgnoreCase);
 
     /// <inheritdoc />
-    public Examples Read(string path)
+    public Examples Read(string path, TextWriter? warnings)
     {
         float[] data;
         long[] shape;
@@ -92,9 +92,9 @@ internal sealed class WavExampleSource : IExampleSource
     public bool Accepts(string path) => path.EndsWith(".wav", StringComparison.OrdinalIgnoreCase) || path.EndsWith(".wave", StringComparison.OrdinalIgnoreCase);
 
     /// <inheritdoc />
-    public Examples Read(string path)
+    public Examples Read(string path, TextWriter? warnings)
     {
-        var examples = AudioInput.Read(path);
+        var examples = AudioInput.Read(path, warnings);
         return new Examples(examples.Values, examples.Count);
     }
 }

@@ -17,6 +17,9 @@ internal static class RelaxCli
     /// <summary>Exit code of a failed command.</summary>
     public const int Failure = 2;
 
+    /// <summary>Exit code of a command interrupted with Ctrl+C (128 + SIGINT), as shells report it.</summary>
+    public const int Interrupted = 130;
+
     /// <summary>Runs the command line in-process.</summary>
     /// <param name="args">The arguments, without the program name.</param>
     /// <param name="output">Standard output.</param>
@@ -61,9 +64,14 @@ internal static class RelaxCli
             action();
             return 0;
         }
+        catch (OperationCanceledException)
+        {
+            error.WriteLine("relax: interrupted.");
+            return Interrupted;
+        }
         catch (Exception e) when (e is CliException or VGGishWeightsException or IOException or UnauthorizedAccessException or InvalidDataException or NonFiniteEmbeddingException)
         {
-            error.WriteLine($"relax: error: {e.Message}");
+            error.WriteLine($"relax: error: {(verbose ? e.Message : FirstLine(e.Message))}");
             if (verbose)
             {
                 error.WriteLine(e.ToString());
@@ -72,9 +80,59 @@ internal static class RelaxCli
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
-            error.WriteLine($"relax: unexpected error: {e.GetType().Name}: {e.Message}");
+            error.WriteLine($"relax: unexpected error: {e.GetType().Name}: {(verbose ? e.Message : FirstLine(e.Message))}");
             error.WriteLine(verbose ? e.ToString() : "Run again with --verbose for details.");
             return Failure;
+        }
+    }
+
+    /// <summary>The first line of a message: libtorch's errors append a C++ backtrace of a dozen lines or more, which
+    /// only <c>--verbose</c> shows.</summary>
+    internal static string FirstLine(string message)
+    {
+        int end = message.IndexOfAny(['\r', '\n']);
+        var first = end < 0 ? message : message[..end].TrimEnd();
+        return end < 0 || first.EndsWith('.') ? first : first + " (--verbose shows the rest)";
+    }
+
+    /// <summary>Makes sure an output folder can be written before any work starts: creates it and writes and deletes a
+    /// probe file in it.</summary>
+    /// <exception cref="CliException">It cannot be created or written.</exception>
+    internal static void CheckWritableFolder(string folder, string option = "--output")
+    {
+        try
+        {
+            Directory.CreateDirectory(folder);
+            var probe = Path.Combine(folder, $".relax-write-check-{Guid.NewGuid():N}");
+            File.WriteAllBytes(probe, []);
+            File.Delete(probe);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or NotSupportedException or ArgumentException)
+        {
+            throw new CliException($"{option} {folder}: cannot write there ({e.Message}).", e);
+        }
+    }
+
+    /// <summary>Makes sure an output file's folder can be written before any work starts.</summary>
+    internal static void CheckWritableFile(string file, string option = "--output")
+    {
+        var folder = Path.GetDirectoryName(Path.GetFullPath(file));
+        if (folder is not null)
+        {
+            CheckWritableFolder(folder, option);
+        }
+    }
+
+    /// <summary>Refuses a batch whose activations cannot fit in memory, with the largest batch that can.</summary>
+    /// <exception cref="CliException">The estimate exceeds half of the memory available to this process.</exception>
+    internal static void CheckBatchFits(int batch, long bytesPerExample, string option = "--batch")
+    {
+        long available = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
+        long budget = available / 2;
+        if ((double)batch * bytesPerExample > budget)
+        {
+            long largest = Math.Max(1, budget / Math.Max(1, bytesPerExample));
+            throw new CliException($"{option} {batch}: one batch would need about {batch * (double)bytesPerExample / (1L << 30):F1} GiB for the model's activations, more than half of the {available / (double)(1L << 30):F1} GiB available; use at most {largest}.");
         }
     }
 }

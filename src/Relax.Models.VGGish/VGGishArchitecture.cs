@@ -41,6 +41,26 @@ public sealed record VGGishArchitecture
         init => _embeddingSize = value > 0 ? value : throw new ArgumentOutOfRangeException(nameof(EmbeddingSize), value, "Must be positive.");
     }
 
+    /// <summary>Values in all activations of one (96 × 64) example through the layer-by-layer forward: an upper bound
+    /// on what a batch holds at once, used to refuse batch sizes that cannot fit in memory.</summary>
+    public long ActivationValuesPerExample()
+    {
+        long total = 0;
+        int height = 96, width = 64;
+        var pooledAfter = new[] { 0, 1, 3, 5 };   // convolutions followed by a 2 × 2 max-pooling
+        for (int i = 0; i < Channels.Count; i++)
+        {
+            total += 2L * Channels[i] * height * width;   // convolution and ReLU outputs
+            if (pooledAfter.Contains(i))
+            {
+                height /= 2;
+                width /= 2;
+                total += (long)Channels[i] * height * width;
+            }
+        }
+        return total + 4L * Hidden + 2L * EmbeddingSize;
+    }
+
     /// <inheritdoc />
     public bool Equals(VGGishArchitecture? other) =>
         other is not null && Channels.SequenceEqual(other.Channels) && Hidden == other.Hidden && EmbeddingSize == other.EmbeddingSize;

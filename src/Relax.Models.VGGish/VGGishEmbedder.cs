@@ -44,6 +44,12 @@ public sealed class VGGishEmbedder : IEmbedder, IDisposable
         _postProcessor = postProcessor;
     }
 
+    /// <summary>The widths of the network this embedder runs.</summary>
+    public VGGishArchitecture Architecture => _network.Architecture;
+
+    /// <summary>Bytes of activations one example needs at most in a forward pass (float32), to size batches.</summary>
+    public long ActivationBytesPerExample => Architecture.ActivationValuesPerExample() * sizeof(float);
+
     /// <summary>Loads the weights (and optionally the PCA parameters) from files and creates an embedder.</summary>
     /// <param name="weightsPath">The network weights (<c>vggish-10086976.pth</c>, safetensors or TorchSharp format).</param>
     /// <param name="pcaPath">The PCA parameters, or null for raw embeddings.</param>

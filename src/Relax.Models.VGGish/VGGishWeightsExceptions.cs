@@ -73,11 +73,20 @@ public sealed class VGGishWeightsMismatchException : VGGishWeightsException
     /// <param name="path">The file.</param>
     /// <param name="problems">One line per offending key ("missing: …", "unexpected: …", "shape: …").</param>
     public VGGishWeightsMismatchException(string path, IReadOnlyList<string> problems)
-        : base($"{path}: the tensors do not fit the VGGish model:{Environment.NewLine}  {string.Join(Environment.NewLine + "  ", problems)}")
+        : base(Summary(path, problems))
     {
         Problems = problems;
     }
 
     /// <summary>One line per offending key.</summary>
     public IReadOnlyList<string> Problems { get; }
+
+    /// <summary>One line: how many keys are wrong, and the first of each kind (missing, unexpected, shape, …).</summary>
+    private static string Summary(string path, IReadOnlyList<string> problems)
+    {
+        ArgumentNullException.ThrowIfNull(problems);
+        var firsts = problems.GroupBy(p => p.Split(':', 2)[0]).Select(g => g.First()).ToList();
+        var more = problems.Count > firsts.Count ? $"; and {problems.Count - firsts.Count} more" : "";
+        return $"{path}: the tensors do not fit the VGGish model ({problems.Count} problem(s)): {string.Join("; ", firsts)}{more}.";
+    }
 }

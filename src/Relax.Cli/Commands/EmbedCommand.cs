@@ -32,14 +32,16 @@ internal static class EmbedCommand
                 DType = parse.GetValue(dtype),
                 BatchSize = parse.GetValue(batchSize),
             };
-            var examples = ExampleSources.Read(parse.GetRequiredValue(input));
+            var target = parse.GetRequiredValue(outputPath);
+            RelaxCli.CheckWritableFile(target);
+            var examples = ExampleSources.Read(parse.GetRequiredValue(input), context.Error);
             var resolver = new VGGishWeightsResolver(new VGGishWeightsResolverOptions { AllowDownload = parse.GetValue(download) });
             var weightsPath = resolver.Resolve(VGGishWeights.Network, parse.GetValue(weights));
             var pcaArgument = parse.GetValue(pca);
             var pcaPath = pcaArgument is null ? null : resolver.Resolve(VGGishWeights.Pca, pcaArgument);
             using var embedder = VGGishEmbedder.FromFiles(weightsPath, pcaPath, options, finalRelu: !parse.GetValue(noFinalRelu));
+            RelaxCli.CheckBatchFits(options.BatchSize, embedder.ActivationBytesPerExample, "--batch-size");
             var embeddings = embedder.Embed(examples.Data, examples.Count);
-            var target = parse.GetRequiredValue(outputPath);
             NpyFile.Write(target, embeddings);
             if (parse.GetValue(context.Verbose))
             {

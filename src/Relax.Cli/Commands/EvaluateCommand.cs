@@ -77,6 +77,7 @@ internal static class EvaluateCommand
         var files = s.Inputs.SelectMany(AudioInput.WavFiles).ToList();
 
         using var model = ModelLoader.Load(s.Weights, new VGGishEmbedderOptions { Device = s.Device });
+        RelaxCli.CheckBatchFits(s.Batch, model.Embedder.ActivationBytesPerExample);
         var (embedder, head, identity) = (model.Embedder, model.Head, model.Identity);
         if (head is null && explainerNames.Contains("rise"))
         {
@@ -87,11 +88,12 @@ internal static class EvaluateCommand
             explainerNames.Remove("rise");
         }
         var classNames = head is null ? null : SyntheticAnimalModel.ClassNames;
-        var items = Items(files, s, classNames);
+        var items = Items(files, s, classNames, error);
         if (otherInput && items.Count < 2)
         {
             throw new CliException($"--replace {DatasetEvaluator.OtherInputReplacement} fills each clip with the next clip's values and needs at least two clips; there is {items.Count}.");
         }
+        RelaxCli.CheckWritableFolder(s.Output);
         output.WriteLine($"Model: {identity}");
         output.WriteLine(head is null
             ? "No classifier head: similarity curves only (no class-probability or accuracy curves)."
@@ -135,7 +137,8 @@ internal static class EvaluateCommand
         }
         catch (OperationCanceledException)
         {
-            throw new CliException($"Cancelled. Finished clips are kept in {s.Output}; run the same command again to resume.");
+            error.WriteLine($"relax: interrupted; finished clips are kept in {s.Output}: run the same command again to resume.");
+            throw;
         }
         finally
         {
@@ -150,13 +153,13 @@ internal static class EvaluateCommand
         output.WriteLine($"Wrote {Path.GetFullPath(s.Output)} ({summary.Computed} clip(s) computed, {summary.Reused} reused)");
     }
 
-    private static List<EvaluationItem> Items(List<string> files, Settings s, IReadOnlyList<string>? classNames)
+    private static List<EvaluationItem> Items(List<string> files, Settings s, IReadOnlyList<string>? classNames, TextWriter warnings)
     {
         var items = new List<EvaluationItem>();
         var used = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         foreach (var file in files)
         {
-            var examples = AudioInput.Read(file);
+            var examples = AudioInput.Read(file, warnings);
             int? label = classNames is null ? null : LabelOf(file, classNames);
             string stem = new(Path.GetFileNameWithoutExtension(file).Select(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' ? c : '_').ToArray());
             string id = stem;

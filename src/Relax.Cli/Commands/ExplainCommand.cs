@@ -67,17 +67,38 @@ internal static class ExplainCommand
 
     private static void Run(ExplainSettings s, CliContext context)
     {
-        var (output, error) = (context.Output, context.Error);
-        var relaxOptions = s.Relax;
-        var maskGenerator = s.Masks;
         var embedderOptions = new VGGishEmbedderOptions { Device = s.Device };
-        var examples = AudioInput.Read(s.Input);
+        var examples = AudioInput.Read(s.Input, context.Error);
         if (s.Example is { } only && (only < 0 || only >= examples.Count))
         {
             throw new CliException($"--example {only}: {s.Input} has {examples.Count} example(s), numbered 0 to {examples.Count - 1}.");
         }
 
+        RelaxCli.CheckWritableFolder(s.Output);
         using var model = ModelLoader.Load(s.Weights, embedderOptions);
+        RelaxCli.CheckBatchFits(s.Relax.BatchSize, model.Embedder.ActivationBytesPerExample);
+        using var cancel = new CancellationTokenSource();
+        ConsoleCancelEventHandler onCancel = (_, e) =>
+        {
+            e.Cancel = true;
+            cancel.Cancel();
+        };
+        Console.CancelKeyPress += onCancel;
+        try
+        {
+            Explain(s, context, examples, model, cancel.Token);
+        }
+        finally
+        {
+            Console.CancelKeyPress -= onCancel;
+        }
+    }
+
+    private static void Explain(ExplainSettings s, CliContext context, LogMelExamples examples, LoadedModel model, CancellationToken cancellationToken)
+    {
+        var (output, error) = (context.Output, context.Error);
+        var relaxOptions = s.Relax;
+        var maskGenerator = s.Masks;
         string modelIdentity = model.Identity;
         output.WriteLine($"Model: {modelIdentity}");
         output.WriteLine($"Input: {s.Input}: {examples.DurationSeconds:F2} s, {examples.Count} example(s) of 0.96 s.");
@@ -91,7 +112,17 @@ internal static class ExplainCommand
         {
             var logMel = examples.ExampleMatrix(k);
             var bar = new ConsoleProgressBar(error, $"example {k}", context.Interactive);
-            var result = explainer.Explain(logMel, bar);
+            RelaxResult result;
+            try
+            {
+                result = explainer.Explain(logMel, bar, cancellationToken);
+            }
+            catch (OperationCanceledException)
+            {
+                error.WriteLine();
+                error.WriteLine($"relax: interrupted during example {k}; {summaries.Count} of {indices.Length} example(s) finished in {Path.GetFullPath(s.Output)}.");
+                throw;
+            }
             NativeHeap.TrimIfDue(); // host policy: a long run returns freed native memory now and then
             foreach (var warning in result.Warnings)
             {

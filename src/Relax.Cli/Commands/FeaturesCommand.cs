@@ -14,8 +14,9 @@ internal static class FeaturesCommand
         var command = new Command("features", "Compute VGGish log-mel examples (n, 96, 64) of an audio file.") { input, outputPath };
         command.SetAction(parse => RelaxCli.Guarded(parse.GetValue(context.Verbose), context.Error, () =>
         {
-            var examples = ExampleSources.Read(parse.GetRequiredValue(input));
             var target = parse.GetRequiredValue(outputPath);
+            RelaxCli.CheckWritableFile(target);
+            var examples = ExampleSources.Read(parse.GetRequiredValue(input), context.Error);
             NpyFile.Write(target, examples.Data, new[] { examples.Count, VGGishNetwork.Frames, VGGishNetwork.Bands });
             if (parse.GetValue(context.Verbose))
             {

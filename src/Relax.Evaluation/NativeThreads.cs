@@ -1,0 +1,47 @@
+using System.Runtime.InteropServices;
+
+namespace Relax.Evaluation;
+
+/// <summary>
+/// How libtorch's OpenMP worker threads wait between parallel regions. By default they spin for a while (GNU OpenMP's
+/// active wait), which is fastest on an idle machine and ruinous on a shared one: with two CPU-bound processes beside
+/// it on 2 cores, one <c>relax explain</c> took from 3.6 s to 23.4 s instead of 1.6 s, because spinning workers take the
+/// cores the thread they wait for needs. <see cref="PreferPassiveWaiting"/> sets <c>OMP_WAIT_POLICY=PASSIVE</c> (workers
+/// sleep at once) unless the user's environment already says otherwise; figures in docs/performance.md.
+/// </summary>
+/// <remarks>OpenMP reads its environment when libtorch is loaded, so a host calls this first thing, before any tensor
+/// exists; later calls have no effect on a loaded runtime. .NET's <see cref="Environment.SetEnvironmentVariable(string, string)"/>
+/// only changes the managed copy of the environment on Unix, hence the call to the C library's <c>setenv</c>: written
+/// by hand because no library exposes it. A process-wide choice, so a host's, never the engine's.</remarks>
+public static class NativeThreads
+{
+    /// <summary>The variable this sets.</summary>
+    public const string WaitPolicyVariable = "OMP_WAIT_POLICY";
+
+    /// <summary>Sets <c>OMP_WAIT_POLICY=PASSIVE</c> for this process unless the variable is already set (by the user,
+    /// who keeps the last word); true if it set it.</summary>
+    public static bool PreferPassiveWaiting()
+    {
+        if (!string.IsNullOrEmpty(Environment.GetEnvironmentVariable(WaitPolicyVariable)))
+        {
+            return false;
+        }
+        Environment.SetEnvironmentVariable(WaitPolicyVariable, "PASSIVE");
+        if (OperatingSystem.IsLinux() || OperatingSystem.IsMacOS())
+        {
+            try
+            {
+                return SetEnv(WaitPolicyVariable, "PASSIVE", 0) == 0;
+            }
+            catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
+            {
+                return false;
+            }
+        }
+        return true; // Windows: the process environment is the one native code reads
+    }
+
+    [DllImport("libc", EntryPoint = "setenv", CharSet = CharSet.Ansi, BestFitMapping = false, ThrowOnUnmappableChar = true)]
+    [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
+    private static extern int SetEnv(string name, string value, int overwrite);
+}
