@@ -65,24 +65,13 @@ public static class SyntheticAnimalModel
             Dictionary<string, Tensor> tensors;
             if (path is null)
             {
-                var temp = Path.Combine(Path.GetTempPath(), $"relax-default-{Guid.NewGuid():N}.safetensors");
-                try
-                {
-                    using (var stream = OpenResource())
-                    using (var file = File.Create(temp))
-                    {
-                        stream.CopyTo(file);
-                    }
-                    tensors = StateDictFile.Load(temp);
-                }
-                finally
-                {
-                    File.Delete(temp);
-                }
+                // The shipped weights, read straight from the assembly (no temporary file to leave behind).
+                using var stream = OpenResource();
+                tensors = TorchSharp.PyBridge.Safetensors.LoadStateDict(stream);
             }
             else
             {
-                tensors = StateDictFile.Load(path);
+                tensors = StateDictFile.Load(path, StateDictBudget.For(model));
             }
             try
             {

@@ -1,0 +1,139 @@
+using System.Buffers.Binary;
+using System.Diagnostics;
+using System.Globalization;
+using System.IO.Compression;
+using System.Text;
+using static Relax.Cli.Tests.CliHarness;
+
+namespace Relax.Cli.Tests;
+
+/// <summary>
+/// Hostile files against the real <c>relax</c> process: each run must end with its exit code and a one-line message
+/// that names the file, within a time ceiling, and with a peak resident set (the kernel's VmHWM of the child, polled
+/// while it runs) below 1 GiB. The files are made here, in a temporary folder, and deleted afterwards.
+/// </summary>
+public sealed class ResourceCeilingTests : IDisposable
+{
+    private const long MemoryCeiling = 1L << 30;
+    private static readonly TimeSpan TimeCeiling = TimeSpan.FromSeconds(60);
+    private readonly string _folder = TempFolder("ceiling");
+
+    public ResourceCeilingTests() => Directory.CreateDirectory(_folder);
+
+    public void Dispose() => Directory.Delete(_folder, true);
+
+    private string File(string name) => Path.Combine(_folder, name);
+
+    private static (int Code, string Error, long PeakBytes, TimeSpan Elapsed) RunChild(params string[] args)
+    {
+        var relax = Path.Combine(AppContext.BaseDirectory, "relax.dll");
+        var start = new ProcessStartInfo("dotnet", [relax, .. args]) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        var clock = Stopwatch.StartNew();
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        long peak = 0;
+        while (!process.WaitForExit(20))
+        {
+            peak = Math.Max(peak, HighWaterMark(process.Id));
+            if (clock.Elapsed > TimeCeiling)
+            {
+                process.Kill(entireProcessTree: true);
+                Assert.Fail($"relax {string.Join(' ', args)} ran past {TimeCeiling.TotalSeconds} s");
+            }
+        }
+        return (process.ExitCode, stderr.GetAwaiter().GetResult() + stdout.GetAwaiter().GetResult(), peak, clock.Elapsed);
+    }
+
+    /// <summary>VmHWM of a process in bytes (0 once it is gone).</summary>
+    private static long HighWaterMark(int pid)
+    {
+        try
+        {
+            var line = System.IO.File.ReadLines($"/proc/{pid}/status").FirstOrDefault(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
+            return line is null ? 0 : long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) * 1024;
+        }
+        catch (IOException)
+        {
+            return 0;
+        }
+    }
+
+    private static void AssertRefused(string message, params string[] args)
+    {
+        var (code, error, peak, elapsed) = RunChild(args);
+        Assert.True(code == RelaxCli.Failure, $"exit code {code}: {error}");
+        Assert.Contains(message, error, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", error, StringComparison.Ordinal);
+        Assert.True(peak < MemoryCeiling, $"peak resident set {peak / 1048576} MiB");
+        Assert.True(elapsed < TimeCeiling);
+        Assert.Empty(Directory.GetFiles(Path.GetTempPath(), "relax-npz-*"));
+    }
+
+    [Fact]
+    public void An_npz_bomb_passed_as_weights_is_refused_within_the_ceilings()
+    {
+        // 1.5 GiB of zeros behind a .npy header, deflated to about 1.5 MB.
+        var bomb = File("bomb.npz");
+        using (var zip = ZipFile.Open(bomb, ZipArchiveMode.Create))
+        using (var stream = zip.CreateEntry("w.npy", CompressionLevel.SmallestSize).Open())
+        {
+            var header = Encoding.Latin1.GetBytes("{'descr': '<f4', 'fortran_order': False, 'shape': (402653184,), }".PadRight(117) + "\n");
+            stream.Write([0x93, (byte)'N', (byte)'U', (byte)'M', (byte)'P', (byte)'Y', 1, 0, (byte)header.Length, 0]);
+            stream.Write(header);
+            var chunk = new byte[1 << 20];
+            for (int i = 0; i < 1536; i++)
+            {
+                stream.Write(chunk);
+            }
+        }
+        AssertRefused("bomb.npz", "embed", Clip, "-w", bomb, "-o", File("e.npy"));
+    }
+
+    [Fact]
+    public void A_torchsharp_file_declaring_two_billion_elements_is_refused_within_the_ceilings()
+    {
+        var path = File("huge.dat");
+        var bytes = new List<byte> { 1, 1, (byte)'w', 6, 2 };
+        for (int i = 0; i < 2; i++)
+        {
+            bytes.AddRange(new byte[] { 0x80, 0x80, 0x80, 0x80, 0x08 });
+        }
+        System.IO.File.WriteAllBytes(path, bytes.ToArray());
+        AssertRefused("huge.dat", "embed", Clip, "-w", path, "-o", File("e.npy"));
+    }
+
+    [Fact]
+    public void Safetensors_with_a_negative_offset_are_refused_within_the_ceilings()
+    {
+        var path = File("negative.safetensors");
+        var header = Encoding.UTF8.GetBytes("{\"features.0.weight\":{\"dtype\":\"F32\",\"shape\":[64,1,3,3],\"data_offsets\":[-64,2240]}}");
+        var bytes = new byte[8 + header.Length + 2304];
+        BinaryPrimitives.WriteUInt64LittleEndian(bytes, (ulong)header.Length);
+        header.CopyTo(bytes, 8);
+        System.IO.File.WriteAllBytes(path, bytes);
+        AssertRefused("data_offsets [-64, 2240]", "embed", Clip, "-w", path, "-o", File("e.npy"));
+    }
+
+    [Fact]
+    public void An_endless_device_as_input_is_refused_within_the_ceilings()
+        => AssertRefused("not a regular file", "explain", "/dev/zero", "-o", File("out"));
+
+    [Fact]
+    public void A_pickle_that_names_a_python_function_is_refused_and_nothing_runs()
+    {
+        // archive/data.pkl: protocol 0, GLOBAL os.system, MARK, a command, TUPLE, REDUCE, STOP.
+        var marker = File("pwned");
+        var path = File("evil.pth");
+        using (var zip = ZipFile.Open(path, ZipArchiveMode.Create))
+        using (var stream = zip.CreateEntry("archive/data.pkl").Open())
+        {
+            stream.Write(Encoding.ASCII.GetBytes($"cos\nsystem\n(S'touch {marker}'\ntR."));
+        }
+        var (code, error, peak, _) = RunChild("embed", Clip, "-w", path, "-o", File("e.npy"));
+        Assert.True(code == RelaxCli.Failure, $"exit code {code}: {error}");
+        Assert.Contains("evil.pth", error, StringComparison.Ordinal);
+        Assert.False(System.IO.File.Exists(marker));
+        Assert.True(peak < MemoryCeiling);
+    }
+}
