@@ -12,7 +12,7 @@ namespace Relax.Models.VGGish;
 /// <summary>The file formats <see cref="StateDictFile"/> reads and writes.</summary>
 public enum StateDictFormat
 {
-    /// <summary>PyTorch's <c>torch.save(state_dict)</c> zip format (PyTorch 1.6 and later): read by the built-in reader, written through TorchSharp.PyBridge.</summary>
+    /// <summary>PyTorch's <c>torch.save(state_dict)</c> zip format (PyTorch 1.6 and later), through TorchSharp.PyBridge.</summary>
     PyTorch,
 
     /// <summary>Hugging Face safetensors.</summary>
@@ -181,10 +181,38 @@ public static class StateDictFile
         }
     }
 
-    /// <summary>The zip format through the built-in reader, never TorchSharp.PyBridge's: that reader allocates each
-    /// storage at the size the pickle declares before reading it, so a small pickle could claim gigabytes; the built-in
-    /// one allocates what the zip entry holds (held to the budget) and takes views within it.</summary>
-    private static Dictionary<string, Tensor> LoadPyTorch(string path) => PyTorchPickleFile.LoadZip(path);
+    /// <summary>The zip format through TorchSharp.PyBridge, falling back to the built-in reader for pickles that hold
+    /// NumPy arrays. Every zip entry's declared size has been held to the budget by <see cref="Inspect(string, StateDictBudget)"/>.</summary>
+    private static Dictionary<string, Tensor> LoadPyTorch(string path)
+    {
+        Hashtable table;
+        try
+        {
+            table = PyTorchUnpickler.UnpickleStateDict(path);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // PyBridge reads tensors only; NumPy arrays (as in some PCA parameter files) need the built-in reader.
+            return PyTorchPickleFile.LoadZip(path);
+        }
+        var result = new Dictionary<string, Tensor>(StringComparer.Ordinal);
+        foreach (DictionaryEntry entry in table)
+        {
+            if (entry.Value is Tensor t)
+            {
+                result[entry.Key?.ToString() ?? ""] = t;
+            }
+        }
+        if (result.Count == table.Count)
+        {
+            return result;
+        }
+        foreach (var t in result.Values)
+        {
+            t.Dispose();
+        }
+        return PyTorchPickleFile.LoadZip(path);
+    }
 
     /// <summary>Each entry is inflated in memory to exactly the size its zip header declares (which
     /// <see cref="CheckZipEntries"/> has held to the budget): no temporary file, and a stream that inflates to more is
