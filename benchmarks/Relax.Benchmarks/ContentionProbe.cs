@@ -18,7 +18,7 @@ internal static class ContentionProbe
     {
         int runs = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 20;
         int activeRuns = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 5;
-        var root = RepositoryRoot();
+        var root = Relax.Benchmarks.Shared.RepositoryRoot.Find();
         var cli = Path.Combine(root, "src", "Relax.Cli", "bin", "Release", "net10.0", "relax.dll");
         var clip = Path.Combine(root, "samples", "data", "synthetic-bird.wav");
         if (!File.Exists(cli))
@@ -45,18 +45,6 @@ internal static class ContentionProbe
             }
         }
         return 0;
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Relax.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-        throw new DirectoryNotFoundException($"Relax.sln not found above {AppContext.BaseDirectory}; run from the repository.");
     }
 
     private static List<double> Measure(string cli, string clip, string? waitPolicy, int neighbours, int runs)

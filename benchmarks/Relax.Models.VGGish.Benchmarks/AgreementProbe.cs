@@ -24,7 +24,7 @@ internal static class AgreementProbe
         set_num_threads(2);
         manual_seed(1);
 
-        string clip = Path.Combine(RepositoryRoot(), "samples", "data", "synthetic-bird.wav");
+        string clip = Path.Combine(Relax.Benchmarks.Shared.RepositoryRoot.Find(), "samples", "data", "synthetic-bird.wav");
         var logMel = new VGGishFrontEnd().FromFile(clip).ExampleMatrix(1);
         NpyFile.Write(Path.Combine(output, "logmel.npy"), logMel);
         string weights = Path.Combine(output, "vggish-random.pth");
@@ -50,18 +50,6 @@ internal static class AgreementProbe
         NpyFile.Write(Path.Combine(output, "masks.npy"), masks, new long[] { count, VGGishNetwork.Frames, VGGishNetwork.Bands });
         Console.WriteLine($"wrote {output}: vggish-random.pth, logmel.npy, masks.npy, saliency-float32.npy, saliency-bfloat16.npy");
         return 0;
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Relax.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-        throw new DirectoryNotFoundException($"Relax.sln not found above {AppContext.BaseDirectory}; run from the repository.");
     }
 
     /// <summary>Forwards to an estimator and copies every mask, in order, into one array.</summary>
