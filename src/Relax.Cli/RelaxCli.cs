@@ -128,6 +128,10 @@ internal static class RelaxCli
     internal static void CheckBatchFits(int batch, long bytesPerExample, string option = "--batch")
     {
         long available = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
+        if (available <= 0)
+        {
+            return; // the runtime does not know the machine's memory: nothing to judge against
+        }
         long budget = available / 2;
         if ((double)batch * bytesPerExample > budget)
         {

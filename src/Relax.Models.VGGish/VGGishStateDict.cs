@@ -77,8 +77,7 @@ public static class VGGishStateDict
 
     private static long NonFinite(Tensor t)
     {
-        using var finite = isfinite(t);
-        using var count = finite.logical_not().sum();
-        return count.item<long>();
+        using var scope = NewDisposeScope();
+        return isfinite(t).logical_not().sum().item<long>();
     }
 }
