@@ -1,3 +1,4 @@
+using Relax.Evaluation;
 using System.CommandLine;
 using Relax.Cli.Commands;
 using Relax.Models.VGGish;
@@ -59,6 +60,10 @@ internal static class RelaxCli
     /// <summary>Runs a command's work, turning the errors a user can fix into one line and exit code 2.</summary>
     internal static int Guarded(bool verbose, TextWriter error, Action action)
     {
+        if (verbose)
+        {
+            error.WriteLine($"relax: {NativeThreads.Describe()}.");
+        }
         try
         {
             action();

@@ -31,17 +31,55 @@ public static class NativeThreads
         {
             try
             {
-                return SetEnv(WaitPolicyVariable, "PASSIVE", 0) == 0;
+                SetByHost = SetEnv(WaitPolicyVariable, "PASSIVE", 0) == 0;
             }
             catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
             {
-                return false;
+                SetByHost = false;
             }
+            return SetByHost;
         }
-        return true; // Windows: the process environment is the one native code reads
+        SetByHost = true; // Windows: the process environment is the one native code reads
+        return true;
     }
+
+    /// <summary>True once <see cref="PreferPassiveWaiting"/> has set the policy in this process.</summary>
+    public static bool SetByHost { get; private set; }
+
+    /// <summary>The wait policy native code (OpenMP) sees in this process's environment, or null when unset (OpenMP's
+    /// default: spin for a while, then sleep). On Unix this reads the C library's environment, not .NET's copy.</summary>
+    public static string? WaitPolicy
+    {
+        get
+        {
+            if (OperatingSystem.IsLinux() || OperatingSystem.IsMacOS())
+            {
+                try
+                {
+                    return Marshal.PtrToStringAnsi(GetEnv(WaitPolicyVariable));
+                }
+                catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
+                {
+                    return null;
+                }
+            }
+            return Environment.GetEnvironmentVariable(WaitPolicyVariable);
+        }
+    }
+
+    /// <summary>One line saying which wait policy native threads use and where it came from.</summary>
+    public static string Describe() => WaitPolicy switch
+    {
+        null or "" => $"OpenMP threads wait by OpenMP's default (spin, then sleep); set {WaitPolicyVariable}=PASSIVE on a shared machine",
+        var policy when SetByHost => $"OpenMP threads wait {policy} (set by this host; {WaitPolicyVariable} in the environment overrides it)",
+        var policy => $"OpenMP threads wait {policy} (from {WaitPolicyVariable} in the environment)",
+    };
 
     [DllImport("libc", EntryPoint = "setenv", CharSet = CharSet.Ansi, BestFitMapping = false, ThrowOnUnmappableChar = true)]
     [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
     private static extern int SetEnv(string name, string value, int overwrite);
+
+    [DllImport("libc", EntryPoint = "getenv", CharSet = CharSet.Ansi, BestFitMapping = false, ThrowOnUnmappableChar = true)]
+    [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
+    private static extern IntPtr GetEnv(string name);
 }

@@ -78,7 +78,7 @@ internal static class PyTorchPickleFile
                 data[key] = tensor;
             }
 
-            return ToStateDict(path, root, data);
+            return ToStateDict(path, root, data, budget);
         }
         finally
         {
@@ -89,21 +89,42 @@ internal static class PyTorchPickleFile
         }
     }
 
-    /// <summary>Reads a zip-format file (<c>archive/data.pkl</c> and <c>archive/data/KEY</c>).</summary>
-    public static Dictionary<string, Tensor> LoadZip(string path)
+    /// <summary>Checks a zip-format file before any storage is read: every storage the pickle declares has an entry of
+    /// exactly the declared size (so a reader that allocates what the pickle declares allocates no more than the
+    /// entries hold, which the budget has bounded), and every tensor is a view that lies inside its storage, with
+    /// non-negative strides and offset and no more elements than the budget allows per tensor.</summary>
+    /// <remarks>TorchSharp.PyBridge allocates each storage at the size the pickle declares and trusts the views; this
+    /// check is what bounds it.</remarks>
+    public static void CheckZip(string path, StateDictBudget budget)
     {
         using var zip = System.IO.Compression.ZipFile.OpenRead(path);
-        var pickle = zip.Entries.FirstOrDefault(e => e.FullName.EndsWith("data.pkl", StringComparison.Ordinal))
-            ?? throw new VGGishWeightsFormatException($"{path}: no data.pkl in the zip file.");
-        var prefix = pickle.FullName[..^"data.pkl".Length];
-        var storages = new Dictionary<string, StorageRef>(StringComparer.Ordinal);
-        object? root;
-        using (var stream = pickle.Open())
+        var (root, storages, prefix) = ReadZipPickle(path, zip);
+        foreach (var storage in storages.Values)
         {
-            // The entry's declared size was held to the budget before; read exactly that much.
-            using var buffered = new MemoryStream(StateDictFile.ReadEntry(path, pickle), writable: false);
-            root = new Unpickler(buffered, pid => PersistentLoad(pid, storages, path)).Load();
+            var entry = zip.GetEntry($"{prefix}data/{storage.Key}")
+                ?? throw new VGGishWeightsFormatException($"{path}: storage '{storage.Key}' has no entry {prefix}data/{storage.Key}: truncated or corrupt.");
+            if (storage.DeclaredElements > long.MaxValue / storage.ElementSize || storage.DeclaredElements * storage.ElementSize != entry.Length)
+            {
+                throw new VGGishWeightsFormatException($"{path}: storage '{storage.Key}' declares {storage.DeclaredElements:N0} elements of {storage.ElementSize} bytes but its entry holds {entry.Length:N0} bytes: corrupt or hostile.");
+            }
         }
+        if (root is Dictionary<object, object?> dict)
+        {
+            foreach (var (key, value) in dict)
+            {
+                if (value is TensorSpec spec)
+                {
+                    CheckView(path, key.ToString() ?? "", spec, spec.Storage.DeclaredElements, budget);
+                }
+            }
+        }
+    }
+
+    /// <summary>Reads a zip-format file (<c>archive/data.pkl</c> and <c>archive/data/KEY</c>).</summary>
+    public static Dictionary<string, Tensor> LoadZip(string path, StateDictBudget budget)
+    {
+        using var zip = System.IO.Compression.ZipFile.OpenRead(path);
+        var (root, storages, prefix) = ReadZipPickle(path, zip);
         var data = new Dictionary<string, Tensor>(StringComparer.Ordinal);
         try
         {
@@ -115,7 +136,7 @@ internal static class PyTorchPickleFile
                 tensor.bytes = raw;
                 data[storage.Key] = tensor;
             }
-            return ToStateDict(path, root, data);
+            return ToStateDict(path, root, data, budget);
         }
         finally
         {
@@ -126,7 +147,54 @@ internal static class PyTorchPickleFile
         }
     }
 
-    private static Dictionary<string, Tensor> ToStateDict(string path, object? root, Dictionary<string, Tensor> data)
+    private static (object? Root, Dictionary<string, StorageRef> Storages, string Prefix) ReadZipPickle(string path, System.IO.Compression.ZipArchive zip)
+    {
+        var pickle = zip.Entries.FirstOrDefault(e => e.FullName.EndsWith("data.pkl", StringComparison.Ordinal))
+            ?? throw new VGGishWeightsFormatException($"{path}: no data.pkl in the zip file.");
+        var storages = new Dictionary<string, StorageRef>(StringComparer.Ordinal);
+        // The entry's declared size was held to the budget before; read exactly that much.
+        using var buffered = new MemoryStream(StateDictFile.ReadEntry(path, pickle), writable: false);
+        var root = new Unpickler(buffered, pid => PersistentLoad(pid, storages, path)).Load();
+        return (root, storages, pickle.FullName[..^"data.pkl".Length]);
+    }
+
+    /// <summary>A tensor's view must lie inside its storage: sizes, strides and offset non-negative (PyTorch never saves
+    /// negative strides), the last element it addresses inside the storage, and no more elements than the budget allows
+    /// (a zero stride could otherwise make a one-element storage into a view of terabytes).</summary>
+    private static void CheckView(string path, string name, TensorSpec spec, long storageElements, StateDictBudget budget)
+    {
+        if (spec.Size.Length != spec.Stride.Length || spec.Offset < 0 || spec.Size.Any(s => s < 0) || spec.Stride.Any(s => s < 0))
+        {
+            throw new VGGishWeightsFormatException($"{path}: tensor '{name}' has size ({string.Join(", ", spec.Size)}), stride ({string.Join(", ", spec.Stride)}) and offset {spec.Offset}: negative or mismatched, corrupt or hostile.");
+        }
+        if (spec.Size.Contains(0))
+        {
+            return;
+        }
+        try
+        {
+            long elements = spec.Size.Aggregate(1L, (a, b) => checked(a * b));
+            long last = spec.Offset;
+            for (int i = 0; i < spec.Size.Length; i++)
+            {
+                last = checked(last + (spec.Size[i] - 1) * spec.Stride[i]);
+            }
+            if (elements > budget.MaxTensorBytes / spec.Storage.ElementSize)
+            {
+                throw new VGGishWeightsFormatException($"{path}: tensor '{name}' has {elements:N0} elements, more than the budget of {budget.MaxTensorBytes:N0} bytes per tensor allows (see {nameof(StateDictBudget)}).");
+            }
+            if (last >= storageElements)
+            {
+                throw new VGGishWeightsFormatException($"{path}: tensor '{name}' addresses element {last:N0} of a storage of {storageElements:N0}: corrupt or hostile.");
+            }
+        }
+        catch (OverflowException)
+        {
+            throw new VGGishWeightsFormatException($"{path}: tensor '{name}' has size ({string.Join(", ", spec.Size)}) and stride ({string.Join(", ", spec.Stride)}) that overflow: corrupt or hostile.");
+        }
+    }
+
+    private static Dictionary<string, Tensor> ToStateDict(string path, object? root, Dictionary<string, Tensor> data, StateDictBudget budget)
     {
         if (root is not Dictionary<object, object?> dict)
         {
@@ -141,6 +209,7 @@ internal static class PyTorchPickleFile
                 var name = key.ToString() ?? "";
                 if (value is TensorSpec spec && data.TryGetValue(spec.Storage.Key, out var storage))
                 {
+                    CheckView(path, name, spec, storage.NumberOfElements, budget);
                     using var view = storage.as_strided(spec.Size, spec.Stride, spec.Offset);
                     result[name] = view.clone();
                 }
@@ -232,7 +301,11 @@ internal static class PyTorchPickleFile
                 "BoolStorage" => (ScalarType.Bool, 1),
                 _ => throw new VGGishWeightsFormatException($"{path}: storage type {type.Module}.{type.Name} is not supported."),
             };
-            storage = new StorageRef(key, dtype, size);
+            if (t[4] is not long declared || declared < 0)
+            {
+                throw new VGGishWeightsFormatException($"{path}: storage '{key}' declares {t[4]} elements, which is not a valid size.");
+            }
+            storage = new StorageRef(key, dtype, size, declared);
             storages[key] = storage;
         }
         return storage;
@@ -241,7 +314,7 @@ internal static class PyTorchPickleFile
     private static VGGishWeightsFormatException Truncated(string path) =>
         new($"{path}: the file is truncated or corrupt (a storage is shorter than declared; an interrupted download?). Delete it and fetch it again.");
 
-    private sealed record StorageRef(string Key, ScalarType DType, int ElementSize);
+    private sealed record StorageRef(string Key, ScalarType DType, int ElementSize, long DeclaredElements);
 
     private sealed record TensorSpec(StorageRef Storage, long Offset, long[] Size, long[] Stride);
 

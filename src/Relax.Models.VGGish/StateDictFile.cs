@@ -123,7 +123,7 @@ public static class StateDictFile
         {
             return format switch
             {
-                StateDictFormat.PyTorch => LoadPyTorch(path),
+                StateDictFormat.PyTorch => LoadPyTorch(path, budget),
                 StateDictFormat.Safetensors => Safetensors.LoadStateDict(path),
                 StateDictFormat.NumPyZip => LoadNpz(path),
                 StateDictFormat.PyTorchLegacy => PyTorchPickleFile.LoadLegacy(path, budget),
@@ -182,9 +182,12 @@ public static class StateDictFile
     }
 
     /// <summary>The zip format through TorchSharp.PyBridge, falling back to the built-in reader for pickles that hold
-    /// NumPy arrays. Every zip entry's declared size has been held to the budget by <see cref="Inspect(string, StateDictBudget)"/>.</summary>
-    private static Dictionary<string, Tensor> LoadPyTorch(string path)
+    /// NumPy arrays. Every zip entry's declared size has been held to the budget by <see cref="Inspect(string, StateDictBudget)"/>,
+    /// and <see cref="PyTorchPickleFile.CheckZip"/> holds what the pickle declares (storage sizes, views) to the entries
+    /// before PyBridge, which allocates what the pickle declares, reads anything.</summary>
+    private static Dictionary<string, Tensor> LoadPyTorch(string path, StateDictBudget budget)
     {
+        PyTorchPickleFile.CheckZip(path, budget);
         Hashtable table;
         try
         {
@@ -193,7 +196,7 @@ public static class StateDictFile
         catch (Exception e) when (e is not OutOfMemoryException)
         {
             // PyBridge reads tensors only; NumPy arrays (as in some PCA parameter files) need the built-in reader.
-            return PyTorchPickleFile.LoadZip(path);
+            return PyTorchPickleFile.LoadZip(path, budget);
         }
         var result = new Dictionary<string, Tensor>(StringComparer.Ordinal);
         foreach (DictionaryEntry entry in table)
@@ -211,7 +214,7 @@ public static class StateDictFile
         {
             t.Dispose();
         }
-        return PyTorchPickleFile.LoadZip(path);
+        return PyTorchPickleFile.LoadZip(path, budget);
     }
 
     /// <summary>Each entry is inflated in memory to exactly the size its zip header declares (which

@@ -24,10 +24,13 @@ public sealed class ResourceCeilingTests : IDisposable
 
     private string File(string name) => Path.Combine(_folder, name);
 
-    private static (int Code, string Error, long PeakBytes, TimeSpan Elapsed) RunChild(params string[] args)
+    private static (int Code, string Error, long PeakBytes, TimeSpan Elapsed) RunChild(params string[] args) => RunChildWithWaitPolicy(null, args);
+
+    private static (int Code, string Error, long PeakBytes, TimeSpan Elapsed) RunChildWithWaitPolicy(string? waitPolicy, params string[] args)
     {
         var relax = Path.Combine(AppContext.BaseDirectory, "relax.dll");
         var start = new ProcessStartInfo("dotnet", [relax, .. args]) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        start.Environment["OMP_WAIT_POLICY"] = waitPolicy;   // null removes it
         var clock = Stopwatch.StartNew();
         using var process = Process.Start(start)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
@@ -135,5 +138,19 @@ public sealed class ResourceCeilingTests : IDisposable
         Assert.Contains("evil.pth", error, StringComparison.Ordinal);
         Assert.False(System.IO.File.Exists(marker));
         Assert.True(peak < MemoryCeiling);
+    }
+
+    [Fact]
+    public void Native_threads_sleep_instead_of_spinning_unless_the_environment_says_otherwise()
+    {
+        // Issue 16, item 8: spinning OpenMP workers starved their neighbours on a shared machine (docs/performance.md,
+        // "Contention", measures it). The policy must reach the C library's environment, which OpenMP reads.
+        var (code, error, _, _) = RunChildWithWaitPolicy(null, "features", Clip, "-o", File("f.npy"), "--verbose");
+        Assert.True(code == 0, error);
+        Assert.Contains("OpenMP threads wait PASSIVE (set by this host", error, StringComparison.Ordinal);
+
+        (code, error, _, _) = RunChildWithWaitPolicy("ACTIVE", "features", Clip, "-o", File("g.npy"), "--verbose");
+        Assert.True(code == 0, error);
+        Assert.Contains("OpenMP threads wait ACTIVE (from OMP_WAIT_POLICY in the environment)", error, StringComparison.Ordinal);
     }
 }

@@ -154,4 +154,81 @@ public sealed class HostileWeightsTests : IDisposable
         var error = Assert.Throws<VGGishWeightsMismatchException>(() => VGGishStateDict.Apply(network, tensors, "nan.pth"));
         Assert.Contains("values: embeddings.0.bias holds 1 NaN or infinite value(s)", error.Message, StringComparison.Ordinal);
     }
+
+    /// <summary>A PyTorch zip file with one float32 tensor 'w', written opcode by opcode as <c>torch.save</c> writes it
+    /// (protocol 2): the pickle declares <paramref name="declared"/> storage elements and the view, the storage entry
+    /// holds <paramref name="stored"/> floats 0, 1, 2, ….</summary>
+    private static void PthWithView(string path, long declared, int stored, long offset, long[] size, long[] stride)
+    {
+        var pickle = new MemoryStream();
+        void Op(params byte[] bytes) => pickle.Write(bytes);
+        void Text(string text) { Op((byte)'X'); var b = Encoding.UTF8.GetBytes(text); Op(BitConverter.GetBytes(b.Length)); Op(b); }
+        void Global(string module, string name) { Op((byte)'c'); Op(Encoding.ASCII.GetBytes($"{module}\n{name}\n")); }
+        void Long(long value) { Op(0x8a, 8); Op(BitConverter.GetBytes(value)); }
+        void Tuple(long[] values) { Op((byte)'('); foreach (var v in values) { Long(v); } Op((byte)'t'); }
+        Op(0x80, 2, (byte)'}', (byte)'(');
+        Text("w");
+        Global("torch._utils", "_rebuild_tensor_v2");
+        Op((byte)'(', (byte)'(');
+        Text("storage"); Global("torch", "FloatStorage"); Text("0"); Text("cpu"); Long(declared);
+        Op((byte)'t', (byte)'Q');
+        Long(offset);
+        Tuple(size);
+        Tuple(stride);
+        Op(0x89);
+        Global("collections", "OrderedDict");
+        Op((byte)')', (byte)'R', (byte)'t', (byte)'R', (byte)'u', (byte)'.');
+
+        using var zip = ZipFile.Open(path, ZipArchiveMode.Create);
+        using (var entry = zip.CreateEntry("archive/data.pkl").Open())
+        {
+            entry.Write(pickle.ToArray());
+        }
+        using var data = zip.CreateEntry("archive/data/0").Open();
+        for (int i = 0; i < stored; i++)
+        {
+            data.Write(BitConverter.GetBytes((float)i));
+        }
+    }
+
+    [Fact]
+    public void A_handwritten_pth_with_a_valid_view_loads_with_its_values()
+    {
+        // The control for the three tests below: the same writer with a consistent pickle gives the expected tensor
+        // (a transposed 2 × 3 view of six floats), so they fail for what they change and nothing else.
+        var path = File("valid.pth");
+        PthWithView(path, declared: 6, stored: 6, offset: 0, size: [3, 2], stride: [1, 3]);
+        var tensors = StateDictFile.Load(path);
+        using var w = tensors["w"];
+        Assert.Equal(new long[] { 3, 2 }, w.shape);
+        Assert.Equal(new float[] { 0, 3, 1, 4, 2, 5 }, w.contiguous().data<float>().ToArray());
+    }
+
+    [Fact]
+    public void A_pth_whose_pickle_declares_a_storage_larger_than_its_entry_is_refused_before_allocating()
+    {
+        // 16 bytes stored, 2^36 floats (256 GiB) declared: a reader that allocates what the pickle declares dies.
+        var path = File("declared.pth");
+        PthWithView(path, declared: 1L << 36, stored: 4, offset: 0, size: [4], stride: [1]);
+        var error = Assert.Throws<VGGishWeightsFormatException>(() => StateDictFile.Load(path));
+        Assert.Contains(path, error.Message, StringComparison.Ordinal);
+        Assert.Contains("storage '0' declares 68,719,476,736 elements", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(0, new long[] { 4 }, new long[] { -1 }, "negative")]          // a negative stride
+    [InlineData(-2, new long[] { 2 }, new long[] { 1 }, "negative")]          // a negative offset
+    [InlineData(100, new long[] { 2 }, new long[] { 1 }, "addresses element 101 of a storage of 4")]
+    [InlineData(0, new long[] { 2, 3 }, new long[] { 3, 1 }, "addresses element 5 of a storage of 4")]
+    [InlineData(0, new long[] { 1L << 20, 1L << 20 }, new long[] { 0, 0 }, "more than the budget")]   // 4 TiB of one float
+    [InlineData(0, new long[] { 1L << 62, 4 }, new long[] { 1, 1L << 62 }, "overflow")]
+    public void A_pth_whose_view_does_not_lie_inside_its_storage_is_refused(long offset, long[] size, long[] stride, string why)
+    {
+        var path = File("view.pth");
+        PthWithView(path, declared: 4, stored: 4, offset, size, stride);
+        var error = Assert.Throws<VGGishWeightsFormatException>(() => StateDictFile.Load(path));
+        Assert.Contains(path, error.Message, StringComparison.Ordinal);
+        Assert.Contains("tensor 'w'", error.Message, StringComparison.Ordinal);
+        Assert.Contains(why, error.Message, StringComparison.Ordinal);
+    }
 }
