@@ -23,15 +23,44 @@ internal static class CliOptions
             : Reject<torch.Device>(result, $"--device: {problem}"),
     };
 
-    /// <summary><c>--dtype</c>: float32, bfloat16 or float16.</summary>
+    /// <summary><c>--dtype</c>: float32, bfloat16, float16 or auto (bfloat16 where the CPU computes it natively,
+    /// <see cref="CpuFeatures.HasNativeBFloat16"/>; else float32).</summary>
     public static Option<torch.ScalarType> DType() => new("--dtype")
     {
-        Description = "float32, bfloat16 or float16.",
+        Description = "float32, bfloat16, float16 or auto (bfloat16 where the CPU computes it natively: AVX-512 BF16 or AMX; else float32).",
         DefaultValueFactory = _ => torch.ScalarType.Float32,
-        CustomParser = result => VGGishEmbedderOptions.TryParseDType(result.Tokens[0].Value, out var dtype, out var problem)
-            ? dtype
-            : Reject<torch.ScalarType>(result, $"--dtype: {problem}"),
+        CustomParser = result => result.Tokens[0].Value.Trim().Equals("auto", StringComparison.OrdinalIgnoreCase)
+            ? (CpuFeatures.HasNativeBFloat16 ? torch.ScalarType.BFloat16 : torch.ScalarType.Float32)
+            : VGGishEmbedderOptions.TryParseDType(result.Tokens[0].Value, out var dtype, out var problem)
+                ? dtype
+                : Reject<torch.ScalarType>(result, $"--dtype: {problem.Replace("bfloat16 or float16", "bfloat16, float16 or auto", StringComparison.Ordinal)}"),
     };
+
+    /// <summary><c>--pad</c>: pad a final partial example, and a clip shorter than one example, with silence.</summary>
+    public static Option<bool> Pad() => new("--pad")
+    {
+        Description = "Pad a final partial example (and a clip shorter than 0.96 s) with silence; off by default, as in VGGish.",
+    };
+
+    /// <summary><c>--hop</c>: seconds between the starts of examples, 0.01 to 0.96 (whole 10 ms frames).</summary>
+    public static Option<double> Hop()
+    {
+        var option = new Option<double>("--hop") { Description = "Seconds between the starts of consecutive examples, 0.01 to 0.96 (default 0.96: no overlap).", DefaultValueFactory = _ => 0.96 };
+        option.Validators.Add(result =>
+        {
+            double hop = result.GetValueOrDefault<double>();
+            double frames = hop * 100;
+            if (!(hop >= 0.01 && hop <= 0.96) || Math.Abs(frames - Math.Round(frames)) > 1e-6)
+            {
+                result.AddError($"--hop {Format(hop)}: use 0.01 to 0.96 seconds in whole 10 ms frames, e.g. 0.48.");
+            }
+        });
+        return option;
+    }
+
+    /// <summary>The front end's settings from <c>--pad</c> and <c>--hop</c>.</summary>
+    public static Relax.Audio.VGGishFrontEndOptions FrontEnd(bool pad, double hopSeconds) =>
+        new() { PadFinalExample = pad, ExampleHopFrames = (int)Math.Round(hopSeconds * 100) };
 
     /// <summary><c>--count</c>: masks per input (N), at least 1.</summary>
     public static Option<int> MaskCount(string description, int defaultValue) =>

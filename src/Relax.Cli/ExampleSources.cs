@@ -18,8 +18,11 @@ internal interface IExampleSource
     bool Accepts(string path);
 
     /// <summary>Reads the examples.</summary>
+    /// <param name="path">The file.</param>
+    /// <param name="warnings">Where reader warnings go.</param>
+    /// <param name="frontEnd">The front end's settings, for recordings (ignored for ready-made examples).</param>
     /// <exception cref="CliException">The file cannot be used; the message says why.</exception>
-    Examples Read(string path, TextWriter? warnings);
+    Examples Read(string path, TextWriter? warnings, Relax.Audio.VGGishFrontEndOptions? frontEnd);
 }
 
 /// <summary>The input formats of <c>relax embed</c> and <c>relax features</c>.</summary>
@@ -34,7 +37,7 @@ internal static class ExampleSources
 
     /// <summary>Reads examples from <paramref name="path"/> with the first source that accepts it.</summary>
     /// <exception cref="CliException">No source accepts the file, or it cannot be read.</exception>
-    public static Examples Read(string path, TextWriter? warnings = null)
+    public static Examples Read(string path, TextWriter? warnings = null, Relax.Audio.VGGishFrontEndOptions? frontEnd = null)
     {
         if (!File.Exists(path))
         {
@@ -42,7 +45,7 @@ internal static class ExampleSources
         }
         var source = All.FirstOrDefault(s => s.Accepts(path))
             ?? throw new CliException($"{path}: unsupported input; expected one of: {string.Join("; ", All.Select(s => s.Description))}.");
-        return source.Read(path, warnings);
+        return source.Read(path, warnings, frontEnd);
     }
 }
 
@@ -57,7 +60,7 @@ internal sealed class NpyExampleSource : IExampleSource
     public bool Accepts(string path) => path.EndsWith(".npy", StringComparison.OrdinalIgnoreCase);
 
     /// <inheritdoc />
-    public Examples Read(string path, TextWriter? warnings)
+    public Examples Read(string path, TextWriter? warnings, Relax.Audio.VGGishFrontEndOptions? frontEnd)
     {
         float[] data;
         long[] shape;
@@ -82,7 +85,8 @@ internal sealed class NpyExampleSource : IExampleSource
 }
 
 /// <summary>WAV recordings in any common encoding, through the VGGish front end of Relax.Audio (mono, 16 kHz,
-/// log-mel examples of 96 × 64, a hop of 96 frames). A clip shorter than one example (0.975 s) is an error that says so.</summary>
+/// log-mel examples of 96 × 64, a hop of 96 frames unless <c>--hop</c> says otherwise). A clip shorter than one example (0.96 s) is an error
+/// that says so, unless <c>--pad</c> pads it.</summary>
 internal sealed class WavExampleSource : IExampleSource
 {
     /// <inheritdoc />
@@ -92,9 +96,9 @@ internal sealed class WavExampleSource : IExampleSource
     public bool Accepts(string path) => path.EndsWith(".wav", StringComparison.OrdinalIgnoreCase) || path.EndsWith(".wave", StringComparison.OrdinalIgnoreCase);
 
     /// <inheritdoc />
-    public Examples Read(string path, TextWriter? warnings)
+    public Examples Read(string path, TextWriter? warnings, Relax.Audio.VGGishFrontEndOptions? frontEnd)
     {
-        var examples = AudioInput.Read(path, warnings);
+        var examples = AudioInput.Read(path, warnings, frontEnd);
         return new Examples(examples.Values, examples.Count);
     }
 }

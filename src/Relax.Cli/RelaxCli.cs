@@ -1,6 +1,6 @@
-using Relax.Evaluation;
 using System.CommandLine;
 using Relax.Cli.Commands;
+using Relax.Evaluation;
 using Relax.Models.VGGish;
 
 namespace Relax.Cli;
@@ -74,7 +74,7 @@ internal static class RelaxCli
             error.WriteLine("relax: interrupted.");
             return Interrupted;
         }
-        catch (Exception e) when (e is CliException or VGGishWeightsException or IOException or UnauthorizedAccessException or InvalidDataException or NonFiniteEmbeddingException)
+        catch (Exception e) when (e is CliException or VGGishWeightsException or IOException or UnauthorizedAccessException or InvalidDataException or NonFiniteEmbeddingException or CorpusSettingsMismatchException)
         {
             error.WriteLine($"relax: error: {(verbose ? e.Message : FirstLine(e.Message))}");
             if (verbose)

@@ -102,7 +102,9 @@ public sealed class HostileInputCommandTests
             await process.WaitForExitAsync(timeout.Token);
             await process.StandardOutput.ReadToEndAsync(timeout.Token);
             Assert.Equal(RelaxCli.Interrupted, process.ExitCode);
-            Assert.Contains("interrupted during example 0; 0 of 3 example(s) finished", await errorTask, StringComparison.Ordinal);
+            var error = await errorTask;
+            Assert.Contains("interrupted after 0 finished example(s) × mask kind(s)", error, StringComparison.Ordinal);
+            Assert.Contains("run the same command again to resume", error, StringComparison.Ordinal);
         }
         finally
         {

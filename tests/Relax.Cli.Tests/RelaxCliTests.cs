@@ -194,7 +194,7 @@ public class RelaxCliTests : IClassFixture<CliFilesFixture>
     }
 
     [Theory]
-    [InlineData("--dtype", "int8", "--dtype: Unknown dtype 'int8'; use float32, bfloat16 or float16.")]
+    [InlineData("--dtype", "int8", "--dtype: Unknown dtype 'int8'; use float32, bfloat16, float16 or auto.")]
     [InlineData("--device", "tpu", "--device: Unknown device 'tpu'; use cpu, cuda, cuda:N or auto.")]
     [InlineData("--batch-size", "0", "--batch-size 0: the batch size must be at least 1.")]
     public void Bad_option_values_are_usage_errors_with_a_message(string option, string value, string message)

@@ -41,24 +41,28 @@ internal static class EvaluateCommand
                 result.AddError("--examples-per-file must be at least 1.");
             }
         });
+        var hop = CliOptions.Hop();
+        var pad = CliOptions.Pad();
+        var dtype = CliOptions.DType();
         var noFigures = new Option<bool>("--no-figures") { Description = "Skip the per-clip PNG figures." };
         var device = CliOptions.Device();
         var weights = CliOptions.Weights("Official VGGish weights. VGGish has no classifier head: then only similarity curves (no probability or accuracy curves, no rise). Default: the shipped default model with its dog/cat/bird head, unless weights are installed.");
         var command = new Command("evaluate", "Compare explainers on many clips by pixel flipping: AUCs of MoRF, LeRF and random curves per clip and class, accuracy curves, rank correlation between maps.")
         {
-            inputs, synthetic, outputDir, explainers, replace, step, count, masks, window, stride, igSteps, batch, seed, maxExamples, noFigures, device, weights,
+            inputs, synthetic, outputDir, explainers, replace, step, count, masks, window, stride, igSteps, batch, seed, maxExamples, hop, pad, noFigures, dtype, device, weights,
         };
         command.SetAction(parse => RelaxCli.Guarded(parse.GetValue(context.Verbose), context.Error, () => Run(new Settings(
             parse.GetValue(inputs) ?? [], parse.GetValue(synthetic), parse.GetRequiredValue(outputDir), parse.GetValue(explainers),
             parse.GetRequiredValue(replace), parse.GetValue(step), parse.GetValue(count), parse.GetRequiredValue(masks),
             parse.GetValue(window), parse.GetValue(stride), parse.GetValue(igSteps), parse.GetValue(batch), parse.GetValue(seed),
-            parse.GetValue(maxExamples), parse.GetValue(noFigures), parse.GetRequiredValue(device), parse.GetValue(weights)), context)));
+            parse.GetValue(maxExamples), CliOptions.FrontEnd(parse.GetValue(pad), parse.GetValue(hop)), parse.GetValue(noFigures), parse.GetValue(dtype),
+            parse.GetRequiredValue(device), parse.GetValue(weights)), context)));
         return command;
     }
 
     private sealed record Settings(string[] Inputs, int Synthetic, string Output, string[]? Explainers, string[] Replace, double Step, int Count,
         string Masks, (int Frames, int Bands) Window, (int Frames, int Bands) Stride, int IgSteps, int Batch, long Seed, int? MaxExamples,
-        bool NoFigures, Device Device, string? Weights);
+        Relax.Audio.VGGishFrontEndOptions FrontEnd, bool NoFigures, ScalarType DType, Device Device, string? Weights);
 
     private static void Run(Settings s, CliContext context)
     {
@@ -76,7 +80,7 @@ internal static class EvaluateCommand
         }
         var files = s.Inputs.SelectMany(AudioInput.WavFiles).ToList();
 
-        using var model = ModelLoader.Load(s.Weights, new VGGishEmbedderOptions { Device = s.Device });
+        using var model = ModelLoader.Load(s.Weights, new VGGishEmbedderOptions { Device = s.Device, DType = s.DType });
         RelaxCli.CheckBatchFits(s.Batch, model.Embedder.ActivationBytesPerExample);
         var (embedder, head, identity) = (model.Embedder, model.Head, model.Identity);
         if (head is null && explainerNames.Contains("rise"))
@@ -118,7 +122,7 @@ internal static class EvaluateCommand
             Replacements = replacements,
             UseOtherInputReplacement = otherInput,
             ClassNames = classNames,
-            Settings = string.Create(CultureInfo.InvariantCulture, $"model={identity};N={s.Count};masks={s.Masks};window={s.Window.Frames}x{s.Window.Bands};stride={s.Stride.Frames}x{s.Stride.Bands};ig={s.IgSteps}"),
+            Settings = string.Create(CultureInfo.InvariantCulture, $"model={identity};N={s.Count};masks={s.Masks};window={s.Window.Frames}x{s.Window.Bands};stride={s.Stride.Frames}x{s.Stride.Bands};ig={s.IgSteps}{FrontEndAndDType(s)}"),
         };
         var evaluator = new DatasetEvaluator(embedder, methods, options, head);
 
@@ -153,13 +157,24 @@ internal static class EvaluateCommand
         output.WriteLine($"Wrote {Path.GetFullPath(s.Output)} ({summary.Computed} clip(s) computed, {summary.Reused} reused)");
     }
 
+    /// <summary>The front end's and dtype's part of the settings fingerprint; empty for the defaults, so that folders
+    /// written before these options existed still resume.</summary>
+    private static string FrontEndAndDType(Settings s) =>
+        (s.FrontEnd.PadFinalExample ? ";pad=true" : "") + (s.FrontEnd.ExampleHopFrames != 96 ? string.Create(CultureInfo.InvariantCulture, $";hop={s.FrontEnd.ExampleHopFrames}") : "")
+        + (s.DType != ScalarType.Float32 ? $";dtype={s.DType}" : "");
+
     private static List<EvaluationItem> Items(List<string> files, Settings s, IReadOnlyList<string>? classNames, TextWriter warnings)
     {
         var items = new List<EvaluationItem>();
         var used = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         foreach (var file in files)
         {
-            var examples = AudioInput.Read(file, warnings);
+            var examples = AudioInput.Load(file, warnings, s.FrontEnd);
+            if (examples.IsEmpty)
+            {
+                warnings.WriteLine($"relax: warning: {file}: skipped: {AudioInput.NoExamples(file, examples)}");
+                continue;
+            }
             int? label = classNames is null ? null : LabelOf(file, classNames);
             string stem = new(Path.GetFileNameWithoutExtension(file).Select(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' ? c : '_').ToArray());
             string id = stem;

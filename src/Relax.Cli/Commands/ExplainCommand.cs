@@ -1,9 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
-using System.Text.Json;
-using Relax.Audio;
 using Relax.Evaluation;
-using Relax.IO;
 using Relax.Masks;
 using Relax.Models.VGGish;
 using Relax.Plots;
@@ -12,11 +9,11 @@ using static TorchSharp.torch;
 
 namespace Relax.Cli.Commands;
 
-/// <summary><c>relax explain</c>: RELAX saliency and uncertainty maps of a recording, as arrays, JSON and figures.</summary>
+/// <summary><c>relax explain</c>: RELAX saliency and uncertainty maps of one recording or a corpus (files and folders),
+/// with every mask kind asked for; resumable, with class averages, a distinctiveness table and <c>report.html</c>.
+/// A thin host over <see cref="CorpusExplainer"/>, which does the work; this adds figures and the console.</summary>
 internal static class ExplainCommand
 {
-    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
-
     /// <summary>The names of <c>--normalization</c>, with the estimator normalisation each stands for.</summary>
     private static readonly Dictionary<string, SaliencyNormalization> Normalizations = new(StringComparer.Ordinal)
     {
@@ -26,22 +23,42 @@ internal static class ExplainCommand
 
     public static Command Create(CliContext context)
     {
-        var input = new Argument<string>("input") { Description = "A WAV file (any common encoding and rate)." };
-        var outputDir = new Option<string>("--output", "-o") { Description = "The folder to write (one sub-folder per example).", Required = true };
-        var masks = CliOptions.OneOf("--masks", "Mask kind.", MaskGenerators.Names, "time-frequency");
+        var inputs = new Argument<string[]>("inputs") { Description = "WAV files (any common encoding and rate), or folders searched recursively for *.wav.", Arity = ArgumentArity.OneOrMore };
+        var outputDir = new Option<string>("--output", "-o") { Description = "The folder to write: <recording>/example-NNN/<mask kind>/ per example, index.csv, class maps, report.html. A rerun with the same settings resumes.", Required = true };
+        var masks = CliOptions.ListOf("--masks", "Mask kinds; every example is explained with each.", MaskGenerators.Names, "time-frequency");
         var count = CliOptions.MaskCount("Masks per example (N); the most used when --converge is given.", 2000);
         var batch = CliOptions.Batch("Masks per forward pass.");
-        var seed = CliOptions.Seed("Seed of the masks.");
+        var seed = CliOptions.Seed("Corpus seed; each example's masks are seeded from it, the recording's content, the example and the mask kind.");
         var keep = new Option<double>("--keep") { Description = "Fraction of cells (or bands) each mask keeps, in (0, 1).", DefaultValueFactory = _ => 0.5 }.Between(0, 1);
         var replace = CliOptions.OneOf("--replace", "What masked cells become.", MaskReplacement.Names, "mean");
         var normalization = CliOptions.OneOf("--normalization", "mask-weight (RELAX reference code, default) or mask-count (the paper's 1/N).", [.. Normalizations.Keys], "mask-weight");
         var converge = new Option<double?>("--converge") { Description = "Stop early once the estimated correlation with the converged map reaches this value, e.g. 0.99." }.Between(0, 1);
-        var example = new Option<int?>("--example") { Description = "Explain only this example (0-based); default all." };
+        var example = new Option<int?>("--example") { Description = "Explain only this example (0-based) of each recording; default all." };
+        example.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<int?>() is < 0)
+            {
+                r.AddError("--example must be 0 or more.");
+            }
+        });
+        var perFile = new Option<int?>("--examples-per-file") { Description = "Explain at most this many examples of each recording (the first ones); default all." };
+        perFile.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<int?>() is < 1)
+            {
+                r.AddError("--examples-per-file must be at least 1.");
+            }
+        });
+        var hop = CliOptions.Hop();
+        var pad = CliOptions.Pad();
+        var labels = new Option<string?>("--labels") { Description = "A CSV of path,label rows; default: each recording's parent folder names its class." };
+        var noFigures = new Option<bool>("--no-figures") { Description = "Skip the per-example PNG figures (thumbnails, class grids and report.html are still written)." };
+        var dtype = CliOptions.DType();
         var device = CliOptions.Device();
         var weights = CliOptions.Weights($"Official VGGish weights ({VGGishWeights.Network.FileName}). Default: ${VGGishWeights.Network.EnvironmentVariable}, then the cache ({VGGishWeights.DefaultCacheDirectory}), else the shipped default model.");
-        var command = new Command("explain", "Explain what the model's representation of a recording rests on (RELAX): saliency, uncertainty and figures per example.")
+        var command = new Command("explain", "Explain what the model's representation of recordings rests on (RELAX): saliency, uncertainty and figures per example, class averages and a report for a corpus.")
         {
-            input, outputDir, masks, count, batch, seed, keep, replace, normalization, converge, example, device, weights,
+            inputs, outputDir, masks, count, batch, seed, keep, replace, normalization, converge, example, perFile, hop, pad, labels, noFigures, dtype, device, weights,
         };
         command.SetAction(parse => RelaxCli.Guarded(parse.GetValue(context.Verbose), context.Error, () =>
         {
@@ -54,29 +71,53 @@ internal static class ExplainCommand
                 Normalization = Normalizations[parse.GetRequiredValue(normalization)],
                 Convergence = parse.GetValue(converge) is { } target ? new ConvergenceOptions { TargetCorrelation = target } : null,
             };
-            var settings = new ExplainSettings(parse.GetRequiredValue(input), parse.GetRequiredValue(outputDir),
-                MaskGenerators.Create(parse.GetRequiredValue(masks), parse.GetValue(keep)), parse.GetValue(keep), relaxOptions,
-                parse.GetValue(example), parse.GetRequiredValue(device), parse.GetValue(weights));
+            double keepProbability = parse.GetValue(keep);
+            var settings = new ExplainSettings(parse.GetRequiredValue(inputs), parse.GetRequiredValue(outputDir),
+                parse.GetRequiredValue(masks).Select(name => MaskGenerators.Create(name, keepProbability)).ToArray(), keepProbability, relaxOptions,
+                parse.GetValue(example), parse.GetValue(perFile), CliOptions.FrontEnd(parse.GetValue(pad), parse.GetValue(hop)), parse.GetValue(labels),
+                parse.GetValue(noFigures), parse.GetValue(dtype), parse.GetRequiredValue(device), parse.GetValue(weights));
             Run(settings, context);
         }));
         return command;
     }
 
-    private sealed record ExplainSettings(string Input, string Output, IMaskGenerator Masks, double Keep, RelaxOptions Relax,
-        int? Example, Device Device, string? Weights);
+    private sealed record ExplainSettings(string[] Inputs, string Output, IMaskGenerator[] Masks, double Keep, RelaxOptions Relax,
+        int? Example, int? ExamplesPerFile, Relax.Audio.VGGishFrontEndOptions FrontEnd, string? Labels, bool NoFigures, ScalarType DType, Device Device, string? Weights);
 
     private static void Run(ExplainSettings s, CliContext context)
     {
-        var embedderOptions = new VGGishEmbedderOptions { Device = s.Device };
-        var examples = AudioInput.Read(s.Input, context.Error);
-        if (s.Example is { } only && (only < 0 || only >= examples.Count))
+        var (output, error) = (context.Output, context.Error);
+        var corpus = CorpusInputs.Find(s.Inputs, s.Labels, s.FrontEnd, error);
+        RelaxCli.CheckWritableFolder(s.Output);
+        using var model = ModelLoader.Load(s.Weights, new VGGishEmbedderOptions { Device = s.Device, DType = s.DType });
+        RelaxCli.CheckBatchFits(s.Relax.BatchSize, model.Embedder.ActivationBytesPerExample);
+        var options = new CorpusOptions
         {
-            throw new CliException($"--example {only}: {s.Input} has {examples.Count} example(s), numbered 0 to {examples.Count - 1}.");
+            OutputDirectory = s.Output,
+            Masks = s.Masks,
+            Relax = s.Relax,
+            ExamplesPerRecording = s.ExamplesPerFile,
+            OnlyExample = s.Example,
+            Settings = new Dictionary<string, string>
+            {
+                ["model"] = model.Identity,
+                ["dtype"] = s.DType.ToString(),
+                ["device"] = s.Device.ToString(),
+                ["keep"] = s.Keep.ToString("R", CultureInfo.InvariantCulture),
+                ["front-end.pad"] = s.FrontEnd.PadFinalExample ? "true" : "false",
+                ["front-end.hop-frames"] = s.FrontEnd.ExampleHopFrames.ToString(CultureInfo.InvariantCulture),
+            },
+        };
+        var runner = new CorpusExplainer(model.Embedder, options);
+        if (runner.CheckOutputFolder() is { } refusal)
+        {
+            throw new CliException(refusal);
         }
 
-        RelaxCli.CheckWritableFolder(s.Output);
-        using var model = ModelLoader.Load(s.Weights, embedderOptions);
-        RelaxCli.CheckBatchFits(s.Relax.BatchSize, model.Embedder.ActivationBytesPerExample);
+        output.WriteLine($"Model: {model.Identity} ({s.DType}, {s.Device})");
+        output.WriteLine($"Corpus: {corpus.Count} recording(s), classes {string.Join(", ", corpus.Labels)}; mask kinds {string.Join(", ", s.Masks.Select(m => m.Name))}.");
+        output.WriteLine($"RELAX: keep {s.Keep}, N = {s.Relax.MaskCount}{(s.Relax.Convergence is { } c ? $" at most, stopping at estimated r ≥ {c.TargetCorrelation}" : "")}, batch {s.Relax.BatchSize}, replacement {s.Relax.Replacement.Name}, {s.Relax.Normalization} normalisation, seed {s.Relax.Seed}.");
+
         using var cancel = new CancellationTokenSource();
         ConsoleCancelEventHandler onCancel = (_, e) =>
         {
@@ -84,102 +125,58 @@ internal static class ExplainCommand
             cancel.Cancel();
         };
         Console.CancelKeyPress += onCancel;
+        var progress = new CorpusProgressLine(error, context.Interactive);
+        CorpusSummary summary;
         try
         {
-            Explain(s, context, examples, model, cancel.Token);
+            summary = runner.Run(corpus, progress, (unit, input, result, folder) => WriteFigures(unit, input, result, folder, s), cancel.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            progress.Close();
+            error.WriteLine($"relax: interrupted after {progress.UnitsDone} finished example(s) × mask kind(s), kept in {Path.GetFullPath(s.Output)}; run the same command again to resume.");
+            throw;
         }
         finally
         {
             Console.CancelKeyPress -= onCancel;
         }
-    }
+        progress.Close();
 
-    private static void Explain(ExplainSettings s, CliContext context, LogMelExamples examples, LoadedModel model, CancellationToken cancellationToken)
-    {
-        var (output, error) = (context.Output, context.Error);
-        var relaxOptions = s.Relax;
-        var maskGenerator = s.Masks;
-        string modelIdentity = model.Identity;
-        output.WriteLine($"Model: {modelIdentity}");
-        output.WriteLine($"Input: {s.Input}: {examples.DurationSeconds:F2} s, {examples.Count} example(s) of 0.96 s.");
-        output.WriteLine($"RELAX: {maskGenerator.Name} masks (keep {s.Keep}), N = {relaxOptions.MaskCount}{(relaxOptions.Convergence is { } c ? $" at most, stopping at estimated r ≥ {c.TargetCorrelation}" : "")}, batch {relaxOptions.BatchSize}, replacement {relaxOptions.Replacement.Name}, {relaxOptions.Normalization} normalisation, seed {relaxOptions.Seed}.");
-
-        var explainer = new RelaxExplainer(model.Embedder, maskGenerator, relaxOptions);
-        var axesBase = SpectrogramAxes.VGGish;
-        var indices = s.Example is { } e1 ? [e1] : Enumerable.Range(0, examples.Count).ToArray();
-        var summaries = new List<object>();
-        foreach (int k in indices)
+        var grids = CorpusFigures.SaveClassGrids(summary, s.Output, SpectrogramAxes.VGGish);
+        CorpusReportPage.Write(summary, s.Output, grids, $"RELAX explanations · {corpus.Count} recording(s) · {string.Join(", ", s.Masks.Select(m => m.Name))} masks");
+        foreach (var skipped in summary.Units.Where(u => u.Status == CorpusUnitStatus.NoExamples))
         {
-            var logMel = examples.ExampleMatrix(k);
-            var bar = new ConsoleProgressBar(error, $"example {k}", context.Interactive);
-            RelaxResult result;
-            try
-            {
-                result = explainer.Explain(logMel, bar, cancellationToken);
-            }
-            catch (OperationCanceledException)
-            {
-                error.WriteLine();
-                error.WriteLine($"relax: interrupted during example {k}; {summaries.Count} of {indices.Length} example(s) finished in {Path.GetFullPath(s.Output)}.");
-                throw;
-            }
-            NativeHeap.TrimIfDue(); // host policy: a long run returns freed native memory now and then
-            foreach (var warning in result.Warnings)
-            {
-                error.WriteLine($"relax: warning: example {k}: {warning}");
-            }
-            if (result.StoppedEarly)
-            {
-                bar.Finish();
-            }
-
-            var folder = Path.Combine(s.Output, string.Create(CultureInfo.InvariantCulture, $"example-{k:D3}"));
-            result.Save(folder);
-            NpyFile.Write(Path.Combine(folder, "logmel.npy"), logMel);
-            double start = k * LogMelExamples.FramesPerExample * axesBase.FrameSeconds;
-            var axes = axesBase with { StartSeconds = start };
-            string clip = $"{Path.GetFileName(s.Input)}, {start:F2}–{start + 0.96:F2} s";
-            HeatmapFigure.Save(Path.Combine(folder, "logmel.png"), logMel, axes,
-                new HeatmapStyle { Title = $"Log-mel spectrogram · {clip}", ColorBarLabel = "log mel energy", Colors = HeatmapColors.Magma });
-            HeatmapFigure.Save(Path.Combine(folder, "saliency.png"), result.Saliency, axes,
-                new HeatmapStyle { Title = $"RELAX saliency · {maskGenerator.Name} masks, N = {result.MasksUsed}", ColorBarLabel = "R", Colors = HeatmapColors.Viridis });
-            HeatmapFigure.Save(Path.Combine(folder, "uncertainty.png"), result.Uncertainty, axes,
-                new HeatmapStyle { Title = $"RELAX uncertainty · {maskGenerator.Name} masks, N = {result.MasksUsed}", ColorBarLabel = "U", Colors = HeatmapColors.Inferno });
-
-            var summary = new
-            {
-                input = Path.GetFullPath(s.Input),
-                example = k,
-                startSeconds = start,
-                model = modelIdentity,
-                masks = maskGenerator.Name,
-                keepProbability = s.Keep,
-                masksRequested = result.MasksRequested,
-                masksUsed = result.MasksUsed,
-                stoppedEarly = result.StoppedEarly,
-                estimatedCorrelation = double.IsNaN(result.EstimatedCorrelation) ? (double?)null : result.EstimatedCorrelation,
-                batchSize = relaxOptions.BatchSize,
-                seed = relaxOptions.Seed,
-                replacement = relaxOptions.Replacement.Name,
-                normalization = result.Normalization.ToString(),
-                device = s.Device.ToString(),
-                elapsedSeconds = result.Elapsed.TotalSeconds,
-                masksPerSecond = result.MasksUsed / Math.Max(1e-9, result.Elapsed.TotalSeconds),
-                shape = new[] { result.Height, result.Width },
-                files = new[] { "logmel.npy", "saliency.npy", "uncertainty.npy", "mask-weight.npy", "saliency.csv", "uncertainty.csv", "logmel.png", "saliency.png", "uncertainty.png" },
-            };
-            WriteJson(Path.Combine(folder, "summary.json"), summary);
-            summaries.Add(summary);
-            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"example {k}: {result.MasksUsed} masks in {result.Elapsed.TotalSeconds:F1} s ({result.MasksUsed / Math.Max(1e-9, result.Elapsed.TotalSeconds):F0} masks/s) → {folder}"));
+            error.WriteLine($"relax: warning: {skipped.Recording}: not explained: {skipped.Problem}");
         }
-        WriteJson(Path.Combine(s.Output, "summary.json"), new { model = modelIdentity, input = Path.GetFullPath(s.Input), examples = summaries });
-        output.WriteLine($"Wrote {Path.GetFullPath(s.Output)}");
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{summary.Explained} example × mask kind(s) explained{(summary.Explained > 0 ? $" ({summary.MasksPerSecond:F0} masks/s)" : "")}, {summary.Reused} reused, {summary.WithoutExamples} recording(s) without an example, in {summary.Elapsed.TotalSeconds:F1} s."));
+        output.WriteLine($"Wrote {Path.GetFullPath(s.Output)} (open {CorpusReportPage.FileName})");
+        if (summary.Explained + summary.Reused == 0)
+        {
+            throw new CliException($"Nothing was explained: every recording was skipped (see {Path.Combine(s.Output, "index.csv")}).");
+        }
     }
 
-    internal static void WriteJson(string path, object value)
+    /// <summary>Per-example figures and the report's thumbnail, written before the unit is marked finished.</summary>
+    private static void WriteFigures(CorpusUnit unit, float[,] input, RelaxResult result, string folder, ExplainSettings s)
     {
-        var json = JsonSerializer.SerializeToUtf8Bytes(value, Indented);
-        AtomicFile.Write(path, stream => stream.Write(json));
+        CorpusFigures.SaveThumbnail(Path.Combine(folder, CorpusReportPage.ThumbnailFile), result.Saliency);
+        if (s.NoFigures)
+        {
+            return;
+        }
+        var axes = SpectrogramAxes.VGGish with { StartSeconds = unit.StartSeconds };
+        string clip = string.Create(CultureInfo.InvariantCulture, $"{unit.Recording}, {unit.StartSeconds:F2}–{unit.StartSeconds + 0.96:F2} s");
+        var logMelFigure = Path.Combine(Path.GetDirectoryName(folder)!, "logmel.png");
+        if (!File.Exists(logMelFigure))
+        {
+            HeatmapFigure.Save(logMelFigure, input, axes,
+                new HeatmapStyle { Title = $"Log-mel spectrogram · {clip}", ColorBarLabel = "log mel energy", Colors = HeatmapColors.Magma });
+        }
+        HeatmapFigure.Save(Path.Combine(folder, "saliency.png"), result.Saliency, axes,
+            new HeatmapStyle { Title = $"RELAX saliency · {clip} · {unit.MaskKind} masks, N = {result.MasksUsed}", ColorBarLabel = "R", Colors = HeatmapColors.Viridis });
+        HeatmapFigure.Save(Path.Combine(folder, "uncertainty.png"), result.Uncertainty, axes,
+            new HeatmapStyle { Title = $"RELAX uncertainty · {clip} · {unit.MaskKind} masks, N = {result.MasksUsed}", ColorBarLabel = "U", Colors = HeatmapColors.Inferno });
     }
 }

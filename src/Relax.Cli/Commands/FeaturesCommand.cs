@@ -11,12 +11,14 @@ internal static class FeaturesCommand
     {
         var input = new Argument<string>("input") { Description = "A WAV file (any common encoding and rate), or an .npy of examples to check and convert to float32." };
         var outputPath = new Option<string>("--output", "-o") { Description = "The .npy file to write: float32 (n, 96, 64) log-mel examples.", Required = true };
-        var command = new Command("features", "Compute VGGish log-mel examples (n, 96, 64) of an audio file.") { input, outputPath };
+        var pad = CliOptions.Pad();
+        var hop = CliOptions.Hop();
+        var command = new Command("features", "Compute VGGish log-mel examples (n, 96, 64) of an audio file.") { input, outputPath, pad, hop };
         command.SetAction(parse => RelaxCli.Guarded(parse.GetValue(context.Verbose), context.Error, () =>
         {
             var target = parse.GetRequiredValue(outputPath);
             RelaxCli.CheckWritableFile(target);
-            var examples = ExampleSources.Read(parse.GetRequiredValue(input), context.Error);
+            var examples = ExampleSources.Read(parse.GetRequiredValue(input), context.Error, CliOptions.FrontEnd(parse.GetValue(pad), parse.GetValue(hop)));
             NpyFile.Write(target, examples.Data, new[] { examples.Count, VGGishNetwork.Frames, VGGishNetwork.Bands });
             if (parse.GetValue(context.Verbose))
             {

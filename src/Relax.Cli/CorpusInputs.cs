@@ -1,0 +1,172 @@
+using System.Collections;
+using System.Globalization;
+using Relax.Audio;
+using Relax.Evaluation;
+
+namespace Relax.Cli;
+
+/// <summary>
+/// The recordings <c>relax explain</c> was given, as a corpus: every WAV file named or found under a folder (searched
+/// recursively, any letter case), each with an id (its path under the folder it was found in, without the extension;
+/// a file named directly: its name), a label (its parent folder's name, unless a labels file says otherwise) and a
+/// content hash (SHA-256 of the file) from which its masks are seeded. Streamed: a recording is hashed and read only
+/// when the runner reaches it.
+/// </summary>
+internal sealed class CorpusInputs : IReadOnlyCollection<CorpusRecording>
+{
+    /// <summary>The largest WAV file read (as the WAV reader's own ceiling).</summary>
+    private const long MaxFileBytes = 2L << 30;
+
+    private readonly List<(string Path, string Id, string Label)> _files;
+    private readonly VGGishFrontEndOptions _frontEnd;
+    private readonly TextWriter? _warnings;
+
+    private CorpusInputs(List<(string, string, string)> files, VGGishFrontEndOptions frontEnd, TextWriter? warnings)
+    {
+        _files = files;
+        _frontEnd = frontEnd;
+        _warnings = warnings;
+    }
+
+    /// <summary>Finds the recordings.</summary>
+    /// <param name="inputs">Files and folders.</param>
+    /// <param name="labelsFile">A CSV of <c>path,label</c> rows (paths absolute or relative to the CSV's folder), or null.</param>
+    /// <param name="frontEnd">The front end's settings.</param>
+    /// <param name="warnings">Where reader warnings go.</param>
+    /// <exception cref="CliException">An input does not exist, a folder holds no WAV file, two recordings would share an
+    /// output folder, or the labels file is unreadable.</exception>
+    public static CorpusInputs Find(IReadOnlyList<string> inputs, string? labelsFile, VGGishFrontEndOptions frontEnd, TextWriter? warnings)
+    {
+        var labels = labelsFile is null ? null : ReadLabels(labelsFile);
+        var files = new List<(string, string, string)>();
+        var owners = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var input in inputs)
+        {
+            bool folder = Directory.Exists(input);
+            if (!folder && File.Exists(input))
+            {
+                // A file named on the command line must be readable at once; one found in a folder is reported in the
+                // corpus's index instead, so that one bad file does not stop a corpus.
+                try
+                {
+                    Relax.IO.InputFile.Check(input, MaxFileBytes, "a WAV file");
+                }
+                catch (InvalidDataException e)
+                {
+                    throw new CliException(e.Message, e);
+                }
+            }
+            foreach (var file in AudioInput.WavFiles(input))
+            {
+                var full = Path.GetFullPath(file);
+                if (!seen.Add(full))
+                {
+                    continue;   // named twice (a file and its folder): explained once
+                }
+                var relative = folder ? Path.GetRelativePath(input, file) : Path.GetFileName(file);
+                var id = Id(relative);
+                if (owners.TryGetValue(id, out var other))
+                {
+                    throw new CliException($"{file} and {other} would both be written to {id}/: give them different names, or explain them in separate runs.");
+                }
+                owners[id] = file;
+                var label = labels is not null && labels.TryGetValue(full, out var named) ? named : Path.GetFileName(Path.GetDirectoryName(full)) ?? "";
+                files.Add((file, id, label.Length > 0 ? label : CorpusReport.Unlabelled));
+            }
+        }
+        if (labels is not null && labels.Count > 0 && !files.Any(f => labels.ContainsKey(Path.GetFullPath(f.Item1))))
+        {
+            throw new CliException($"{labelsFile}: none of its paths names one of the recordings given (paths are absolute or relative to the CSV's folder).");
+        }
+        return new CorpusInputs(files, frontEnd, warnings);
+    }
+
+    /// <summary>The number of recordings.</summary>
+    public int Count => _files.Count;
+
+    /// <summary>The recordings' labels, ordinal.</summary>
+    public IReadOnlyList<string> Labels => _files.Select(f => f.Label).Distinct().Order(StringComparer.Ordinal).ToList();
+
+    /// <inheritdoc />
+    public IEnumerator<CorpusRecording> GetEnumerator()
+    {
+        foreach (var (path, id, label) in _files)
+        {
+            string hash;
+            string? problem = null;
+            try
+            {
+                hash = CorpusSeeds.HashFile(path, MaxFileBytes);
+            }
+            catch (Exception e) when (e is InvalidDataException or IOException or UnauthorizedAccessException)
+            {
+                hash = "unreadable";
+                problem = e.Message;
+            }
+            yield return new CorpusRecording(id, label, hash, () => problem is null ? Load(path) : CorpusExamples.None(problem), path);
+        }
+    }
+
+    IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
+
+    private CorpusExamples Load(string path)
+    {
+        LogMelExamples examples;
+        try
+        {
+            examples = AudioInput.Load(path, _warnings, _frontEnd);
+        }
+        catch (CliException e)
+        {
+            return CorpusExamples.None(e.Message);
+        }
+        if (examples.IsEmpty)
+        {
+            return CorpusExamples.None(AudioInput.NoExamples(path, examples));
+        }
+        double hop = _frontEnd.ExampleHopFrames * 0.01;
+        return new CorpusExamples(Enumerable.Range(0, examples.Count).Select(examples.ExampleMatrix).ToList(),
+            Enumerable.Range(0, examples.Count).Select(k => Math.Round(k * hop, 2)).ToList());
+    }
+
+    /// <summary>A recording's id from its relative path: '/' between folders, no extension, characters other than
+    /// letters, digits, '.', '-' and '_' replaced by '_'.</summary>
+    internal static string Id(string relativePath)
+    {
+        var withoutExtension = Path.ChangeExtension(relativePath, null) ?? relativePath;
+        var segments = withoutExtension.Split(Path.DirectorySeparatorChar, Path.AltDirectorySeparatorChar)
+            .Where(s => s.Length > 0)
+            .Select(s => s is "." or ".." ? "_" : new string(s.Select(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '-' or '_' ? c : '_').ToArray()));
+        return string.Join('/', segments);
+    }
+
+    /// <summary>Reads <c>path,label</c> rows (an optional header <c>path,label</c>; quotes around a field allowed).</summary>
+    private static Dictionary<string, string> ReadLabels(string file)
+    {
+        if (!File.Exists(file))
+        {
+            throw new CliException($"--labels {file}: no such file.");
+        }
+        var folder = Path.GetDirectoryName(Path.GetFullPath(file))!;
+        var labels = new Dictionary<string, string>(StringComparer.Ordinal);
+        int number = 0;
+        foreach (var line in File.ReadLines(file))
+        {
+            number++;
+            if (string.IsNullOrWhiteSpace(line) || (number == 1 && line.Trim().Equals("path,label", StringComparison.OrdinalIgnoreCase)))
+            {
+                continue;
+            }
+            int comma = line.LastIndexOf(',');
+            if (comma <= 0)
+            {
+                throw new CliException(string.Create(CultureInfo.InvariantCulture, $"--labels {file}: line {number} is not 'path,label': {line}"));
+            }
+            var path = line[..comma].Trim().Trim('"');
+            var label = line[(comma + 1)..].Trim().Trim('"');
+            labels[Path.GetFullPath(Path.IsPathRooted(path) ? path : Path.Combine(folder, path))] = label;
+        }
+        return labels;
+    }
+}

@@ -1,0 +1,280 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using Relax.IO;
+
+namespace Relax.Evaluation;
+
+/// <summary>Writes extra files of a freshly explained unit (figures, for example) into its folder before the unit is
+/// marked finished, so that a unit counted as done always has them.</summary>
+/// <param name="unit">The unit.</param>
+/// <param name="input">The example that was explained.</param>
+/// <param name="result">Its RELAX result.</param>
+/// <param name="folder">The unit's folder (its example's folder is the parent).</param>
+public delegate void CorpusArtifactWriter(CorpusUnit unit, float[,] input, RelaxResult result, string folder);
+
+/// <summary>
+/// Explains a corpus with RELAX: every example of every recording (or the first few) with every mask kind, streamed
+/// one recording at a time, resumable and order-independent; then averages per class and mask kind and measures how
+/// distinct the classes' maps are. The runner behind <c>relax explain</c>; hosts (the CLI, a worker) add figures.
+/// </summary>
+/// <remarks>
+/// <para>Layout: <c>&lt;recording&gt;/example-NNN/logmel.npy</c>, and per mask kind
+/// <c>&lt;recording&gt;/example-NNN/&lt;kind&gt;/</c> with the <see cref="RelaxResult.Save"/> files and
+/// <c>summary.json</c> (the unit's <see cref="CorpusUnit"/>, written atomically and last: a unit whose record is
+/// present and matches the settings is finished and reused). At the top: <c>corpus.json</c> (the settings, written
+/// first; a run into a folder holding other settings is refused), <c>index.csv</c>, <c>summary.json</c>,
+/// <c>distinctiveness.csv</c> and <c>class-maps/&lt;kind&gt;/&lt;label&gt;-*.npy</c>, rewritten at the end of every run.</para>
+/// <para>Seeds: each unit's masks come from <see cref="CorpusSeeds.ForExample"/> (corpus seed, content hash, example,
+/// kind), never from the order of the work, so its maps are bit-identical alone, in a corpus, after a resume or in
+/// another order, on the same device and dtype.</para>
+/// </remarks>
+public sealed class CorpusExplainer
+{
+    /// <summary>A unit's record file.</summary>
+    public const string UnitRecordFile = "summary.json";
+
+    /// <summary>The settings file at the top of the output folder.</summary>
+    public const string ManifestFile = "corpus.json";
+
+    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
+    private static readonly string[] MapFiles = ["saliency.npy", "uncertainty.npy", "mask-weight.npy"];
+    private readonly IEmbedder _embedder;
+    private readonly ResultStore<CorpusUnit> _store;
+
+    /// <summary>Creates the runner.</summary>
+    /// <param name="embedder">The model.</param>
+    /// <param name="options">Output folder, mask kinds, RELAX settings and the host's settings.</param>
+    public CorpusExplainer(IEmbedder embedder, CorpusOptions options)
+    {
+        _embedder = embedder ?? throw new ArgumentNullException(nameof(embedder));
+        Options = options ?? throw new ArgumentNullException(nameof(options));
+        _store = new ResultStore<CorpusUnit>(options.OutputDirectory, UnitRecordFile, camelCase: true);
+    }
+
+    /// <summary>The settings.</summary>
+    public CorpusOptions Options { get; }
+
+    /// <summary>The settings fingerprint as one line, stored in every unit's record.</summary>
+    public string FingerprintLine => string.Join(';', Options.Fingerprint().Select(kv => $"{kv.Key}={kv.Value}"));
+
+    /// <summary>A unit's folder relative to the output: <c>&lt;recording&gt;/example-NNN/&lt;kind&gt;</c>.</summary>
+    public static string UnitFolder(string recording, int example, string maskKind) =>
+        example < 0 ? recording : string.Create(CultureInfo.InvariantCulture, $"{recording}/example-{example:D3}/{maskKind}");
+
+    /// <summary>An example's folder relative to the output: <c>&lt;recording&gt;/example-NNN</c>.</summary>
+    public static string ExampleFolder(string recording, int example) =>
+        string.Create(CultureInfo.InvariantCulture, $"{recording}/example-{example:D3}");
+
+    /// <summary>Checks the output folder against the settings without starting: null when a run may go ahead (an empty
+    /// or missing folder, or one holding the same settings), else why not.</summary>
+    public string? CheckOutputFolder()
+    {
+        var folder = Options.OutputDirectory;
+        if (!Directory.Exists(folder) || !Directory.EnumerateFileSystemEntries(folder).Any())
+        {
+            return null;
+        }
+        var manifest = Path.Combine(folder, ManifestFile);
+        if (!File.Exists(manifest))
+        {
+            return $"{folder} is not empty and holds no {ManifestFile}: it is not a folder of relax explain; give an empty or new folder.";
+        }
+        Dictionary<string, string>? stored;
+        try
+        {
+            stored = JsonSerializer.Deserialize<Dictionary<string, string>>(File.ReadAllBytes(manifest));
+        }
+        catch (JsonException)
+        {
+            stored = null;
+        }
+        if (stored is null)
+        {
+            return $"{manifest} is unreadable; give an empty or new folder.";
+        }
+        var current = Options.Fingerprint();
+        var changes = current.Keys.Union(stored.Keys).Order(StringComparer.Ordinal)
+            .Where(k => !stored.TryGetValue(k, out var a) || !current.TryGetValue(k, out var b) || a != b)
+            .Select(k => $"{k} was {stored.GetValueOrDefault(k, "unset")}, now {current.GetValueOrDefault(k, "unset")}")
+            .ToList();
+        return changes.Count == 0 ? null
+            : $"{folder} holds results computed with other settings ({string.Join("; ", changes)}). Rerun with the same settings to resume, or give another folder.";
+    }
+
+    /// <summary>Explains every recording (reusing finished units), then writes the index, class maps and distinctiveness.</summary>
+    /// <param name="recordings">The corpus, streamed; ids must be unique (case-insensitively).</param>
+    /// <param name="progress">Reports after every unit and recording.</param>
+    /// <param name="writeArtifacts">Writes extra files of a freshly explained unit before it is marked finished.</param>
+    /// <param name="cancellationToken">Checked between batches; finished units stay on disk, so a rerun resumes.</param>
+    /// <exception cref="CorpusSettingsMismatchException">The output folder holds results of other settings.</exception>
+    public CorpusSummary Run(IEnumerable<CorpusRecording> recordings, IProgress<CorpusProgress>? progress = null,
+        CorpusArtifactWriter? writeArtifacts = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(recordings);
+        if (CheckOutputFolder() is { } refusal)
+        {
+            throw new CorpusSettingsMismatchException(refusal);
+        }
+        var fingerprint = Options.Fingerprint();
+        var manifest = JsonSerializer.SerializeToUtf8Bytes(fingerprint, Indented);
+        AtomicFile.Write(Path.Combine(Options.OutputDirectory, ManifestFile), s => s.Write(manifest));
+
+        int? total = recordings switch
+        {
+            IReadOnlyCollection<CorpusRecording> c => c.Count,
+            ICollection<CorpusRecording> c => c.Count,
+            _ => null,
+        };
+        var clock = Stopwatch.StartNew();
+        var units = new List<CorpusUnit>();
+        var ids = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        var sources = new Dictionary<string, string>(StringComparer.Ordinal);
+        int recordingsDone = 0, reused = 0;
+        long masksComputed = 0;
+        double computeSeconds = 0;
+        foreach (var recording in recordings)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            ArgumentNullException.ThrowIfNull(recording, nameof(recordings));
+            if (!CorpusRecording.IsValidId(recording.Id))
+            {
+                throw new ArgumentException($"Recording id '{recording.Id}' is not usable as a folder: letters, digits, '.', '-', '_' and '/' only, no empty or '..' segment.", nameof(recordings));
+            }
+            if (!ids.Add(recording.Id))
+            {
+                throw new ArgumentException($"Two recordings have the id '{recording.Id}' (ids must be unique, case-insensitively: they name folders).", nameof(recordings));
+            }
+            sources[recording.Id] = recording.Source ?? recording.Id;
+            var examples = recording.Load();
+            var indices = ExampleIndices(examples, out var problem);
+            if (problem is not null)
+            {
+                units.Add(new CorpusUnit(recording.Id, recording.Label, -1, 0, "", CorpusUnitStatus.NoExamples, 0, 0, 0, false, null, 0, FingerprintLine, problem));
+            }
+            foreach (int k in indices)
+            {
+                foreach (var masks in Options.Masks)
+                {
+                    var unit = ExplainOrReuse(recording, examples, k, masks, writeArtifacts, cancellationToken);
+                    units.Add(unit);
+                    if (unit.Status == CorpusUnitStatus.Reused)
+                    {
+                        reused++;
+                    }
+                    else
+                    {
+                        masksComputed += unit.MasksUsed;
+                        computeSeconds += unit.Seconds;
+                    }
+                    progress?.Report(Progress(recording.Id, null));
+                }
+            }
+            recordingsDone++;
+            progress?.Report(Progress(recording.Id, FinishedLine(recording, units)));
+        }
+
+        var statistics = new ClassMapStatistics(units.Where(u => u.Status is CorpusUnitStatus.Done or CorpusUnitStatus.Reused)
+            .Select(u => new ClassMapEntry(u.Label ?? CorpusReport.Unlabelled, u.MaskKind, $"{u.Recording}\u0000{u.Example:D6}", () => LoadMaps(u))), cancellationToken);
+        var summary = new CorpusSummary(units, statistics.ClassMaps(), statistics.Distinctiveness(), fingerprint,
+            Options.Masks.Select(m => m.Name).ToArray(), recordingsDone, clock.Elapsed, masksComputed / Math.Max(1e-9, computeSeconds));
+        CorpusReport.Write(summary, Options.OutputDirectory, sources);
+        return summary;
+
+        CorpusProgress Progress(string current, string? finished)
+        {
+            int done = units.Count(u => u.Status != CorpusUnitStatus.NoExamples);
+            TimeSpan? remaining = total is { } t && recordingsDone > 0 ? clock.Elapsed * ((double)(t - recordingsDone) / recordingsDone) : null;
+            return new CorpusProgress(recordingsDone, total, done, reused, current, masksComputed / Math.Max(1e-9, computeSeconds), clock.Elapsed, remaining, finished);
+        }
+    }
+
+    private IEnumerable<int> ExampleIndices(CorpusExamples examples, out string? problem)
+    {
+        problem = examples.Problem;
+        int count = examples.Inputs.Count;
+        if (problem is null && count == 0)
+        {
+            problem = "no example";
+        }
+        if (problem is not null)
+        {
+            return [];
+        }
+        if (Options.OnlyExample is { } only)
+        {
+            if (only >= count)
+            {
+                problem = $"no example {only} (the recording has {count}, numbered 0 to {count - 1})";
+                return [];
+            }
+            return [only];
+        }
+        return Enumerable.Range(0, Math.Min(count, Options.ExamplesPerRecording ?? int.MaxValue));
+    }
+
+    private CorpusUnit ExplainOrReuse(CorpusRecording recording, CorpusExamples examples, int k, IMaskGenerator masks,
+        CorpusArtifactWriter? writeArtifacts, CancellationToken cancellationToken)
+    {
+        long seed = CorpusSeeds.ForExample(Options.Relax.Seed, recording.ContentHash, k, masks.Name);
+        var id = UnitFolder(recording.Id, k, masks.Name);
+        var fingerprint = FingerprintLine;
+        var existing = _store.TryLoad(id, u => u.Fingerprint == fingerprint && u.Recording == recording.Id && u.Example == k
+            && u.MaskKind == masks.Name && u.Seed == seed && u.Status == CorpusUnitStatus.Done && MapFilesExist(u));
+        if (existing is not null)
+        {
+            return existing with { Status = CorpusUnitStatus.Reused, Label = recording.Label };
+        }
+
+        var input = examples.Inputs[k];
+        var explainer = new RelaxExplainer(_embedder, masks, Options.Relax with { Seed = seed });
+        var result = explainer.Explain(input, null, cancellationToken);
+        NativeHeap.TrimIfDue(); // host policy: a long run returns freed native memory now and then
+        var folder = _store.Folder(id);
+        result.Save(folder);
+        NpyFile.Write(Path.Combine(Options.OutputDirectory, ExampleFolder(recording.Id, k), "logmel.npy"), input);
+        var unit = new CorpusUnit(recording.Id, recording.Label, k, examples.StartSeconds[k], masks.Name, CorpusUnitStatus.Done, seed,
+            result.MasksRequested, result.MasksUsed, result.StoppedEarly, double.IsNaN(result.EstimatedCorrelation) ? null : result.EstimatedCorrelation,
+            result.Elapsed.TotalSeconds, fingerprint);
+        writeArtifacts?.Invoke(unit, input, result, folder);
+        _store.Save(id, unit);
+        return unit;
+    }
+
+    private bool MapFilesExist(CorpusUnit unit) =>
+        MapFiles.All(f => File.Exists(Path.Combine(_store.Folder(unit.Folder), f)))
+        && File.Exists(Path.Combine(Options.OutputDirectory, ExampleFolder(unit.Recording, unit.Example), "logmel.npy"));
+
+    private ExampleMaps LoadMaps(CorpusUnit unit)
+    {
+        var folder = _store.Folder(unit.Folder);
+        return new ExampleMaps(Read(Path.Combine(Options.OutputDirectory, ExampleFolder(unit.Recording, unit.Example), "logmel.npy")),
+            Read(Path.Combine(folder, "saliency.npy")), Read(Path.Combine(folder, "uncertainty.npy")), Read(Path.Combine(folder, "mask-weight.npy")),
+            unit.MasksUsed, Options.Relax.Normalization);
+
+        static float[,] Read(string path)
+        {
+            var (data, shape) = NpyFile.Read(path);
+            if (shape.Length != 2)
+            {
+                throw new InvalidDataException($"{path}: expected a 2-D map, found shape ({string.Join(", ", shape)}).");
+            }
+            var map = new float[shape[0], shape[1]];
+            Buffer.BlockCopy(data, 0, map, 0, data.Length * sizeof(float));
+            return map;
+        }
+    }
+
+    private static string FinishedLine(CorpusRecording recording, List<CorpusUnit> units)
+    {
+        var mine = units.Where(u => u.Recording == recording.Id).ToList();
+        if (mine.Count == 1 && mine[0].Status == CorpusUnitStatus.NoExamples)
+        {
+            return $"{recording.Id}: skipped: {mine[0].Problem}";
+        }
+        int reused = mine.Count(u => u.Status == CorpusUnitStatus.Reused);
+        var explained = mine.Where(u => u.Status == CorpusUnitStatus.Done).ToList();
+        return string.Create(CultureInfo.InvariantCulture,
+            $"{recording.Id}: {mine.Count} unit(s){(reused > 0 ? $", {reused} reused" : "")}{(explained.Count > 0 ? $", {explained.Sum(u => u.MasksUsed)} masks in {explained.Sum(u => u.Seconds):F1} s" : "")}");
+    }
+}
