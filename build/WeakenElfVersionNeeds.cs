@@ -9,8 +9,9 @@
 //
 // The ELF fix is one bit: in the library's version-needs table (.gnu.version_r) the Vernaux entry
 // of that version gets the flag VER_FLG_WEAK (0x2). A weak version need that the provider lacks is
-// not an error for ld.so. This task applies that bit to the copies in the build output only, and
-// only for versions that the system's libstdc++ does not define. It never writes into the NuGet
+// not an error for ld.so. This task applies that bit to the copies in the build output and publish
+// inputs only, whatever the build machine's own libstdc++ has (the output may run elsewhere; the bit
+// changes nothing where the version exists). It never writes into the NuGet
 // cache: the patched bytes go to a new file that is renamed over the output entry, so a symbolic or
 // hard link in the output is replaced, never written through.
 #nullable enable
@@ -35,9 +36,6 @@ public sealed class RelaxWeakenElfVersionNeeds : Task
     [Required]
     public string Versions { get; set; } = string.Empty;
 
-    /// <summary>Optional explicit path of the libstdc++ to check (for tests); by default the one this process loaded.</summary>
-    public string? LibStdCxxPath { get; set; }
-
     public override bool Execute()
     {
         var wanted = Versions.Split(new[] { ';' }, StringSplitOptions.RemoveEmptyEntries).Select(v => v.Trim()).Where(v => v.Length > 0).ToArray();
@@ -46,21 +44,9 @@ public sealed class RelaxWeakenElfVersionNeeds : Task
             return true;
         }
 
-        var libstdcxx = string.IsNullOrEmpty(LibStdCxxPath) ? FindSystemLibStdCxx() : LibStdCxxPath;
-        if (libstdcxx is null || !File.Exists(libstdcxx))
-        {
-            Log.LogMessage(MessageImportance.Low, "Relax: no system libstdc++ found; TorchSharp's native library is left as it is.");
-            return true;
-        }
-
-        var provided = File.ReadAllBytes(libstdcxx);
-        var missing = new HashSet<string>(wanted.Where(v => IndexOf(provided, Encoding.ASCII.GetBytes(v + "\0")) < 0), StringComparer.Ordinal);
-        if (missing.Count == 0)
-        {
-            Log.LogMessage(MessageImportance.Low, $"Relax: {libstdcxx} defines {string.Join(", ", wanted)}; no patch needed.");
-            return true;
-        }
-
+        // Whatever the build machine has: a weak need is harmless where libstdc++ defines the version, and it is what
+        // lets the library load where it does not (the output may run on another machine than the one that built it).
+        var missing = new HashSet<string>(wanted, StringComparer.Ordinal);
         foreach (var item in Files)
         {
             var path = item.ItemSpec;
@@ -94,41 +80,11 @@ public sealed class RelaxWeakenElfVersionNeeds : Task
             File.Move(temp, path);
             Log.LogMessage(MessageImportance.High,
                 changed.Count > 0
-                    ? $"Relax: {libstdcxx} lacks {string.Join(", ", changed)}; marked weak in {path} so TorchSharp loads."
+                    ? $"Relax: marked {string.Join(", ", changed)} weak in {path}, so TorchSharp loads where libstdc++ is older (Debian 12, Ubuntu 22.04)."
                     : $"Relax: replaced the link {path} by a private copy with weak version needs.");
         }
 
         return true;
-    }
-
-    /// <summary>Finds the libstdc++ this process uses (the dotnet host links it), else a standard location.</summary>
-    private static string? FindSystemLibStdCxx()
-    {
-        try
-        {
-            foreach (var line in File.ReadLines("/proc/self/maps"))
-            {
-                var slash = line.IndexOf('/');
-                if (slash >= 0 && line.IndexOf("libstdc++.so", StringComparison.Ordinal) >= 0)
-                {
-                    return line.Substring(slash).Trim();
-                }
-            }
-        }
-        catch (IOException)
-        {
-        }
-        catch (UnauthorizedAccessException)
-        {
-        }
-
-        string[] candidates =
-        {
-            "/lib/x86_64-linux-gnu/libstdc++.so.6", "/usr/lib/x86_64-linux-gnu/libstdc++.so.6",
-            "/lib/aarch64-linux-gnu/libstdc++.so.6", "/usr/lib/aarch64-linux-gnu/libstdc++.so.6",
-            "/usr/lib64/libstdc++.so.6", "/lib64/libstdc++.so.6", "/usr/lib/libstdc++.so.6",
-        };
-        return candidates.FirstOrDefault(File.Exists);
     }
 
     /// <summary>Sets VER_FLG_WEAK on the Vernaux entries named in <paramref name="versions"/>.</summary>

@@ -24,6 +24,7 @@ public sealed class RelaxExplainer
     /// <param name="options">Run settings; defaults when null.</param>
     public RelaxExplainer(IEmbedder embedder, IMaskGenerator masks, RelaxOptions? options = null)
     {
+        TorchBackend.EnsureAvailable();
         Embedder = embedder ?? throw new ArgumentNullException(nameof(embedder));
         Masks = masks ?? throw new ArgumentNullException(nameof(masks));
         Options = options ?? new RelaxOptions();

@@ -117,6 +117,7 @@ public static class StateDictFile
     /// unsupported format, declares more than the budget, or holds values that are not tensors.</exception>
     public static Dictionary<string, Tensor> Load(string path, StateDictBudget? budget)
     {
+        TorchBackend.EnsureAvailable();
         budget ??= StateDictBudget.Default;
         var format = Inspect(path, budget);
         try

@@ -53,7 +53,7 @@ public sealed class VGGishNetwork : Module<Tensor, Tensor>
     /// <summary>Creates a network of the given widths in VGGish's layer pattern (same parameter names).</summary>
     /// <param name="architecture">The widths; <see cref="VGGishArchitecture.Standard"/> is VGGish.</param>
     /// <param name="finalRelu">Whether the last layer is followed by a ReLU.</param>
-    public VGGishNetwork(VGGishArchitecture architecture, bool finalRelu = true) : base("VGGish")
+    public VGGishNetwork(VGGishArchitecture architecture, bool finalRelu = true) : base(BackendChecked("VGGish"))
     {
         ArgumentNullException.ThrowIfNull(architecture);
         Architecture = architecture;
@@ -195,4 +195,12 @@ public sealed class VGGishNetwork : Module<Tensor, Tensor>
 
     private static ArgumentException ShapeError(Tensor input) =>
         new($"VGGish expects examples of shape (B, 1, {Frames}, {Bands}) or (B, {Frames}, {Bands}); got ({string.Join(", ", input.shape)}).", nameof(input));
+
+    /// <summary>Checks that a libtorch backend is present before the base constructor makes the first tensor, so a
+    /// missing backend is one clear message (<see cref="TorchBackendMissingException"/>).</summary>
+    private static string BackendChecked(string name)
+    {
+        TorchBackend.EnsureAvailable();
+        return name;
+    }
 }

@@ -5,7 +5,7 @@ using static TorchSharp.torch;
 
 namespace Relax.Core.Tests;
 
-/// <summary>TorchSharp's native backend loads here, and the build fixed it only where it had to.</summary>
+/// <summary>TorchSharp's native backend loads here, and the build marked its one too-new libstdc++ need weak in the output.</summary>
 public class NativeBackendTests
 {
     private const string Library = "libLibTorchSharp.so";
@@ -21,7 +21,7 @@ public class NativeBackendTests
     }
 
     [SkippableFact]
-    public void The_output_copy_has_a_weak_need_for_a_missing_libstdcxx_tag_and_the_nuget_cache_is_untouched()
+    public void The_output_copy_has_a_weak_need_for_the_libstdcxx_tag_and_the_nuget_cache_is_untouched()
     {
         Skip.IfNot(RuntimeInformation.IsOSPlatform(OSPlatform.Linux) && RuntimeInformation.ProcessArchitecture == Architecture.X64, "Linux x64 only.");
         var output = Path.Combine(AppContext.BaseDirectory, "runtimes", "linux-x64", "native", Library);
@@ -29,21 +29,10 @@ public class NativeBackendTests
         var readelf = ReadElfVersions(output);
         Skip.If(readelf is null, "readelf (binutils) is not installed.");
 
-        var libstdcxx = File.ReadLines("/proc/self/maps").Select(l => l[(l.IndexOf('/') is var i && i >= 0 ? i : l.Length)..].Trim())
-            .FirstOrDefault(p => p.Contains("libstdc++.so", StringComparison.Ordinal));
-        Skip.If(libstdcxx is null, "this process has no libstdc++ mapped.");
-        bool systemHasTag = File.ReadAllText(libstdcxx!, System.Text.Encoding.Latin1).Contains(Tag + "\0", StringComparison.Ordinal);
-
+        // Marked weak whatever this machine's libstdc++ has: the output may run on an older system than the one that built it.
         string line = readelf!.Split('\n').Single(l => l.Contains("Name: " + Tag, StringComparison.Ordinal));
-        if (systemHasTag)
-        {
-            Assert.DoesNotContain("WEAK", line, StringComparison.Ordinal);
-        }
-        else
-        {
-            Assert.Contains("WEAK", line, StringComparison.Ordinal);
-            Assert.Null(new FileInfo(output).LinkTarget); // a private copy, not a link into the cache
-        }
+        Assert.Contains("WEAK", line, StringComparison.Ordinal);
+        Assert.Null(new FileInfo(output).LinkTarget); // a private copy, not a link into the cache
 
         // The package in the NuGet cache keeps its original flags.
         var cache = Environment.GetEnvironmentVariable("NUGET_PACKAGES")

@@ -81,6 +81,7 @@ internal static class EvaluateCommand
         var files = s.Inputs.SelectMany(AudioInput.WavFiles).ToList();
 
         using var model = ModelLoader.Load(s.Weights, new VGGishEmbedderOptions { Device = s.Device, DType = s.DType });
+        NativeNnpack.DisableIfUnavailable(); // host policy: no futile NNPACK attempt (and its warning) per convolution
         RelaxCli.CheckBatchFits(s.Batch, model.Embedder.ActivationBytesPerExample);
         var (embedder, head, identity) = (model.Embedder, model.Head, model.Identity);
         if (head is null && explainerNames.Contains("rise"))

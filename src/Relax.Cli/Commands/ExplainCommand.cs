@@ -90,6 +90,7 @@ internal static class ExplainCommand
         var corpus = CorpusInputs.Find(s.Inputs, s.Labels, s.FrontEnd, error);
         RelaxCli.CheckWritableFolder(s.Output);
         using var model = ModelLoader.Load(s.Weights, new VGGishEmbedderOptions { Device = s.Device, DType = s.DType });
+        NativeNnpack.DisableIfUnavailable(); // host policy: no futile NNPACK attempt (and its warning) per convolution
         RelaxCli.CheckBatchFits(s.Relax.BatchSize, model.Embedder.ActivationBytesPerExample);
         var options = new CorpusOptions
         {
