@@ -32,6 +32,43 @@ public sealed class RelaxResult
     /// weight 0 were never kept; their saliency and uncertainty are reported as 0.</summary>
     public float[,] MaskWeight { get; }
 
+    /// <summary>
+    /// U-RELAX, the RELAX reference code's certainty-filtered saliency (<c>RELAX.u_relax</c>): the saliency where the
+    /// uncertainty is at most its median over the cells, zero elsewhere — what the explanation says with the most
+    /// confidence. The uncertainty compared is the reference code's: its running sum Σₙ Mₙ (sₙ − R)², which is
+    /// <see cref="Uncertainty"/> × <see cref="MaskWeight"/> with the mask-weight estimator; with the paper's 1/N
+    /// estimator, <see cref="Uncertainty"/> itself. The median is the lower of the two middle values, as
+    /// <c>torch.median</c>. Computed on first use.
+    /// </summary>
+    public float[,] URelax => _uRelax ??= CertaintyFiltered();
+
+    private float[,]? _uRelax;
+
+    private float[,] CertaintyFiltered()
+    {
+        int h = Height, w = Width;
+        var spread = new double[h * w];
+        for (int i = 0; i < h; i++)
+        {
+            for (int j = 0; j < w; j++)
+            {
+                spread[i * w + j] = Normalization == SaliencyNormalization.MaskWeight ? (double)Uncertainty[i, j] * MaskWeight[i, j] : Uncertainty[i, j];
+            }
+        }
+        var sorted = (double[])spread.Clone();
+        Array.Sort(sorted);
+        double median = sorted[(sorted.Length - 1) / 2];
+        var map = new float[h, w];
+        for (int i = 0; i < h; i++)
+        {
+            for (int j = 0; j < w; j++)
+            {
+                map[i, j] = spread[i * w + j] <= median ? Saliency[i, j] : 0f;
+            }
+        }
+        return map;
+    }
+
     /// <summary>Rows (time frames) of the maps.</summary>
     public int Height => Saliency.GetLength(0);
 
@@ -64,14 +101,16 @@ public sealed class RelaxResult
     /// to the zero vector); empty when nothing is unusual.</summary>
     public IReadOnlyList<string> Warnings { get; }
 
-    /// <summary>Writes <c>saliency.npy</c>, <c>uncertainty.npy</c>, <c>mask-weight.npy</c> and the CSV versions of the
-    /// first two into <paramref name="directory"/> (created if missing); each file is written atomically.</summary>
+    /// <summary>Writes <c>saliency.npy</c>, <c>uncertainty.npy</c>, <c>mask-weight.npy</c>, <c>u-relax.npy</c>
+    /// (<see cref="URelax"/>) and the CSV versions of the first two into <paramref name="directory"/> (created if
+    /// missing); each file is written atomically.</summary>
     public void Save(string directory)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(directory);
         NpyFile.Write(Path.Combine(directory, "saliency.npy"), Saliency);
         NpyFile.Write(Path.Combine(directory, "uncertainty.npy"), Uncertainty);
         NpyFile.Write(Path.Combine(directory, "mask-weight.npy"), MaskWeight);
+        NpyFile.Write(Path.Combine(directory, "u-relax.npy"), URelax);
         CsvMap.Write(Path.Combine(directory, "saliency.csv"), Saliency);
         CsvMap.Write(Path.Combine(directory, "uncertainty.csv"), Uncertainty);
     }

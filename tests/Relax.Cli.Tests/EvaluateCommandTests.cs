@@ -47,7 +47,7 @@ public class EvaluateCommandTests
     }
 
     [Theory]
-    [InlineData("--explainers", "lime", "--explainers: unknown 'lime'; use one or more of: relax, occlusion")]
+    [InlineData("--explainers", "lime", "--explainers: unknown 'lime'; use one or more of: relax, u-relax, occlusion")]
     [InlineData("--replace", "noise", "--replace: unknown 'noise'; use one or more of: mean, min, zero, other-input")]
     [InlineData("--step", "0.7", "--step 0.7: must lie in (0, 0.5].")]
     [InlineData("--window", "12by8", "--window 12by8: use FRAMESxBANDS")]

@@ -24,7 +24,7 @@ public class ExplainCommandTests
             foreach (var example in examples)
             {
                 var unit = Path.Combine(example, "time-frequency");
-                foreach (var path in new[] { Path.Combine(example, "logmel.npy"), Path.Combine(unit, "saliency.npy"), Path.Combine(unit, "uncertainty.npy"), Path.Combine(unit, "mask-weight.npy") })
+                foreach (var path in new[] { Path.Combine(example, "logmel.npy"), Path.Combine(unit, "saliency.npy"), Path.Combine(unit, "uncertainty.npy"), Path.Combine(unit, "mask-weight.npy"), Path.Combine(unit, "u-relax.npy") })
                 {
                     var (data, shape) = NpyFile.Read(path);
                     Assert.Equal(new long[] { 96, 64 }, shape);
@@ -32,7 +32,12 @@ public class ExplainCommandTests
                 }
                 var saliency = NpyFile.Read(Path.Combine(unit, "saliency.npy")).Data;
                 Assert.True(saliency.Max() > saliency.Min(), "saliency varies");
-                foreach (var path in new[] { Path.Combine(example, "logmel.png"), Path.Combine(unit, "saliency.png"), Path.Combine(unit, "uncertainty.png") })
+                // U-RELAX keeps the saliency of half the cells (the lower median of the uncertainty) and zeroes the rest.
+                var uRelax = NpyFile.Read(Path.Combine(unit, "u-relax.npy")).Data;
+                Assert.All(uRelax.Zip(saliency), p => Assert.True(p.First == p.Second || p.First == 0));
+                int kept = uRelax.Count(v => v != 0), zeroSaliency = saliency.Count(v => v == 0);
+                Assert.InRange(kept, 96 * 64 / 2 - zeroSaliency, 96 * 64 / 2);
+                foreach (var path in new[] { Path.Combine(example, "logmel.png"), Path.Combine(unit, "saliency.png"), Path.Combine(unit, "uncertainty.png"), Path.Combine(unit, "u-relax.png") })
                 {
                     using var bitmap = SKBitmap.Decode(path);
                     Assert.NotNull(bitmap);

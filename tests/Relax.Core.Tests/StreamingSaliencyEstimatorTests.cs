@@ -238,4 +238,89 @@ public class StreamingSaliencyEstimatorTests
         }
         return sab / Math.Sqrt(saa * sbb);
     }
+
+    /// <summary>The RELAX reference code's loop (relax_xai/relax.py, RELAX.forward and RELAX.u_relax), ported line by
+    /// line in float64: a weighted running mean and sum of squares per mask, then importance × (uncertainty ≤ median).</summary>
+    private static double[,] ReferenceURelax(double[][,] masks, double[] scores)
+    {
+        int h = masks[0].GetLength(0), w = masks[0].GetLength(1);
+        var importance = new double[h, w];
+        var uncertainty = new double[h, w];
+        var sumOfWeights = new double[h, w];
+        for (int i = 0; i < h; i++)
+        {
+            for (int j = 0; j < w; j++)
+            {
+                sumOfWeights[i, j] = 1e-10;   // sum_of_weights_initial_value
+            }
+        }
+        for (int k = 0; k < masks.Length; k++)
+        {
+            for (int i = 0; i < h; i++)
+            {
+                for (int j = 0; j < w; j++)
+                {
+                    double m = masks[k][i, j];
+                    sumOfWeights[i, j] += m;
+                    double previous = importance[i, j];
+                    importance[i, j] += m * (scores[k] - importance[i, j]) / sumOfWeights[i, j];
+                    uncertainty[i, j] += (scores[k] - importance[i, j]) * (scores[k] - previous) * m;
+                }
+            }
+        }
+        var sorted = uncertainty.Cast<double>().Order().ToArray();
+        double median = sorted[(sorted.Length - 1) / 2];   // torch.median: the lower middle value
+        var result = new double[h, w];
+        for (int i = 0; i < h; i++)
+        {
+            for (int j = 0; j < w; j++)
+            {
+                result[i, j] = uncertainty[i, j] <= median ? importance[i, j] : 0;
+            }
+        }
+        return result;
+    }
+
+    [Theory]
+    [InlineData(true, 0.5, 1.0)]
+    [InlineData(false, 0.5, 1.0)]
+    [InlineData(true, 0.995, 0.004)]
+    public void U_relax_matches_the_reference_codes_certainty_filtered_map(bool binary, double scoreMean, double scoreSpread)
+    {
+        var (masks, scores) = RandomProblem(n: 301, h: 8, w: 6, binary, scoreMean, scoreSpread, seed: 5);
+        RoundToFloat(masks, scores);
+        var expected = ReferenceURelax(masks, scores);
+
+        using var estimator = new StreamingSaliencyEstimator(8, 6, CPU, SaliencyNormalization.MaskWeight);
+        Feed(estimator, masks, scores, new[] { 64, 13 });
+        using var maps = estimator.Estimate();
+        var result = new RelaxResult(ToFloat(maps.Saliency), ToFloat(maps.Uncertainty), ToFloat(maps.MaskWeight), 301, 301, false,
+            double.NaN, TimeSpan.Zero, SaliencyNormalization.MaskWeight, "test", []);
+
+        int kept = 0;
+        for (int i = 0; i < 8; i++)
+        {
+            for (int j = 0; j < 6; j++)
+            {
+                Assert.Equal(expected[i, j] != 0, result.URelax[i, j] != 0);
+                Assert.Equal(expected[i, j], result.URelax[i, j], 1e-6);
+                kept += expected[i, j] != 0 ? 1 : 0;
+            }
+        }
+        Assert.Equal(24, kept);   // 48 cells: the lower median keeps half
+    }
+
+    private static float[,] ToFloat(Tensor t)
+    {
+        var d = ToDouble(t);
+        var f = new float[d.GetLength(0), d.GetLength(1)];
+        for (int i = 0; i < d.GetLength(0); i++)
+        {
+            for (int j = 0; j < d.GetLength(1); j++)
+            {
+                f[i, j] = (float)d[i, j];
+            }
+        }
+        return f;
+    }
 }

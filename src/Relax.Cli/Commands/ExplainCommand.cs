@@ -179,5 +179,7 @@ internal static class ExplainCommand
             new HeatmapStyle { Title = $"RELAX saliency · {clip} · {unit.MaskKind} masks, N = {result.MasksUsed}", ColorBarLabel = "R", Colors = HeatmapColors.Viridis });
         HeatmapFigure.Save(Path.Combine(folder, "uncertainty.png"), result.Uncertainty, axes,
             new HeatmapStyle { Title = $"RELAX uncertainty · {clip} · {unit.MaskKind} masks, N = {result.MasksUsed}", ColorBarLabel = "U", Colors = HeatmapColors.Inferno });
+        HeatmapFigure.Save(Path.Combine(folder, "u-relax.png"), result.URelax, axes,
+            new HeatmapStyle { Title = $"U-RELAX (saliency where uncertainty ≤ median) · {clip} · {unit.MaskKind} masks", ColorBarLabel = "R", Colors = HeatmapColors.Viridis });
     }
 }

@@ -9,9 +9,10 @@ namespace Relax.Attribution;
 public static class AttributionMethods
 {
     /// <summary>The names accepted by <see cref="Create"/>.</summary>
-    public static IReadOnlyList<string> Names { get; } = ["relax", "occlusion", "gradient", "integrated-gradients", "rise"];
+    public static IReadOnlyList<string> Names { get; } = ["relax", "u-relax", "occlusion", "gradient", "integrated-gradients", "rise"];
 
-    /// <summary>Creates a method: <c>relax</c> (<see cref="RelaxAttribution"/>), <c>occlusion</c>, <c>gradient</c>,
+    /// <summary>Creates a method: <c>relax</c> (<see cref="RelaxAttribution"/>), <c>u-relax</c> (its certainty-filtered
+    /// map, <see cref="RelaxResult.URelax"/>, from a run with the same masks), <c>occlusion</c>, <c>gradient</c>,
     /// <c>integrated-gradients</c> or <c>rise</c> (needs <see cref="AttributionSettings.Head"/>).</summary>
     /// <param name="name">One of <see cref="Names"/>.</param>
     /// <param name="settings">The model and the methods' settings.</param>
@@ -25,6 +26,7 @@ public static class AttributionMethods
         return name switch
         {
             "relax" => new RelaxAttribution(new RelaxExplainer(settings.Embedder, settings.RelaxMasks, settings.Relax)),
+            "u-relax" => new RelaxAttribution(new RelaxExplainer(settings.Embedder, settings.RelaxMasks, settings.Relax), certaintyFiltered: true),
             "occlusion" => new OcclusionAttribution(settings.Embedder, settings.OcclusionWindow.Frames, settings.OcclusionWindow.Bands,
                 settings.OcclusionStride.Frames, settings.OcclusionStride.Bands, batchSize: settings.Relax.BatchSize, similarity: similarity),
             "gradient" => new GradientAttribution(settings.Embedder, similarity: similarity),
