@@ -48,29 +48,39 @@ write_config() {
 EOF
 }
 
-torchsharp=$(sed -n 's/.*PackageVersion Include="TorchSharp-cpu" Version="\([^"]*\)".*/\1/p' Directory.Packages.props)
-
-say "quick start from the packages"
-app="$work/quickstart"
-mkdir -p "$app/samples/data"
-cp samples/data/synthetic-bird.wav "$app/samples/data/"
-write_config "$app"
-cat > "$app/QuickStart.csproj" <<EOF
+# A console project: its folder, its name, extra properties, then package references as Id=Version.
+write_project() {
+  local dir=$1 name=$2 properties=$3
+  shift 3
+  local references=""
+  for reference in "$@"; do
+    references+="    <PackageReference Include=\"${reference%%=*}\" Version=\"${reference#*=}\" />"$'\n'
+  done
+  mkdir -p "$dir"
+  write_config "$dir"
+  cat > "$dir/$name.csproj" <<EOF
 <Project Sdk="Microsoft.NET.Sdk">
   <PropertyGroup>
     <OutputType>Exe</OutputType>
     <TargetFramework>net10.0</TargetFramework>
     <ImplicitUsings>enable</ImplicitUsings>
     <Nullable>enable</Nullable>
-    <RuntimeIdentifier>linux-x64</RuntimeIdentifier>
-    <SelfContained>false</SelfContained>
+$properties
   </PropertyGroup>
   <ItemGroup>
-    <PackageReference Include="Relax.Synthetic" Version="$version" />
-    <PackageReference Include="TorchSharp-cpu" Version="$torchsharp" />
-  </ItemGroup>
+$references  </ItemGroup>
 </Project>
 EOF
+}
+
+torchsharp=$(sed -n 's/.*PackageVersion Include="TorchSharp-cpu" Version="\([^"]*\)".*/\1/p' Directory.Packages.props)
+
+say "quick start from the packages"
+app="$work/quickstart"
+write_project "$app" QuickStart "    <RuntimeIdentifier>linux-x64</RuntimeIdentifier>
+    <SelfContained>false</SelfContained>" "Relax.Synthetic=$version" "TorchSharp-cpu=$torchsharp"
+mkdir -p "$app/samples/data"
+cp samples/data/synthetic-bird.wav "$app/samples/data/"
 # The README's first C# block, as written.
 awk '/^```csharp$/ { inside = 1; next } /^```$/ && inside { exit } inside' README.md > "$app/Program.cs"
 test -s "$app/Program.cs"
@@ -90,21 +100,7 @@ say "single file: $(du -sh "$work/single/QuickStart" | cut -f1)"
 
 say "no backend package: one clear message"
 bare="$work/nobackend"
-mkdir -p "$bare"
-write_config "$bare"
-cat > "$bare/NoBackend.csproj" <<EOF
-<Project Sdk="Microsoft.NET.Sdk">
-  <PropertyGroup>
-    <OutputType>Exe</OutputType>
-    <TargetFramework>net10.0</TargetFramework>
-    <ImplicitUsings>enable</ImplicitUsings>
-    <Nullable>enable</Nullable>
-  </PropertyGroup>
-  <ItemGroup>
-    <PackageReference Include="Relax.Core" Version="$version" />
-  </ItemGroup>
-</Project>
-EOF
+write_project "$bare" NoBackend "" "Relax.Core=$version"
 cat > "$bare/Program.cs" <<'EOF'
 try
 {

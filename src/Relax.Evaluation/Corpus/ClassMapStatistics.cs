@@ -99,8 +99,8 @@ internal sealed class ClassMapStatistics
                 foreach (var label in labels)
                 {
                     var group = _groups[(kind, label)];
-                    double splitHalf = group.Count < 2 ? double.NaN : Pearson(group.Mean(quantity, 0), group.Mean(quantity, 1));
-                    var others = labels.Where(l => l != label).Select(l => (Label: l, R: Pearson(means[label], means[l]))).ToList();
+                    double splitHalf = group.Count < 2 ? double.NaN : RankCorrelation.Pearson(group.Mean(quantity, 0), group.Mean(quantity, 1));
+                    var others = labels.Where(l => l != label).Select(l => (Label: l, R: RankCorrelation.Pearson(means[label], means[l]))).ToList();
                     var nearest = others.Count == 0 ? default : others.MaxBy(o => double.IsNaN(o.R) ? double.NegativeInfinity : o.R);
                     rows.Add(new DistinctivenessRow(kind, estimator, label, group.Count, splitHalf,
                         others.Count == 0 ? double.NaN : others.Average(o => o.R), others.Count == 0 ? null : nearest.Label,
@@ -133,19 +133,6 @@ internal sealed class ClassMapStatistics
         double mean = values.Average();
         double sd = Math.Sqrt(values.Sum(v => (v - mean) * (v - mean)) / values.Length);
         return sd > 1e-12 && double.IsFinite(sd) ? values.Select(v => (v - mean) / sd).ToArray() : new double[values.Length];
-    }
-
-    /// <summary>Pearson correlation; NaN when either side has no spread.</summary>
-    internal static double Pearson(double[] a, double[] b)
-    {
-        double ma = a.Average(), mb = b.Average(), sab = 0, saa = 0, sbb = 0;
-        for (int i = 0; i < a.Length; i++)
-        {
-            sab += (a[i] - ma) * (b[i] - mb);
-            saa += (a[i] - ma) * (a[i] - ma);
-            sbb += (b[i] - mb) * (b[i] - mb);
-        }
-        return saa > 0 && sbb > 0 ? sab / Math.Sqrt(saa * sbb) : double.NaN;
     }
 
     private static double[] Flatten(float[,] map)
