@@ -41,6 +41,7 @@ internal static class RelaxCli
             ExplainCommand.Create(context),
             SynthCommand.Create(context),
             EvaluateCommand.Create(context),
+            LatentCommand.Create(context),
         };
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)

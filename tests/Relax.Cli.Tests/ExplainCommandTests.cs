@@ -32,11 +32,12 @@ public class ExplainCommandTests
                 }
                 var saliency = NpyFile.Read(Path.Combine(unit, "saliency.npy")).Data;
                 Assert.True(saliency.Max() > saliency.Min(), "saliency varies");
-                // U-RELAX keeps the saliency of half the cells (the lower median of the uncertainty) and zeroes the rest.
+                // U-RELAX keeps the saliency of the cells whose uncertainty is at most the median (half of them, more when
+                // cells of one mask band tie at the median) and zeroes the rest; exactness is checked in Relax.Core.Tests.
                 var uRelax = NpyFile.Read(Path.Combine(unit, "u-relax.npy")).Data;
                 Assert.All(uRelax.Zip(saliency), p => Assert.True(p.First == p.Second || p.First == 0));
                 int kept = uRelax.Count(v => v != 0), zeroSaliency = saliency.Count(v => v == 0);
-                Assert.InRange(kept, 96 * 64 / 2 - zeroSaliency, 96 * 64 / 2);
+                Assert.InRange(kept, 96 * 64 / 2 - zeroSaliency, 96 * 64 * 3 / 4);
                 foreach (var path in new[] { Path.Combine(example, "logmel.png"), Path.Combine(unit, "saliency.png"), Path.Combine(unit, "uncertainty.png"), Path.Combine(unit, "u-relax.png") })
                 {
                     using var bitmap = SKBitmap.Decode(path);

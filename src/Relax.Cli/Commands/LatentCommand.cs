@@ -1,0 +1,143 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text;
+using Relax.Evaluation;
+using Relax.IO;
+using Relax.Models.VGGish;
+using Relax.Plots;
+using Relax.Synthetic;
+
+namespace Relax.Cli.Commands;
+
+/// <summary><c>relax latent</c>: the latent space of a corpus — one embedding per recording (the mean over its
+/// examples), a PCA map and a t-SNE map coloured by label, and the recordings whose nearest neighbours mostly belong
+/// to another class.</summary>
+internal static class LatentCommand
+{
+    public static Command Create(CliContext context)
+    {
+        var inputs = new Argument<string[]>("inputs") { Description = "WAV files, or folders searched recursively for *.wav; a recording's label is its parent folder's name unless --labels says otherwise.", Arity = ArgumentArity.OneOrMore };
+        var outputDir = new Option<string>("--output", "-o") { Description = "The folder to write: embeddings.npy, labels.csv, pca.csv/png, tsne.csv/png, outliers.csv.", Required = true };
+        var labels = new Option<string?>("--labels") { Description = "A CSV of path,label rows." };
+        var pad = CliOptions.Pad();
+        var perplexity = new Option<double>("--perplexity") { Description = "t-SNE perplexity (scikit-learn's default 30; below the number of recordings).", DefaultValueFactory = _ => 30 }.Between(0, 10_000);
+        var neighbours = new Option<int>("--neighbours", "-k") { Description = "Neighbours that decide whether a recording is an outlier.", DefaultValueFactory = _ => 10 }.InRange(1, 1000);
+        var device = CliOptions.Device();
+        var weights = CliOptions.Weights("Official VGGish weights. Default: $RELAX_VGGISH_WEIGHTS, the cache, else the shipped default model.");
+        var command = new Command("latent", "Map a corpus's latent space (PCA and t-SNE of clip embeddings) and list recordings that sit among another class.")
+        {
+            inputs, outputDir, labels, pad, perplexity, neighbours, device, weights,
+        };
+        command.SetAction(parse => RelaxCli.Guarded(parse.GetValue(context.Verbose), context.Error, () => Run(
+            parse.GetRequiredValue(inputs), parse.GetRequiredValue(outputDir), parse.GetValue(labels), parse.GetValue(pad), parse.GetValue(perplexity),
+            parse.GetValue(neighbours), parse.GetRequiredValue(device), parse.GetValue(weights), context)));
+        return command;
+    }
+
+    private static void Run(string[] inputs, string output, string? labelsFile, bool pad, double perplexity, int k, TorchSharp.torch.Device device,
+        string? weightsPath, CliContext context)
+    {
+        var corpus = CorpusInputs.Find(inputs, labelsFile, CliOptions.FrontEnd(pad, 0.96), context.Error);
+        RelaxCli.CheckWritableFolder(output);
+        using var model = ModelLoader.Load(weightsPath, new VGGishEmbedderOptions { Device = device });
+        NativeNnpack.DisableIfUnavailable(); // host policy: no futile NNPACK attempt (and its warning) per convolution
+        context.Output.WriteLine($"Model: {model.Identity}");
+
+        var ids = new List<string>();
+        var labels = new List<string>();
+        var sources = new List<string>();
+        var rows = new List<float[]>();
+        foreach (var recording in corpus)
+        {
+            var examples = recording.Load();
+            if (examples.Inputs.Count == 0)
+            {
+                context.Error.WriteLine($"relax: warning: {recording.Id}: left out: {examples.Problem}");
+                continue;
+            }
+            var flat = examples.Inputs.SelectMany(e => e.Cast<float>()).ToArray();
+            var embeddings = model.Embedder.Embed(flat, examples.Inputs.Count);
+            int dimensions = embeddings.GetLength(1);
+            var mean = new float[dimensions];
+            for (int e = 0; e < embeddings.GetLength(0); e++)
+            {
+                for (int c = 0; c < dimensions; c++)
+                {
+                    mean[c] += embeddings[e, c] / embeddings.GetLength(0);
+                }
+            }
+            ids.Add(recording.Id);
+            labels.Add(recording.Label ?? CorpusReport.Unlabelled);
+            sources.Add(recording.Source ?? recording.Id);
+            rows.Add(mean);
+        }
+        int n = rows.Count;
+        if (n < 3)
+        {
+            throw new CliException($"{n} recording(s) with an example: a map needs at least 3.");
+        }
+        if (perplexity >= n)
+        {
+            throw new CliException(string.Create(CultureInfo.InvariantCulture, $"--perplexity {perplexity} must be below the number of recordings ({n})."));
+        }
+        if (k >= n)
+        {
+            throw new CliException($"--neighbours {k} must be below the number of recordings ({n}).");
+        }
+
+        var points = new double[n, rows[0].Length];
+        for (int i = 0; i < n; i++)
+        {
+            for (int c = 0; c < rows[i].Length; c++)
+            {
+                points[i, c] = rows[i][c];
+            }
+        }
+        Directory.CreateDirectory(output);
+        NpyFile.Write(Path.Combine(output, "embeddings.npy"), rows.SelectMany(r => r).ToArray(), [n, rows[0].Length]);
+        WriteCsv(Path.Combine(output, "labels.csv"), "recording,label,file", Enumerable.Range(0, n).Select(i => $"{Csv(ids[i])},{Csv(labels[i])},{Csv(sources[i])}"));
+
+        var (pca, explained) = LatentSpace.Pca(points);
+        var (tsne, kl) = TSne.Fit(points, new TSneOptions { Perplexity = perplexity });
+        foreach (var (name, map, title) in new[]
+        {
+            ("pca", pca, string.Create(CultureInfo.InvariantCulture, $"PCA of clip embeddings ({explained[0]:P0} + {explained[1]:P0} of the variance)")),
+            ("tsne", tsne, string.Create(CultureInfo.InvariantCulture, $"t-SNE of clip embeddings (perplexity {perplexity}, KL {kl:F2})")),
+        })
+        {
+            WriteCsv(Path.Combine(output, $"{name}.csv"), "recording,label,x,y",
+                Enumerable.Range(0, n).Select(i => string.Create(CultureInfo.InvariantCulture, $"{Csv(ids[i])},{Csv(labels[i])},{map[i, 0]:R},{map[i, 1]:R}")));
+            var series = labels.Distinct().Order(StringComparer.Ordinal).Select(label =>
+            {
+                var members = Enumerable.Range(0, n).Where(i => labels[i] == label).ToList();
+                return new CurveSeries(label, members.Select(i => map[i, 0]).ToArray(), members.Select(i => map[i, 1]).ToArray());
+            }).ToList();
+            ScatterFigure.Save(Path.Combine(output, $"{name}.png"), series, new CurveStyle { Title = title, XLabel = name == "pca" ? "PC 1" : "t-SNE 1", YLabel = name == "pca" ? "PC 2" : "t-SNE 2" });
+        }
+
+        var outliers = LatentSpace.Outliers(points, labels, k);
+        WriteCsv(Path.Combine(output, "outliers.csv"), "recording,label,resembles,other_share,file",
+            outliers.Select(o => string.Create(CultureInfo.InvariantCulture, $"{Csv(ids[o.Index])},{Csv(o.Label)},{Csv(o.Resembles)},{o.OtherShare:0.##},{Csv(sources[o.Index])}")));
+        context.Output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{n} recording(s), {labels.Distinct().Count()} label(s); PCA explains {explained[0] + explained[1]:P0}; t-SNE KL {kl:F3}; {outliers.Count} outlier(s) (most of their {k} nearest neighbours of another class):"));
+        foreach (var o in outliers.Take(20))
+        {
+            context.Output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"  {ids[o.Index]} ({o.Label}) sits among {o.Resembles} ({o.OtherShare:P0} of its neighbours); explain it: relax explain {sources[o.Index]} -o explain-{ids[o.Index].Replace('/', '-')}"));
+        }
+        context.Output.WriteLine($"Wrote {Path.GetFullPath(output)}");
+    }
+
+    private static void WriteCsv(string path, string header, IEnumerable<string> rows)
+    {
+        var text = new StringBuilder(header).Append('\n');
+        foreach (var row in rows)
+        {
+            text.Append(row).Append('\n');
+        }
+        AtomicFile.Write(path, s => s.Write(Encoding.UTF8.GetBytes(text.ToString())));
+    }
+
+    private static string Csv(string value) =>
+        value.IndexOfAny([',', '"', '\n']) >= 0 ? $"\"{value.Replace("\"", "\"\"", StringComparison.Ordinal)}\"" : value;
+}
