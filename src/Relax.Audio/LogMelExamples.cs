@@ -15,8 +15,11 @@ public sealed class LogMelExamples
     /// <summary>Values per example (96 × 64).</summary>
     public const int ValuesPerExample = FramesPerExample * MelBands;
 
-    internal LogMelExamples(float[] values, int count, string sourceName, double durationSeconds, int sourceSampleRate, int paddedSamples, string? message, IReadOnlyList<string>? warnings = null)
+    internal LogMelExamples(float[] values, int count, string sourceName, double durationSeconds, int sourceSampleRate, int paddedSamples, string? message,
+        IReadOnlyList<string>? warnings = null, float[]? waveform16k = null, int exampleHopFrames = FramesPerExample)
     {
+        _waveform16k = waveform16k ?? [];
+        ExampleHopFrames = exampleHopFrames;
         Warnings = warnings ?? [];
         Values = values;
         Count = count;
@@ -25,6 +28,30 @@ public sealed class LogMelExamples
         SourceSampleRate = sourceSampleRate;
         PaddedSamples = paddedSamples;
         Message = message;
+    }
+
+    private readonly float[] _waveform16k;
+
+    /// <summary>The mono 16 kHz waveform the examples were computed from (with any padding), empty when unknown.</summary>
+    public ReadOnlyMemory<float> Waveform => _waveform16k;
+
+    /// <summary>Frames between the starts of consecutive examples.</summary>
+    public int ExampleHopFrames { get; }
+
+    /// <summary>The 15 600 samples at 16 kHz that example <paramref name="index"/>'s 96 frames cover (from
+    /// <c>index × hop × 160</c>), for rendering its explanation as audio.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">No such example.</exception>
+    /// <exception cref="InvalidOperationException">The waveform is not known (examples made from log-mel values).</exception>
+    public float[] ExampleWaveform(int index)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(index);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, Count);
+        long start = (long)index * ExampleHopFrames * VGGishLogMel.HopLength;
+        if (start + VGGishFrontEnd.SamplesPerExample > _waveform16k.Length)
+        {
+            throw new InvalidOperationException($"{SourceName}: the waveform of example {index} is not known.");
+        }
+        return _waveform16k.AsSpan((int)start, VGGishFrontEnd.SamplesPerExample).ToArray();
     }
 
     /// <summary>Number of examples (0 when the audio is shorter than one example and padding is off).</summary>

@@ -123,7 +123,7 @@ public sealed class VGGishFrontEnd
                     .CopyTo(values.AsSpan(e * LogMelExamples.ValuesPerExample));
             }
         }
-        return new LogMelExamples(values, examples, sourceName, duration, sampleRate, padded, message, warnings);
+        return new LogMelExamples(values, examples, sourceName, duration, sampleRate, padded, message, warnings, audio16k, hop);
     }
 
     /// <summary>Examples that fit in <paramref name="frames"/> frames: <c>1 + (frames − 96) / hop</c>, or 0.</summary>

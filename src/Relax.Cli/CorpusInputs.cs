@@ -127,7 +127,8 @@ internal sealed class CorpusInputs : IReadOnlyCollection<CorpusRecording>
         }
         double hop = _frontEnd.ExampleHopFrames * 0.01;
         return new CorpusExamples(Enumerable.Range(0, examples.Count).Select(examples.ExampleMatrix).ToList(),
-            Enumerable.Range(0, examples.Count).Select(k => Math.Round(k * hop, 2)).ToList());
+            Enumerable.Range(0, examples.Count).Select(k => Math.Round(k * hop, 2)).ToList(),
+            Waveforms: Enumerable.Range(0, examples.Count).Select(examples.ExampleWaveform).ToList());
     }
 
     /// <summary>A recording's id from its relative path: '/' between folders, no extension, characters other than

@@ -61,6 +61,24 @@ public class ExplainCommandTests
     }
 
     [Fact]
+    public void Audio_writes_the_evidence_and_the_rest_as_sound_beside_the_combined_figure()
+    {
+        InTempFolder("audio", folder =>
+        {
+            var (code, _, error) = Run("explain", Clip, "--example", "0", "--count", "64", "--audio", "--evidence-fraction", "0.1", "-o", folder);
+            Assert.True(code == 0, error);
+            var unit = Path.Combine(folder, "synthetic-bird", "example-000", "time-frequency");
+            foreach (var wav in new[] { "evidence.wav", "without-evidence.wav" })
+            {
+                var bytes = File.ReadAllBytes(Path.Combine(unit, wav));
+                Assert.Equal(44 + 2 * 15600, bytes.Length);   // 16-bit mono PCM, one example's 15 600 samples at 16 kHz
+            }
+            using var figure = SKBitmap.Decode(Path.Combine(unit, "explanation.png"));
+            Assert.True(figure.Width > 4 * 400, "four panels side by side");
+        });
+    }
+
+    [Fact]
     public void One_example_with_early_stopping_and_other_masks()
     {
         InTempFolder("explain", folder =>

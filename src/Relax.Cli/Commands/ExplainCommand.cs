@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using Relax.Audio;
 using Relax.Evaluation;
 using Relax.Masks;
 using Relax.Models.VGGish;
@@ -53,12 +54,14 @@ internal static class ExplainCommand
         var pad = CliOptions.Pad();
         var labels = new Option<string?>("--labels") { Description = "A CSV of path,label rows; default: each recording's parent folder names its class." };
         var noFigures = new Option<bool>("--no-figures") { Description = "Skip the per-example PNG figures (thumbnails, class grids and report.html are still written)." };
+        var audio = new Option<bool>("--audio") { Description = "Also write each example's evidence as sound: evidence.wav (only the most salient cells kept) and without-evidence.wav (those removed), 16 kHz; they sum to the example's audio." };
+        var evidenceFraction = new Option<double>("--evidence-fraction") { Description = "Fraction of cells that --audio and explanation.png count as evidence, in (0, 1].", DefaultValueFactory = _ => 0.2 }.Between(0, 1, includeHigh: true);
         var dtype = CliOptions.DType();
         var device = CliOptions.Device();
         var weights = CliOptions.Weights($"Official VGGish weights ({VGGishWeights.Network.FileName}). Default: ${VGGishWeights.Network.EnvironmentVariable}, then the cache ({VGGishWeights.DefaultCacheDirectory}), else the shipped default model.");
         var command = new Command("explain", "Explain what the model's representation of recordings rests on (RELAX): saliency, uncertainty and figures per example, class averages and a report for a corpus.")
         {
-            inputs, outputDir, masks, count, batch, seed, keep, replace, normalization, converge, example, perFile, hop, pad, labels, noFigures, dtype, device, weights,
+            inputs, outputDir, masks, count, batch, seed, keep, replace, normalization, converge, example, perFile, hop, pad, labels, noFigures, audio, evidenceFraction, dtype, device, weights,
         };
         command.SetAction(parse => RelaxCli.Guarded(parse.GetValue(context.Verbose), context.Error, () =>
         {
@@ -75,14 +78,15 @@ internal static class ExplainCommand
             var settings = new ExplainSettings(parse.GetRequiredValue(inputs), parse.GetRequiredValue(outputDir),
                 parse.GetRequiredValue(masks).Select(name => MaskGenerators.Create(name, keepProbability)).ToArray(), keepProbability, relaxOptions,
                 parse.GetValue(example), parse.GetValue(perFile), CliOptions.FrontEnd(parse.GetValue(pad), parse.GetValue(hop)), parse.GetValue(labels),
-                parse.GetValue(noFigures), parse.GetValue(dtype), parse.GetRequiredValue(device), parse.GetValue(weights));
+                parse.GetValue(noFigures), parse.GetValue(audio), parse.GetValue(evidenceFraction), parse.GetValue(dtype), parse.GetRequiredValue(device), parse.GetValue(weights));
             Run(settings, context);
         }));
         return command;
     }
 
     private sealed record ExplainSettings(string[] Inputs, string Output, IMaskGenerator[] Masks, double Keep, RelaxOptions Relax,
-        int? Example, int? ExamplesPerFile, Relax.Audio.VGGishFrontEndOptions FrontEnd, string? Labels, bool NoFigures, ScalarType DType, Device Device, string? Weights);
+        int? Example, int? ExamplesPerFile, Relax.Audio.VGGishFrontEndOptions FrontEnd, string? Labels, bool NoFigures, bool Audio, double EvidenceFraction,
+        ScalarType DType, Device Device, string? Weights);
 
     private static void Run(ExplainSettings s, CliContext context)
     {
@@ -130,7 +134,7 @@ internal static class ExplainCommand
         CorpusSummary summary;
         try
         {
-            summary = runner.Run(corpus, progress, (unit, input, result, folder) => WriteFigures(unit, input, result, folder, s), cancel.Token);
+            summary = runner.Run(corpus, progress, (unit, input, waveform, result, folder) => WriteArtifacts(unit, input, waveform, result, folder, s), cancel.Token);
         }
         catch (OperationCanceledException)
         {
@@ -159,10 +163,18 @@ internal static class ExplainCommand
         }
     }
 
-    /// <summary>Per-example figures and the report's thumbnail, written before the unit is marked finished.</summary>
-    private static void WriteFigures(CorpusUnit unit, float[,] input, RelaxResult result, string folder, ExplainSettings s)
+    /// <summary>Per-example figures, the report's thumbnail and (with --audio) the evidence as sound, written before the
+    /// unit is marked finished.</summary>
+    private static void WriteArtifacts(CorpusUnit unit, float[,] input, float[]? waveform, RelaxResult result, string folder, ExplainSettings s)
     {
         CorpusFigures.SaveThumbnail(Path.Combine(folder, CorpusReportPage.ThumbnailFile), result.Saliency);
+        var evidence = EvidenceAudio.TopCells(result.Saliency, s.EvidenceFraction);
+        if (s.Audio && waveform is not null)
+        {
+            var (kept, without) = EvidenceAudio.Split(waveform, evidence);
+            WavWriter.WritePcm16(Path.Combine(folder, "evidence.wav"), kept, VGGishLogMel.SampleRate);
+            WavWriter.WritePcm16(Path.Combine(folder, "without-evidence.wav"), without, VGGishLogMel.SampleRate);
+        }
         if (s.NoFigures)
         {
             return;
@@ -181,5 +193,20 @@ internal static class ExplainCommand
             new HeatmapStyle { Title = $"RELAX uncertainty · {clip} · {unit.MaskKind} masks, N = {result.MasksUsed}", ColorBarLabel = "U", Colors = HeatmapColors.Inferno });
         HeatmapFigure.Save(Path.Combine(folder, "u-relax.png"), result.URelax, axes,
             new HeatmapStyle { Title = $"U-RELAX (saliency where uncertainty ≤ median) · {clip} · {unit.MaskKind} masks", ColorBarLabel = "R", Colors = HeatmapColors.Viridis });
+        // One figure with the study's panels side by side on shared axes; the last shows only the evidence cells.
+        float floor = input.Cast<float>().Min();
+        var evidenceOnly = new float[input.GetLength(0), input.GetLength(1)];
+        for (int t = 0; t < input.GetLength(0); t++)
+        {
+            for (int m = 0; m < input.GetLength(1); m++)
+            {
+                evidenceOnly[t, m] = evidence[t, m] ? input[t, m] : floor;
+            }
+        }
+        MapGridFigure.Save(Path.Combine(folder, "explanation.png"),
+            [new MapPanel("log-mel", input, "log mel", HeatmapColors.Magma), new MapPanel("saliency", result.Saliency, "R"),
+             new MapPanel("uncertainty", result.Uncertainty, "U", HeatmapColors.Inferno),
+             new MapPanel($"evidence: top {s.EvidenceFraction:P0} of cells", evidenceOnly, "log mel", HeatmapColors.Magma)],
+            axes, new MapGridStyle { Title = $"{clip} · {unit.MaskKind} masks, N = {result.MasksUsed}", Columns = 4, PanelWidth = 460, PanelHeight = 320 });
     }
 }

@@ -9,9 +9,10 @@ namespace Relax.Evaluation;
 /// marked finished, so that a unit counted as done always has them.</summary>
 /// <param name="unit">The unit.</param>
 /// <param name="input">The example that was explained.</param>
+/// <param name="waveform">The example's audio when the recording gave it (<see cref="CorpusExamples.Waveforms"/>), else null.</param>
 /// <param name="result">Its RELAX result.</param>
 /// <param name="folder">The unit's folder (its example's folder is the parent).</param>
-public delegate void CorpusArtifactWriter(CorpusUnit unit, float[,] input, RelaxResult result, string folder);
+public delegate void CorpusArtifactWriter(CorpusUnit unit, float[,] input, float[]? waveform, RelaxResult result, string folder);
 
 /// <summary>
 /// Explains a corpus with RELAX: every example of every recording (or the first few) with every mask kind, streamed
@@ -236,7 +237,7 @@ public sealed class CorpusExplainer
         var unit = new CorpusUnit(recording.Id, recording.Label, k, examples.StartSeconds[k], masks.Name, CorpusUnitStatus.Done, seed,
             result.MasksRequested, result.MasksUsed, result.StoppedEarly, double.IsNaN(result.EstimatedCorrelation) ? null : result.EstimatedCorrelation,
             result.Elapsed.TotalSeconds, fingerprint);
-        writeArtifacts?.Invoke(unit, input, result, folder);
+        writeArtifacts?.Invoke(unit, input, examples.Waveforms is { } waves && k < waves.Count ? waves[k] : null, result, folder);
         _store.Save(id, unit);
         return unit;
     }

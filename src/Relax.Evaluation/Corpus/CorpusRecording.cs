@@ -22,7 +22,9 @@ public sealed record CorpusRecording(string Id, string? Label, string ContentHas
 /// <param name="Inputs">The examples, in order.</param>
 /// <param name="StartSeconds">Where each example starts in the recording, in seconds.</param>
 /// <param name="Problem">Why there is nothing to explain (unreadable, shorter than one example, …), or null.</param>
-public sealed record CorpusExamples(IReadOnlyList<float[,]> Inputs, IReadOnlyList<double> StartSeconds, string? Problem = null)
+/// <param name="Waveforms">Each example's audio (for VGGish the 15 600 samples at 16 kHz its frames cover), for hosts
+/// that render explanations as sound; null when not known.</param>
+public sealed record CorpusExamples(IReadOnlyList<float[,]> Inputs, IReadOnlyList<double> StartSeconds, string? Problem = null, IReadOnlyList<float[]>? Waveforms = null)
 {
     /// <summary>A recording with nothing to explain, and why.</summary>
     public static CorpusExamples None(string problem) => new([], [], problem);
