@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using Relax.Audio;
 using Relax.Classification;
+using Relax.Evaluation;
 using Relax.IO;
 using Relax.Models.VGGish;
 using Relax.Plots;
@@ -89,6 +90,36 @@ public static class EmbedAndClassifySample
             Height = 650,
         });
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"   the first two components explain {explained[0]:P0} and {explained[1]:P0} of the variance → {Path.GetFullPath(figure)}"));
+
+        // 6. t-SNE (the study's figure 2) and the clips that sit among another class ("one of the dog sounds appears
+        //    highly similar to all bird sounds"), with the command that explains one.
+        output.WriteLine("6. Latent space: t-SNE, and clips whose 10 nearest neighbours are mostly of another class");
+        var points = new double[all.GetLength(0), all.GetLength(1)];
+        for (int i = 0; i < points.GetLength(0); i++)
+        {
+            for (int c = 0; c < points.GetLength(1); c++)
+            {
+                points[i, c] = all[i, c];
+            }
+        }
+        var (tsne, kl) = TSne.Fit(points, new TSneOptions { Perplexity = Math.Min(30, (points.GetLength(0) - 1) / 3.0) });
+        var tsneFigure = Path.Combine(settings.Output, "latent-space-tsne.png");
+        ScatterFigure.Save(tsneFigure, AnimalClips.ClassNames.Select((name, c) =>
+        {
+            var rows = Enumerable.Range(0, labels.Length).Where(i => labels[i] == c).ToArray();
+            return new CurveSeries($"{name} ({rows.Length})", rows.Select(i => tsne[i, 0]).ToArray(), rows.Select(i => tsne[i, 1]).ToArray());
+        }).Where(s => s.X.Count > 0).ToList(), new CurveStyle { Title = string.Create(CultureInfo.InvariantCulture, $"Clip embeddings, t-SNE (KL {kl:F2})"), XLabel = "t-SNE 1", YLabel = "t-SNE 2", Width = 900, Height = 650 });
+        var names = train.Concat(test).Select(c => c.Name).ToArray();
+        var outliers = LatentSpace.Outliers(points, labels.Select(l => AnimalClips.ClassNames[l]).ToArray(), k: Math.Min(10, points.GetLength(0) - 1));
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"   {outliers.Count} of {points.GetLength(0)} clips sit among another class → {Path.GetFullPath(tsneFigure)}"));
+        foreach (var o in outliers.Take(5))
+        {
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"   {names[o.Index]} ({o.Label}) resembles {o.Resembles}: {o.OtherShare:P0} of its neighbours"));
+        }
+        if (outliers.Count > 0)
+        {
+            output.WriteLine($"   to see why: relax explain <its file> -o out   (or relax latent <folder> -o latent for the whole corpus)");
+        }
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"   done in {clock.Elapsed.TotalSeconds:F0} s."));
         return 0;
     }
