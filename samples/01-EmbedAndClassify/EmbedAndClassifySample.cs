@@ -74,7 +74,15 @@ public static class EmbedAndClassifySample
         Buffer.BlockCopy(trainX, 0, all, 0, trainX.Length * sizeof(float));
         Buffer.BlockCopy(testX, 0, all, trainX.Length * sizeof(float), testX.Length * sizeof(float));
         var labels = trainY.Concat(testY).ToArray();
-        var (xy, explained) = Pca.TwoComponents(all);
+        var points = new double[all.GetLength(0), all.GetLength(1)];
+        for (int i = 0; i < points.GetLength(0); i++)
+        {
+            for (int c = 0; c < points.GetLength(1); c++)
+            {
+                points[i, c] = all[i, c];
+            }
+        }
+        var (xy, explained) = LatentSpace.Pca(points);
         var series = AnimalClips.ClassNames.Select((name, c) =>
         {
             var rows = Enumerable.Range(0, labels.Length).Where(i => labels[i] == c).ToArray();
@@ -94,14 +102,6 @@ public static class EmbedAndClassifySample
         // 6. t-SNE (the study's figure 2) and the clips that sit among another class ("one of the dog sounds appears
         //    highly similar to all bird sounds"), with the command that explains one.
         output.WriteLine("6. Latent space: t-SNE, and clips whose 10 nearest neighbours are mostly of another class");
-        var points = new double[all.GetLength(0), all.GetLength(1)];
-        for (int i = 0; i < points.GetLength(0); i++)
-        {
-            for (int c = 0; c < points.GetLength(1); c++)
-            {
-                points[i, c] = all[i, c];
-            }
-        }
         var (tsne, kl) = TSne.Fit(points, new TSneOptions { Perplexity = Math.Min(30, (points.GetLength(0) - 1) / 3.0) });
         var tsneFigure = Path.Combine(settings.Output, "latent-space-tsne.png");
         ScatterFigure.Save(tsneFigure, AnimalClips.ClassNames.Select((name, c) =>

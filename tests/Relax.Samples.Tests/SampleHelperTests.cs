@@ -27,28 +27,6 @@ public class SampleHelperTests
     }
 
     [Fact]
-    public void Pca_finds_the_direction_of_largest_spread_first()
-    {
-        // Points along (1, 1, 0) with a small spread along (0, 0, 1).
-        var data = new float[50, 3];
-        var random = new Random(3);
-        for (int i = 0; i < 50; i++)
-        {
-            float t = i - 25, e = (float)(random.NextDouble() - 0.5);
-            data[i, 0] = t + 3;
-            data[i, 1] = t - 1;
-            data[i, 2] = e;
-        }
-        var (xy, explained) = Pca.TwoComponents(data);
-        Assert.True(explained[0] > 0.99 && explained[1] < 0.01, $"explained {explained[0]}, {explained[1]}");
-        for (int i = 0; i < 50; i++)
-        {
-            Assert.Equal(Math.Abs(i - 24.5) * Math.Sqrt(2), Math.Abs(xy[i, 0]), 1); // centred projection on (1, 1, 0)/√2
-        }
-        Assert.Throws<ArgumentException>(() => Pca.TwoComponents(new float[1, 3]));
-    }
-
-    [Fact]
     public void Correlation_helpers_average_maps_and_pairs()
     {
         var a = new float[,] { { 1, 2 }, { 3, 4 } };
