@@ -131,7 +131,7 @@ public sealed class CorpusExplainer
         var units = new List<CorpusUnit>();
         var ids = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         var sources = new Dictionary<string, string>(StringComparer.Ordinal);
-        int recordingsDone = 0, reused = 0;
+        int recordingsDone = 0, reused = 0, unitsDone = 0;
         long masksComputed = 0;
         double computeSeconds = 0;
         foreach (var recording in recordings)
@@ -149,6 +149,7 @@ public sealed class CorpusExplainer
             sources[recording.Id] = recording.Source ?? recording.Id;
             var examples = recording.Load();
             var indices = ExampleIndices(examples, out var problem);
+            int first = units.Count;
             if (problem is not null)
             {
                 units.Add(new CorpusUnit(recording.Id, recording.Label, -1, 0, "", CorpusUnitStatus.NoExamples, 0, 0, 0, false, null, 0, FingerprintLine, problem));
@@ -159,6 +160,7 @@ public sealed class CorpusExplainer
                 {
                     var unit = ExplainOrReuse(recording, examples, k, masks, writeArtifacts, cancellationToken);
                     units.Add(unit);
+                    unitsDone++;
                     if (unit.Status == CorpusUnitStatus.Reused)
                     {
                         reused++;
@@ -172,7 +174,7 @@ public sealed class CorpusExplainer
                 }
             }
             recordingsDone++;
-            progress?.Report(Progress(recording.Id, FinishedLine(recording, units)));
+            progress?.Report(Progress(recording.Id, FinishedLine(recording, units.GetRange(first, units.Count - first))));
         }
 
         var statistics = new ClassMapStatistics(units.Where(u => u.Status is CorpusUnitStatus.Done or CorpusUnitStatus.Reused)
@@ -184,9 +186,8 @@ public sealed class CorpusExplainer
 
         CorpusProgress Progress(string current, string? finished)
         {
-            int done = units.Count(u => u.Status != CorpusUnitStatus.NoExamples);
             TimeSpan? remaining = total is { } t && recordingsDone > 0 ? clock.Elapsed * ((double)(t - recordingsDone) / recordingsDone) : null;
-            return new CorpusProgress(recordingsDone, total, done, reused, current, masksComputed / Math.Max(1e-9, computeSeconds), clock.Elapsed, remaining, finished);
+            return new CorpusProgress(recordingsDone, total, unitsDone, reused, current, masksComputed / Math.Max(1e-9, computeSeconds), clock.Elapsed, remaining, finished);
         }
     }
 
@@ -266,9 +267,9 @@ public sealed class CorpusExplainer
         }
     }
 
-    private static string FinishedLine(CorpusRecording recording, List<CorpusUnit> units)
+    /// <summary>One line for a finished recording, from its own units (O(units of the recording), not of the corpus).</summary>
+    private static string FinishedLine(CorpusRecording recording, List<CorpusUnit> mine)
     {
-        var mine = units.Where(u => u.Recording == recording.Id).ToList();
         if (mine.Count == 1 && mine[0].Status == CorpusUnitStatus.NoExamples)
         {
             return $"{recording.Id}: skipped: {mine[0].Problem}";
