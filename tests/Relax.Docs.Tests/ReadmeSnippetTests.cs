@@ -24,7 +24,7 @@ public sealed class ConsoleAndDirectoryGroup
 /// weights get a checkpoint of the right architecture through <c>$RELAX_VGGISH_WEIGHTS</c>, as their comments say.
 /// </summary>
 [Collection(ConsoleAndDirectoryGroup.Name)]
-public sealed partial class ReadmeSnippetTests
+public sealed partial class ReadmeSnippetTests(SnippetWeights weights) : IClassFixture<SnippetWeights>
 {
     private static readonly string Root = FindRoot();
 
@@ -70,12 +70,7 @@ public sealed partial class ReadmeSnippetTests
         try
         {
             CopyFolder(Path.Combine(Root, "samples", "data"), Path.Combine(folder, "samples", "data"));
-            var weights = Path.Combine(folder, "vggish-test-weights.pth");
-            using (var network = new VGGishNetwork())
-            {
-                StateDictFile.Save(weights, network.state_dict(), StateDictFormat.PyTorch);
-            }
-            Environment.SetEnvironmentVariable(VGGishWeights.Network.EnvironmentVariable, weights);
+            Environment.SetEnvironmentVariable(VGGishWeights.Network.EnvironmentVariable, weights.Path);
             Environment.CurrentDirectory = folder;
             Console.SetOut(output);
             var entry = assembly.EntryPoint ?? throw new InvalidOperationException("no entry point");
@@ -163,4 +158,26 @@ public sealed partial class ReadmeSnippetTests
 
     [GeneratedRegex("```csharp\\n(?<code>.*?)```", RegexOptions.Singleline)]
     private static partial Regex CSharpBlock();
+}
+
+/// <summary>A checkpoint of VGGish's architecture (random weights, about 290 MB) for the snippets that load Google's
+/// weights, written once for all snippets and deleted afterwards.</summary>
+public sealed class SnippetWeights : IDisposable
+{
+    private readonly string _folder = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "relax-snippet-weights-" + Guid.NewGuid().ToString("N"));
+
+    /// <summary>Writes the checkpoint.</summary>
+    public SnippetWeights()
+    {
+        Directory.CreateDirectory(_folder);
+        Path = System.IO.Path.Combine(_folder, "vggish-test-weights.pth");
+        using var network = new VGGishNetwork();
+        StateDictFile.Save(Path, network.state_dict(), StateDictFormat.PyTorch);
+    }
+
+    /// <summary>The checkpoint's path.</summary>
+    public string Path { get; }
+
+    /// <summary>Deletes it.</summary>
+    public void Dispose() => Directory.Delete(_folder, true);
 }

@@ -168,6 +168,10 @@ internal static class ExplainCommand
     private static void WriteArtifacts(CorpusUnit unit, float[,] input, float[]? waveform, RelaxResult result, string folder, ExplainSettings s)
     {
         CorpusFigures.SaveThumbnail(Path.Combine(folder, CorpusReportPage.ThumbnailFile), result.Saliency);
+        if ((!s.Audio || waveform is null) && s.NoFigures)
+        {
+            return;
+        }
         var evidence = EvidenceAudio.TopCells(result.Saliency, s.EvidenceFraction);
         if (s.Audio && waveform is not null)
         {

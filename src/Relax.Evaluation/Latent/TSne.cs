@@ -51,6 +51,7 @@ public static class TSne
         var y = PcaStart(x);
         double learningRate = options.LearningRate ?? Math.Max(n / options.EarlyExaggeration / 4, 50);
 
+        var exaggerated = p * options.EarlyExaggeration;   // once, not per exploration step
         var update = zeros_like(y);
         var gains = ones_like(y);
         double bestError = double.MaxValue;
@@ -62,13 +63,18 @@ public static class TSne
             bool exploring = iteration < ExplorationIterations;
             double momentum = exploring ? 0.5 : 0.8;
             using var step = NewDisposeScope();
-            var pEffective = exploring ? p * options.EarlyExaggeration : p;
+            var pEffective = exploring ? exaggerated : p;
             var (grad, error) = Gradient(pEffective, y, computeError: iteration % 50 == 49 || iteration == options.Iterations - 1);
 
+            // The new state replaces the old, which is disposed now: memory stays flat over the iterations.
             var increase = (update * grad) < 0;
-            gains = where(increase, gains + 0.2, gains * 0.8).clamp_min(0.01).MoveToOuterDisposeScope();
-            update = (momentum * update - learningRate * (gains * grad)).MoveToOuterDisposeScope();
-            y = (y + update).MoveToOuterDisposeScope();
+            var newGains = where(increase, gains + 0.2, gains * 0.8).clamp_min(0.01).MoveToOuterDisposeScope();
+            var newUpdate = (momentum * update - learningRate * (newGains * grad)).MoveToOuterDisposeScope();
+            var newY = (y + newUpdate).MoveToOuterDisposeScope();
+            gains.Dispose();
+            update.Dispose();
+            y.Dispose();
+            (gains, update, y) = (newGains, newUpdate, newY);
 
             if (error is { } e)
             {
@@ -127,9 +133,13 @@ public static class TSne
         Tensor conditional = zeros(n, n, dtype: ScalarType.Float64);
         for (int step = 0; step < 100; step++)
         {
-            conditional = (-distances * beta.unsqueeze(1)).exp() * offDiagonal;
-            var sum = conditional.sum(1).clamp_min(1e-8);
-            conditional /= sum.unsqueeze(1);
+            // Each step's N × N temporaries die with its scope; only the search state and the last P survive it.
+            using var stepScope = NewDisposeScope();
+            var next = (-distances * beta.unsqueeze(1)).exp() * offDiagonal;
+            var sum = next.sum(1).clamp_min(1e-8);
+            next /= sum.unsqueeze(1);
+            conditional.Dispose();
+            conditional = next.MoveToOuterDisposeScope();
             var entropy = sum.log() + beta * (distances * conditional).sum(1);
             var difference = entropy - desired;
             var open = difference.abs() > 1e-5;
@@ -139,11 +149,12 @@ public static class TSne
             }
             var tooWide = (difference > 0) & open;   // entropy too high: raise β
             var tooNarrow = (difference <= 0) & open;
-            betaMin = where(tooWide, beta, betaMin);
-            betaMax = where(tooNarrow, beta, betaMax);
-            var raised = where(betaMax.isinf(), beta * 2, (beta + betaMax) / 2);
-            var lowered = where(betaMin.isinf(), beta / 2, (beta + betaMin) / 2);
-            beta = where(tooWide, raised, where(tooNarrow, lowered, beta));
+            var newMin = where(tooWide, beta, betaMin);
+            var newMax = where(tooNarrow, beta, betaMax);
+            var raised = where(newMax.isinf(), beta * 2, (beta + newMax) / 2);
+            var lowered = where(newMin.isinf(), beta / 2, (beta + newMin) / 2);
+            var newBeta = where(tooWide, raised, where(tooNarrow, lowered, beta));
+            (betaMin, betaMax, beta) = (newMin.MoveToOuterDisposeScope(), newMax.MoveToOuterDisposeScope(), newBeta.MoveToOuterDisposeScope());
         }
         var joint = conditional + conditional.T;
         joint /= joint.sum().clamp_min(MachineEpsilon);
