@@ -39,9 +39,12 @@ internal static class InputShape
     /// <summary>The input, whose shape <see cref="Dimensions"/> has already checked to be (H, W) =
     /// (<paramref name="height"/>, <paramref name="width"/>), as float32 (1, 1, H, W) on <paramref name="device"/>,
     /// checked to be finite.</summary>
-    public static Tensor Prepare(Tensor input, int height, int width, Device device)
+    public static Tensor Prepare(Tensor input, int height, int width, Device device) => Prepare(input, height, width, device, ScalarType.Float32);
+
+    /// <summary>As <see cref="Prepare(Tensor, int, int, Device)"/>, in <paramref name="dtype"/>.</summary>
+    public static Tensor Prepare(Tensor input, int height, int width, Device device, ScalarType dtype)
     {
-        var x = input.detach().to(ScalarType.Float32, device).reshape(1, 1, height, width);
+        var x = input.detach().to(dtype, device).reshape(1, 1, height, width);
         if (!isfinite(x).all().item<bool>())
         {
             x.Dispose();

@@ -44,6 +44,10 @@ public sealed class VGGishEmbedder : IEmbedder, IDisposable
         _postProcessor = postProcessor;
     }
 
+    /// <summary>The network this embedder runs (owned by the embedder; in eval mode, on <see cref="Device"/> in
+    /// the options' dtype, parameters frozen), for methods that need its layers, such as LRP.</summary>
+    public VGGishNetwork Network => _network;
+
     /// <summary>The widths of the network this embedder runs.</summary>
     public VGGishArchitecture Architecture => _network.Architecture;
 

@@ -40,6 +40,7 @@ public sealed class VGGishNetwork : Module<Tensor, Tensor>
     private readonly Sequential features;
     private readonly Sequential embeddings;
     private readonly Module<Tensor, Tensor>[] featureLayers;
+    private readonly Module<Tensor, Tensor>[] embeddingLayers;
     private readonly Conv2d firstConvolution;
 
     /// <summary>Creates the network with PyTorch's default (random) initialisation; load weights with
@@ -83,8 +84,18 @@ public sealed class VGGishNetwork : Module<Tensor, Tensor>
         RegisterComponents();
         // Assigned after registration so that they add no state-dict entries of their own.
         featureLayers = layers;
+        embeddingLayers = [.. head];
         firstConvolution = (Conv2d)layers[0];
     }
+
+    /// <summary>The layers of <c>features</c> in order (convolutions, ReLUs, max-pools), for methods that walk the
+    /// network layer by layer, such as LRP. Their output (B, C, 6, 4) is flattened channels-last before
+    /// <see cref="EmbeddingLayers"/>. Owned by the network.</summary>
+    public IReadOnlyList<Module<Tensor, Tensor>> FeatureLayers => featureLayers;
+
+    /// <summary>The layers of <c>embeddings</c> in order (linear layers and ReLUs, with the final ReLU when
+    /// <see cref="FinalRelu"/>). Owned by the network.</summary>
+    public IReadOnlyList<Module<Tensor, Tensor>> EmbeddingLayers => embeddingLayers;
 
     /// <summary>The widths of this network.</summary>
     public VGGishArchitecture Architecture { get; }

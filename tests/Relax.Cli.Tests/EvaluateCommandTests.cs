@@ -8,7 +8,7 @@ namespace Relax.Cli.Tests;
 public class EvaluateCommandTests
 {
     private static readonly string[] Tiny =
-        ["--explainers", "relax,occlusion,gradient", "--count", "32", "--step", "0.25", "--window", "24x16", "--stride", "24x16", "--replace", "mean,other-input"];
+        ["--explainers", "relax,occlusion,gradient,lrp", "--count", "32", "--step", "0.25", "--window", "24x16", "--stride", "24x16", "--replace", "mean,other-input"];
 
     [Fact]
     public void Evaluate_writes_csv_summaries_figures_and_resumes_without_redoing_clips()
@@ -28,9 +28,14 @@ public class EvaluateCommandTests
             var perClass = File.ReadAllLines(Path.Combine(folder, "per-class.csv"));
             Assert.Contains(perClass, l => l.StartsWith("bird,2,relax-time-frequency,mean,", StringComparison.Ordinal));   // the WAV is labelled from its name
             Assert.Contains(perClass, l => l.StartsWith("all,4,occlusion,other-input,", StringComparison.Ordinal));
-            Assert.Equal(1 + 4 * 3 * 2, File.ReadAllLines(Path.Combine(folder, "per-clip.csv")).Length);
+            Assert.Contains(perClass, l => l.StartsWith("all,4,lrp,mean,", StringComparison.Ordinal));
+            Assert.Equal(1 + 4 * 4 * 2, File.ReadAllLines(Path.Combine(folder, "per-clip.csv")).Length);
+            // Audio-domain scores: the WAV's example and the generated clips all have audio.
+            Assert.Contains("Audio-domain faithfulness, 4 clip(s)", output, StringComparison.Ordinal);
+            var audio = File.ReadAllLines(Path.Combine(folder, "audio-faithfulness.csv"));
+            Assert.Equal(["explainer", "relax-time-frequency", "occlusion", "gradient", "lrp", "random"], audio.Select(l => l.Split(',')[0]));
             Assert.Contains(File.ReadAllLines(Path.Combine(folder, "accuracy.csv")), l => l.StartsWith("all,gradient,mean,morf,0.25,", StringComparison.Ordinal));
-            Assert.Equal(4, File.ReadAllLines(Path.Combine(folder, "rank-correlation.csv")).Length);
+            Assert.Equal(5, File.ReadAllLines(Path.Combine(folder, "rank-correlation.csv")).Length);
             foreach (var png in new[] { "flipping-occlusion.png", Path.Combine("clips", "synthetic-cat-000", "explainers.png"), Path.Combine("clips", "synthetic-cat-000", "flipping-gradient.png") })
             {
                 using var bitmap = SKBitmap.Decode(Path.Combine(folder, png));

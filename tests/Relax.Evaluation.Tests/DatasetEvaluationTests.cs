@@ -186,6 +186,48 @@ public class DatasetEvaluationTests
     }
 
     [Fact]
+    public void Items_with_audio_get_audio_domain_scores_that_survive_a_resume()
+    {
+        var folder = TempFolder();
+        try
+        {
+            var embedder = new RectangleEmbedder(30, 20, 40, 30);
+            var random = new Random(3);
+            var items = Enumerable.Range(0, 2).Select(k =>
+            {
+                var audio = Enumerable.Range(0, Relax.Audio.VGGishFrontEnd.SamplesPerExample).Select(_ => (float)(random.NextDouble() - 0.5)).ToArray();
+                return new EvaluationItem($"noise-{k}", new Relax.Audio.VGGishFrontEnd().FromWaveform(audio, 16000).ExampleMatrix(0)) { Waveform = audio };
+            }).ToList();
+            var options = new DatasetEvaluationOptions { OutputDirectory = folder, Flipping = new PixelFlippingOptions { StepFraction = 0.5 }, Audio = new AudioFaithfulnessOptions() };
+            var evaluator = new DatasetEvaluator(embedder, [new OcclusionAttribution(embedder, 8, 8, 8, 8)], options);
+            var summary = evaluator.Run(items);
+            Assert.Equal(["occlusion", "random"], summary.Audio.Select(r => r.Explainer));
+            Assert.All(summary.Audio, r => Assert.Equal(2, r.Clips));
+            // Occlusion finds the block the model reads: its evidence matters more than random cells'.
+            Assert.True(summary.Audio[0].WithoutEvidence < summary.Audio[1].WithoutEvidence);
+            Assert.True(summary.Audio[0].EvidenceOnly > summary.Audio[1].EvidenceOnly);
+            Assert.Equal(summary.Audio[0].WithoutEvidence, summary.Clips.Average(c => c.Audio!.WithoutEvidence[0]), 12);
+            var csv = File.ReadAllLines(Path.Combine(folder, "audio-faithfulness.csv"));
+            Assert.Equal("explainer,clips,similarity_without_evidence,similarity_evidence_only", csv[0]);
+            Assert.Equal(3, csv.Length);
+
+            var resumed = evaluator.Run(items);
+            Assert.Equal(2, resumed.Reused);
+            Assert.Equal(summary.Audio, resumed.Audio);
+            // Without audio scores asked for, the stored clips do not fit (other settings) and nothing is scored.
+            var plain = new DatasetEvaluator(embedder, [new OcclusionAttribution(embedder, 8, 8, 8, 8)], options with { Audio = null });
+            Assert.Null(plain.TryLoad(items[0]));
+        }
+        finally
+        {
+            if (Directory.Exists(folder))
+            {
+                Directory.Delete(folder, true);
+            }
+        }
+    }
+
+    [Fact]
     public void A_cancelled_run_keeps_finished_clips_and_bad_settings_are_rejected()
     {
         var folder = TempFolder();

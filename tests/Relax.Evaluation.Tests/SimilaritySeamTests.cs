@@ -96,7 +96,8 @@ public class SimilaritySeamTests
             OcclusionStride = (4, 4),
             IntegratedGradientsSteps = 4,
         };
-        foreach (var name in AttributionMethods.Names.Where(n => n != "rise"))
+        // rise needs a head; lrp needs the network's layers and propagates a linear target, not a similarity score.
+        foreach (var name in AttributionMethods.Names.Where(n => n is not ("rise" or "lrp")))
         {
             var similarity = new ScaledCosine(1);
             var method = AttributionMethods.Create(name, settings with { Relax = settings.Relax with { Similarity = similarity } });
@@ -104,6 +105,7 @@ public class SimilaritySeamTests
             Assert.True(similarity.Calls > 0, $"{name} did not use the given similarity");
         }
         Assert.Throws<ArgumentException>(() => AttributionMethods.Create("rise", settings));
+        Assert.Contains("AttributionSettings.Lrp", Assert.Throws<ArgumentException>(() => AttributionMethods.Create("lrp", settings)).Message, StringComparison.Ordinal);
         Assert.Contains("occlusion", Assert.Throws<ArgumentException>(() => AttributionMethods.Create("lime", settings)).Message, StringComparison.Ordinal);
     }
 }

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using Relax.Attribution;
+using Relax.Audio;
 using Relax.Evaluation;
 using Relax.Masks;
 using Relax.Models.VGGish;
@@ -45,24 +46,27 @@ internal static class EvaluateCommand
         var pad = CliOptions.Pad();
         var dtype = CliOptions.DType();
         var noFigures = new Option<bool>("--no-figures") { Description = "Skip the per-clip PNG figures." };
+        var evidenceFraction = new Option<double>("--evidence-fraction") { Description = "Audio-domain scores: the fraction of most relevant cells rendered as each map's evidence, in (0, 1).", DefaultValueFactory = _ => 0.2 }.Between(0, 1);
+        var noAudio = new Option<bool>("--no-audio") { Description = "Skip the audio-domain scores (each map's evidence rendered as sound and re-embedded)." };
         var device = CliOptions.Device();
         var weights = CliOptions.Weights("Official VGGish weights. VGGish has no classifier head: then only similarity curves (no probability or accuracy curves, no rise). Default: the shipped default model with its dog/cat/bird head, unless weights are installed.");
         var command = new Command("evaluate", "Compare explainers on many clips by pixel flipping: AUCs of MoRF, LeRF and random curves per clip and class, accuracy curves, rank correlation between maps.")
         {
-            inputs, synthetic, outputDir, explainers, replace, step, count, masks, window, stride, igSteps, batch, seed, maxExamples, hop, pad, noFigures, dtype, device, weights,
+            inputs, synthetic, outputDir, explainers, replace, step, count, masks, window, stride, igSteps, batch, seed, maxExamples, hop, pad, noFigures, evidenceFraction, noAudio, dtype, device, weights,
         };
         command.SetAction(parse => RelaxCli.Guarded(parse.GetValue(context.Verbose), context.Error, () => Run(new Settings(
             parse.GetValue(inputs) ?? [], parse.GetValue(synthetic), parse.GetRequiredValue(outputDir), parse.GetValue(explainers),
             parse.GetRequiredValue(replace), parse.GetValue(step), parse.GetValue(count), parse.GetRequiredValue(masks),
             parse.GetValue(window), parse.GetValue(stride), parse.GetValue(igSteps), parse.GetValue(batch), parse.GetValue(seed),
-            parse.GetValue(maxExamples), CliOptions.FrontEnd(parse.GetValue(pad), parse.GetValue(hop)), parse.GetValue(noFigures), parse.GetValue(dtype),
+            parse.GetValue(maxExamples), CliOptions.FrontEnd(parse.GetValue(pad), parse.GetValue(hop)), parse.GetValue(noFigures),
+            parse.GetValue(noAudio) ? null : new AudioFaithfulnessOptions { EvidenceFraction = parse.GetValue(evidenceFraction), Seed = parse.GetValue(seed) }, parse.GetValue(dtype),
             parse.GetRequiredValue(device), parse.GetValue(weights)), context)));
         return command;
     }
 
     private sealed record Settings(string[] Inputs, int Synthetic, string Output, string[]? Explainers, string[] Replace, double Step, int Count,
         string Masks, (int Frames, int Bands) Window, (int Frames, int Bands) Stride, int IgSteps, int Batch, long Seed, int? MaxExamples,
-        Relax.Audio.VGGishFrontEndOptions FrontEnd, bool NoFigures, ScalarType DType, Device Device, string? Weights);
+        Relax.Audio.VGGishFrontEndOptions FrontEnd, bool NoFigures, AudioFaithfulnessOptions? Audio, ScalarType DType, Device Device, string? Weights);
 
     private static void Run(Settings s, CliContext context)
     {
@@ -114,6 +118,8 @@ internal static class EvaluateCommand
             OcclusionWindow = s.Window,
             OcclusionStride = s.Stride,
             IntegratedGradientsSteps = s.IgSteps,
+            // LRP walks VGGish's layers; the PCA post-processing (never used here) would be a layer it has no rule for.
+            Lrp = embedder.PostProcesses ? null : LrpNetwork.FromVggPattern(embedder.Network.FeatureLayers, embedder.Network.EmbeddingLayers, FlattenOrder.ChannelsLast),
         };
         var methods = explainerNames.Select(name => AttributionMethods.Create(name, attribution)).ToList();
         var options = new DatasetEvaluationOptions
@@ -123,6 +129,7 @@ internal static class EvaluateCommand
             Replacements = replacements,
             UseOtherInputReplacement = otherInput,
             ClassNames = classNames,
+            Audio = s.Audio,
             Settings = string.Create(CultureInfo.InvariantCulture, $"model={identity};N={s.Count};masks={s.Masks};window={s.Window.Frames}x{s.Window.Bands};stride={s.Stride.Frames}x{s.Stride.Bands};ig={s.IgSteps}{FrontEndAndDType(s)}"),
         };
         var evaluator = new DatasetEvaluator(embedder, methods, options, head);
@@ -185,7 +192,7 @@ internal static class EvaluateCommand
             }
             for (int k = 0; k < Math.Min(examples.Count, s.MaxExamples ?? int.MaxValue); k++)
             {
-                items.Add(new EvaluationItem(string.Create(CultureInfo.InvariantCulture, $"{id}-e{k:D3}"), examples.ExampleMatrix(k), label));
+                items.Add(new EvaluationItem(string.Create(CultureInfo.InvariantCulture, $"{id}-e{k:D3}"), examples.ExampleMatrix(k), label) { Waveform = examples.ExampleWaveform(k) });
             }
         }
         if (s.Synthetic > 0)
@@ -196,7 +203,10 @@ internal static class EvaluateCommand
                 int n = counts.GetValueOrDefault(example.Label);
                 counts[example.Label] = n + 1;
                 items.Add(new EvaluationItem(string.Create(CultureInfo.InvariantCulture, $"synthetic-{example.Label.ToString().ToLowerInvariant()}-{n:D3}"),
-                    example.LogMel, classNames is null ? null : (int)example.Label));
+                    example.LogMel, classNames is null ? null : (int)example.Label)
+                {
+                    Waveform = new VGGishFrontEnd().FromWaveform(example.Clip.Samples, example.Clip.SampleRate).ExampleWaveform(0),
+                });
             }
         }
         return items;
@@ -270,6 +280,17 @@ internal static class EvaluateCommand
                 line += string.Create(CultureInfo.InvariantCulture, $"   {r.ProbabilityMorf,7:F4} {r.ProbabilityLerf,7:F4} {r.ProbabilityRandom,8:F4} {r.ProbabilityGap,7:F4}");
             }
             output.WriteLine(line);
+        }
+        if (summary.Audio.Count > 0)
+        {
+            output.WriteLine();
+            output.WriteLine($"Audio-domain faithfulness, {summary.Audio[0].Clips} clip(s): each map's evidence rendered as sound and re-embedded; similarity to the original");
+            output.WriteLine("(without evidence: lower is better; evidence only: higher is better; random: random cells of the same area):");
+            output.WriteLine($"{"explainer",-28} {"without",8} {"only",8}");
+            foreach (var row in summary.Audio)
+            {
+                output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{row.Explainer,-28} {row.WithoutEvidence,8:F4} {row.EvidenceOnly,8:F4}"));
+            }
         }
         output.WriteLine();
         output.WriteLine("Mean Spearman rank correlation between explainers' maps:");

@@ -6,7 +6,7 @@ namespace Relax.Classification;
 /// A linear softmax classifier with fixed weights, in float64: p = softmax(W·z + b) with z = (x − mean) / scale
 /// (no standardisation when mean and scale are omitted).
 /// </summary>
-public sealed class LinearSoftmaxClassifier : IEmbeddingClassifier
+public sealed class LinearSoftmaxClassifier : ILinearEmbeddingClassifier
 {
     private readonly double[] _weights; // (classes, features), row-major
     private readonly double[] _bias;
@@ -47,6 +47,22 @@ public sealed class LinearSoftmaxClassifier : IEmbeddingClassifier
 
     /// <inheritdoc />
     public int Features { get; }
+
+    /// <inheritdoc />
+    public (double[] Weights, double Bias) Logit(int classIndex)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(classIndex);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(classIndex, Classes);
+        var weights = new double[Features];
+        double bias = _bias[classIndex];
+        for (int j = 0; j < Features; j++)
+        {
+            double w = _weights[classIndex * Features + j] / (_scale?[j] ?? 1.0);
+            weights[j] = w;
+            bias -= w * (_mean?[j] ?? 0.0);
+        }
+        return (weights, bias);
+    }
 
     /// <inheritdoc />
     public Tensor Probabilities(Tensor embeddings)

@@ -8,7 +8,7 @@ namespace Relax.Classification;
 /// ½·<see cref="SoftmaxRegressionOptions.L2"/>·‖W‖² (the bias is not penalised) by full-batch L-BFGS
 /// (<c>torch.optim.LBFGS</c>) with gradients from autograd, in float64.
 /// </summary>
-public sealed class SoftmaxRegression : IEmbeddingClassifier
+public sealed class SoftmaxRegression : ILinearEmbeddingClassifier
 {
     private readonly LinearSoftmaxClassifier _model;
     private readonly double[] _mean;
@@ -101,6 +101,9 @@ public sealed class SoftmaxRegression : IEmbeddingClassifier
 
     /// <inheritdoc />
     public Tensor Probabilities(Tensor embeddings) => _model.Probabilities(embeddings);
+
+    /// <inheritdoc />
+    public (double[] Weights, double Bias) Logit(int classIndex) => _model.Logit(classIndex);
 
     /// <summary>Class probabilities for each row of <paramref name="features"/>, shape (n, classes).</summary>
     public double[,] PredictProbabilities(float[,] features) => EmbeddingClassifierExtensions.PredictProbabilities(this, features);

@@ -25,7 +25,19 @@ public sealed record ClipEvaluation(string Id, int? Label, int? PredictedClass, 
     public FlipCurve Curve(string? explainer, string replacement, FlipOrder order) =>
         Curves.FirstOrDefault(c => c.Curve.Order == order && c.Curve.Replacement == replacement && (order == FlipOrder.Random || c.Explainer == explainer))?.Curve
         ?? throw new KeyNotFoundException($"Clip {Id} has no {order} curve for explainer '{explainer}' and replacement '{replacement}'.");
+
+    /// <summary>Audio-domain scores of the maps (in <see cref="Explainers"/> order), when the item had audio and
+    /// they were asked for (<see cref="DatasetEvaluationOptions.Audio"/>); else null.</summary>
+    public AudioScores? Audio { get; init; }
 }
+
+/// <summary>Audio-domain faithfulness of one explainer, averaged over the clips that had audio: similarity to the
+/// original audio's embedding with the evidence removed and with only the evidence kept (<see cref="AudioFaithfulness"/>).</summary>
+/// <param name="Explainer">The explainer, or <c>random</c> for random cells of the same area.</param>
+/// <param name="Clips">How many clips the row averages.</param>
+/// <param name="WithoutEvidence">Mean similarity with the evidence removed (lower is more faithful).</param>
+/// <param name="EvidenceOnly">Mean similarity with only the evidence kept (higher is more faithful).</param>
+public sealed record AudioFaithfulnessRow(string Explainer, int Clips, double WithoutEvidence, double EvidenceOnly);
 
 /// <summary>Areas under the flipping curves of one explainer and replacement, for one clip or averaged over a group.</summary>
 /// <param name="Group">The clip id, a class name, or <c>all</c>.</param>
@@ -69,4 +81,8 @@ public sealed record AccuracyCurve(string Group, string Explainer, string Replac
 /// <param name="MeanRankCorrelation">Spearman correlation between explainers' maps, averaged over clips (NaN entries skipped).</param>
 public sealed record DatasetEvaluationSummary(IReadOnlyList<ClipEvaluation> Clips, int Computed, int Reused,
     IReadOnlyList<FlipAreas> PerClip, IReadOnlyList<FlipAreas> PerClass, IReadOnlyList<AccuracyCurve> Accuracy,
-    IReadOnlyList<string> Explainers, double[,] MeanRankCorrelation);
+    IReadOnlyList<string> Explainers, double[,] MeanRankCorrelation)
+{
+    /// <summary>Audio-domain faithfulness per explainer and for random cells (last row); empty when no clip had audio scores.</summary>
+    public IReadOnlyList<AudioFaithfulnessRow> Audio { get; init; } = [];
+}

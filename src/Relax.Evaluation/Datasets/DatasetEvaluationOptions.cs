@@ -34,6 +34,10 @@ public sealed record EvaluationItem
             : value.Length > 0 ? value : throw new ArgumentException("The input is empty.", nameof(Input));
     }
 
+    /// <summary>The example's 16 kHz audio (15 600 samples, <c>LogMelExamples.ExampleWaveform</c>), when known: then
+    /// its maps are also scored in the audio domain (<see cref="DatasetEvaluationOptions.Audio"/>).</summary>
+    public float[]? Waveform { get; init; }
+
     /// <summary>The true class, or null.</summary>
     public int? Label
     {
@@ -91,6 +95,10 @@ public sealed record DatasetEvaluationOptions
     /// named <c>other-input</c>: item k draws from item k + 1 (cyclically), so every clip is filled with real content
     /// of a different clip. Needs at least two items of the same shape.</summary>
     public bool UseOtherInputReplacement { get; init; }
+
+    /// <summary>Audio-domain faithfulness of every map of an item with a <see cref="EvaluationItem.Waveform"/>
+    /// (<see cref="AudioFaithfulness"/>, with the flipping curves' similarity); null (default) for none.</summary>
+    public AudioFaithfulnessOptions? Audio { get; init; }
 
     /// <summary>Class names by label index, for the CSV summaries; labels print as numbers without them.</summary>
     public IReadOnlyList<string>? ClassNames { get; init; }

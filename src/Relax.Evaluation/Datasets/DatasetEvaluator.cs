@@ -35,6 +35,7 @@ public sealed class DatasetEvaluator
     private readonly IAttributionMethod[] _explainers;
     private readonly IEmbeddingClassifier? _classifier;
     private readonly ClipStore _store;
+    private readonly AudioFaithfulness? _audio;
 
     /// <summary>Creates the evaluator.</summary>
     /// <param name="embedder">The model whose representation is evaluated.</param>
@@ -65,6 +66,7 @@ public sealed class DatasetEvaluator
         _explainers = explainers.ToArray();
         _classifier = classifier;
         _store = new ClipStore(options.OutputDirectory);
+        _audio = options.Audio is { } audio ? new AudioFaithfulness(embedder, audio with { Similarity = options.Flipping.Similarity }) : null;
     }
 
     /// <summary>The settings.</summary>
@@ -88,7 +90,10 @@ public sealed class DatasetEvaluator
 
     /// <summary>The fingerprint stored with every clip; a clip is reused only when it matches.</summary>
     public string Fingerprint => string.Create(CultureInfo.InvariantCulture,
-        $"explainers={string.Join(',', _explainers.Select(e => e.Name))};replacements={string.Join(',', ReplacementNames)};step={Options.Flipping.StepFraction:R};seed={Options.Flipping.Seed};classifier={_classifier is not null};{SimilarityTag}{Options.Settings}");
+        $"explainers={string.Join(',', _explainers.Select(e => e.Name))};replacements={string.Join(',', ReplacementNames)};step={Options.Flipping.StepFraction:R};seed={Options.Flipping.Seed};classifier={_classifier is not null};{SimilarityTag}{AudioTag}{Options.Settings}");
+
+    // Off, the default, adds nothing, so that folders written before audio scores existed still resume.
+    private string AudioTag => Options.Audio is { } a ? string.Create(CultureInfo.InvariantCulture, $"audio={a.EvidenceFraction:R},{a.RandomDraws},{a.Seed};") : "";
 
     // Cosine, the default, adds nothing, so that folders written before the similarity was configurable still resume.
     private string SimilarityTag => Options.Flipping.Similarity.Name == "cosine" ? "" : $"similarity={Options.Flipping.Similarity.Name};";
@@ -177,9 +182,18 @@ public sealed class DatasetEvaluator
             curves.Add(new ClipCurve(null, flipping.Evaluate(input, maps[0], FlipOrder.Random, cancellationToken)));
         }
 
+        AudioScores? audio = null;
+        if (_audio is not null && item.Waveform is { } waveform)
+        {
+            report("audio");
+            audio = _audio.Score(waveform, maps, item.Id, cancellationToken);
+        }
         var correlation = maps.Select(a => (IReadOnlyList<double>)maps.Select(b => RankCorrelation.Spearman(a, b)).ToArray()).ToArray();
         var clip = new ClipEvaluation(item.Id, item.Label, curves[0].Curve.PredictedClass?[0], Fingerprint,
-            _explainers.Select(e => e.Name).ToArray(), replacements.Select(r => r.Name).ToArray(), curves, correlation, seconds);
+            _explainers.Select(e => e.Name).ToArray(), replacements.Select(r => r.Name).ToArray(), curves, correlation, seconds)
+        {
+            Audio = audio,
+        };
         writeArtifacts?.Invoke(clip, item, maps, folder);
         _store.Save(clip);
         return clip;

@@ -72,7 +72,20 @@ internal static class EvaluationReport
                 mean[i, j] = values.Count > 0 ? values.Average() : double.NaN;
             }
         }
-        return new DatasetEvaluationSummary(clips, computed, reused, perClip, perClass, accuracy, explainers, mean);
+        return new DatasetEvaluationSummary(clips, computed, reused, perClip, perClass, accuracy, explainers, mean) { Audio = AudioRows(clips, explainers) };
+    }
+
+    /// <summary>Audio-domain scores averaged over the clips that have them: one row per explainer, then <c>random</c>.</summary>
+    private static List<AudioFaithfulnessRow> AudioRows(IReadOnlyList<ClipEvaluation> clips, IReadOnlyList<string> explainers)
+    {
+        var scored = clips.Where(c => c.Audio is { } a && a.WithoutEvidence.Count == explainers.Count && a.EvidenceOnly.Count == explainers.Count).Select(c => c.Audio!).ToList();
+        if (scored.Count == 0)
+        {
+            return [];
+        }
+        var rows = explainers.Select((name, i) => new AudioFaithfulnessRow(name, scored.Count, scored.Average(a => a.WithoutEvidence[i]), scored.Average(a => a.EvidenceOnly[i]))).ToList();
+        rows.Add(new AudioFaithfulnessRow("random", scored.Count, scored.Average(a => a.WithoutRandom), scored.Average(a => a.RandomOnly)));
+        return rows;
     }
 
     private static AccuracyCurve AccuracyOf(string group, string explainer, string replacement, FlipOrder order, List<ClipEvaluation> labelled)
@@ -81,8 +94,8 @@ internal static class EvaluationReport
         return new AccuracyCurve(group, explainer, replacement, order, curves[0].Item1.Fractions, CurveArea.Accuracy(curves));
     }
 
-    /// <summary>Writes <c>per-clip.csv</c>, <c>per-class.csv</c>, <c>accuracy.csv</c> and <c>rank-correlation.csv</c>
-    /// into <paramref name="outputDirectory"/>, each atomically.</summary>
+    /// <summary>Writes <c>per-clip.csv</c>, <c>per-class.csv</c>, <c>accuracy.csv</c>, <c>rank-correlation.csv</c> and,
+    /// when clips have audio-domain scores, <c>audio-faithfulness.csv</c> into <paramref name="outputDirectory"/>, each atomically.</summary>
     public static void Write(DatasetEvaluationSummary summary, string outputDirectory, IReadOnlyList<string>? classNames)
     {
         var labels = summary.Clips.ToDictionary(c => c.Id, c => (Class: ClassName(c.Label, classNames), Predicted: c.PredictedClass is { } p ? ClassName(p, classNames) : ""));
@@ -115,7 +128,17 @@ internal static class EvaluationReport
             }
             correlation.Append('\n');
         }
-        foreach (var (name, text) in new[] { ("per-clip.csv", perClip), ("per-class.csv", perClass), ("accuracy.csv", accuracy), ("rank-correlation.csv", correlation) })
+        var files = new List<(string, StringBuilder)> { ("per-clip.csv", perClip), ("per-class.csv", perClass), ("accuracy.csv", accuracy), ("rank-correlation.csv", correlation) };
+        if (summary.Audio.Count > 0)
+        {
+            var audio = new StringBuilder("explainer,clips,similarity_without_evidence,similarity_evidence_only\n");
+            foreach (var row in summary.Audio)
+            {
+                audio.Append(Csv(row.Explainer, row.Clips.ToString(CultureInfo.InvariantCulture), Number(row.WithoutEvidence), Number(row.EvidenceOnly))).Append('\n');
+            }
+            files.Add(("audio-faithfulness.csv", audio));
+        }
+        foreach (var (name, text) in files)
         {
             var bytes = Encoding.UTF8.GetBytes(text.ToString());
             AtomicFile.Write(Path.Combine(outputDirectory, name), stream => stream.Write(bytes));
