@@ -42,6 +42,7 @@ internal static class RelaxCli
             SynthCommand.Create(context),
             EvaluateCommand.Create(context),
             LatentCommand.Create(context),
+            WorkerCommand.Create(context),
         };
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)

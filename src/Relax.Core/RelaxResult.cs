@@ -22,6 +22,29 @@ public sealed class RelaxResult
         MaskGenerator = maskGenerator;
     }
 
+    /// <summary>Rebuilds a result from its parts, for hosts that move results between processes (a cluster's workers
+    /// send the maps, its client writes them); everything derived (<see cref="URelax"/>) is recomputed.</summary>
+    /// <exception cref="ArgumentException">The maps differ in shape or are empty, or a count is negative.</exception>
+    public static RelaxResult Restore(float[,] saliency, float[,] uncertainty, float[,] maskWeight, int masksUsed, int masksRequested,
+        bool stoppedEarly, double estimatedCorrelation, TimeSpan elapsed, SaliencyNormalization normalization, string maskGenerator,
+        IReadOnlyList<string> warnings)
+    {
+        ArgumentNullException.ThrowIfNull(saliency);
+        ArgumentNullException.ThrowIfNull(uncertainty);
+        ArgumentNullException.ThrowIfNull(maskWeight);
+        ArgumentNullException.ThrowIfNull(maskGenerator);
+        ArgumentNullException.ThrowIfNull(warnings);
+        int h = saliency.GetLength(0), w = saliency.GetLength(1);
+        if (h == 0 || w == 0 || uncertainty.GetLength(0) != h || uncertainty.GetLength(1) != w || maskWeight.GetLength(0) != h || maskWeight.GetLength(1) != w)
+        {
+            throw new ArgumentException($"Saliency, uncertainty and mask weight must share one non-empty shape; got ({h}, {w}), ({uncertainty.GetLength(0)}, {uncertainty.GetLength(1)}), ({maskWeight.GetLength(0)}, {maskWeight.GetLength(1)}).", nameof(saliency));
+        }
+        ArgumentOutOfRangeException.ThrowIfNegative(masksUsed);
+        ArgumentOutOfRangeException.ThrowIfNegative(masksRequested);
+        return new RelaxResult(saliency, uncertainty, maskWeight, masksUsed, masksRequested, stoppedEarly, estimatedCorrelation, elapsed,
+            normalization, maskGenerator, warnings.ToArray());
+    }
+
     /// <summary>Saliency R, shape (H, W): how similar the representation stays when a cell is kept.</summary>
     public float[,] Saliency { get; }
 

@@ -1,6 +1,8 @@
 using System.CommandLine;
 using System.Globalization;
+using Microsoft.Extensions.DependencyInjection;
 using Relax.Audio;
+using Relax.Cluster;
 using Relax.Evaluation;
 using Relax.Masks;
 using Relax.Models.VGGish;
@@ -58,10 +60,13 @@ internal static class ExplainCommand
         var evidenceFraction = new Option<double>("--evidence-fraction") { Description = "Fraction of cells that --audio and explanation.png count as evidence, in (0, 1].", DefaultValueFactory = _ => 0.2 }.Between(0, 1, includeHigh: true);
         var dtype = CliOptions.DType();
         var device = CliOptions.Device();
+        var cluster = new Option<string?>("--cluster") { Description = "Spread the work over the `relax worker`s of a cluster whose membership is in Redis at HOST:PORT; this process reads the audio and writes the output folder as without it." };
+        var advertise = new Option<string?>("--advertise") { Description = "With --cluster: the IP address workers reach this process at (it hosts the run's queue); default as relax worker's." };
+        var window = new Option<int>("--window") { Description = "With --cluster: examples × mask kinds in flight at most (held in memory).", DefaultValueFactory = _ => 64 }.InRange(1, 100_000);
         var weights = CliOptions.Weights($"Official VGGish weights ({VGGishWeights.Network.FileName}). Default: ${VGGishWeights.Network.EnvironmentVariable}, then the cache ({VGGishWeights.DefaultCacheDirectory}), else the shipped default model.");
         var command = new Command("explain", "Explain what the model's representation of recordings rests on (RELAX): saliency, uncertainty and figures per example, class averages and a report for a corpus.")
         {
-            inputs, outputDir, masks, count, batch, seed, keep, replace, normalization, converge, example, perFile, hop, pad, labels, noFigures, audio, evidenceFraction, dtype, device, weights,
+            inputs, outputDir, masks, count, batch, seed, keep, replace, normalization, converge, example, perFile, hop, pad, labels, noFigures, audio, evidenceFraction, dtype, device, weights, cluster, window, advertise,
         };
         command.SetAction(parse => RelaxCli.Guarded(parse.GetValue(context.Verbose), context.Error, () =>
         {
@@ -78,7 +83,8 @@ internal static class ExplainCommand
             var settings = new ExplainSettings(parse.GetRequiredValue(inputs), parse.GetRequiredValue(outputDir),
                 parse.GetRequiredValue(masks).Select(name => MaskGenerators.Create(name, keepProbability)).ToArray(), keepProbability, relaxOptions,
                 parse.GetValue(example), parse.GetValue(perFile), CliOptions.FrontEnd(parse.GetValue(pad), parse.GetValue(hop)), parse.GetValue(labels),
-                parse.GetValue(noFigures), parse.GetValue(audio), parse.GetValue(evidenceFraction), parse.GetValue(dtype), parse.GetRequiredValue(device), parse.GetValue(weights));
+                parse.GetValue(noFigures), parse.GetValue(audio), parse.GetValue(evidenceFraction), parse.GetValue(dtype), parse.GetRequiredValue(device), parse.GetValue(weights),
+                parse.GetValue(cluster) is { } address ? ClusterConnection.Address(address) : null, parse.GetValue(window), parse.GetValue(advertise));
             Run(settings, context);
         }));
         return command;
@@ -86,7 +92,7 @@ internal static class ExplainCommand
 
     private sealed record ExplainSettings(string[] Inputs, string Output, IMaskGenerator[] Masks, double Keep, RelaxOptions Relax,
         int? Example, int? ExamplesPerFile, Relax.Audio.VGGishFrontEndOptions FrontEnd, string? Labels, bool NoFigures, bool Audio, double EvidenceFraction,
-        ScalarType DType, Device Device, string? Weights);
+        ScalarType DType, Device Device, string? Weights, string? Cluster, int Window, string? Advertise);
 
     private static void Run(ExplainSettings s, CliContext context)
     {
@@ -134,7 +140,10 @@ internal static class ExplainCommand
         CorpusSummary summary;
         try
         {
-            summary = runner.Run(corpus, progress, (unit, input, waveform, result, folder) => WriteArtifacts(unit, input, waveform, result, folder, s), cancel.Token);
+            CorpusArtifactWriter artifacts = (unit, input, waveform, result, folder) => WriteArtifacts(unit, input, waveform, result, folder, s);
+            summary = s.Cluster is { } redis
+                ? OnCluster(redis, runner, corpus, new ClusterModel(model.Identity, s.DType.ToString(), s.Device.ToString()), s, progress, artifacts, context, cancel.Token)
+                : runner.Run(corpus, progress, artifacts, cancel.Token);
         }
         catch (OperationCanceledException)
         {
@@ -161,6 +170,60 @@ internal static class ExplainCommand
         {
             throw new CliException($"Nothing was explained: every recording was skipped (see {Path.Combine(s.Output, "index.csv")}).");
         }
+    }
+
+    /// <summary>The same run with the units explained by the cluster's workers; this process streams the corpus,
+    /// keeps <c>--window</c> units in flight and writes every result.</summary>
+    private static CorpusSummary OnCluster(string redis, CorpusExplainer runner, CorpusInputs corpus, ClusterModel model, ExplainSettings s,
+        IProgress<CorpusProgress> progress, CorpusArtifactWriter artifacts, CliContext context, CancellationToken cancellationToken)
+    {
+        using var host = ClusterConnection.JoinAsync(redis, s.Advertise, TimeSpan.FromSeconds(60)).GetAwaiter().GetResult();
+        var client = host.Services.GetRequiredService<IClusterClient>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var status = new SyncProgress<ClusterStatus>(st =>
+        {
+            foreach (var worker in st.Workers.Where(seen.Add))
+            {
+                context.Error.WriteLine($"relax: worker {worker} is taking work");
+            }
+        });
+        var executor = new ClusterCorpusExecutor(client, runner.Options, new ClusterRunOptions(model) { Window = s.Window, KeepProbability = s.Keep, Status = status });
+        try
+        {
+            context.Output.WriteLine($"Cluster: Redis at {redis}; run {executor.RunId}; up to {s.Window} unit(s) in flight.");
+            executor.StartAsync(cancellationToken).WaitAsync(TimeSpan.FromSeconds(30), cancellationToken).GetAwaiter().GetResult();
+            var summary = runner.RunAsync(corpus, executor, progress, artifacts, cancellationToken).GetAwaiter().GetResult();
+            context.Output.WriteLine($"Units per worker: {string.Join(", ", executor.CompletedByWorker.OrderBy(w => w.Key, StringComparer.Ordinal).Select(w => $"{w.Key} {w.Value}"))}.");
+            if (executor.Reissues is { Count: > 0 } reissues)
+            {
+                context.Output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"Re-issued after their worker stopped: {reissues.Count} unit(s), the first at {reissues.Min(r => r.LeasedAt):O}; the coordinator restarted {executor.CoordinatorRestarts} time(s)."));
+            }
+            else if (executor.CoordinatorRestarts > 0)
+            {
+                context.Output.WriteLine($"The coordinator restarted {executor.CoordinatorRestarts} time(s); its units were offered again.");
+            }
+            return summary;
+        }
+        catch (ClusterMismatchException e)
+        {
+            throw new CliException(e.Message);
+        }
+        catch (TimeoutException)
+        {
+            throw new CliException($"the cluster at {redis} did not answer within 30 s; are its workers up?");
+        }
+        finally
+        {
+            executor.DisposeAsync().AsTask().GetAwaiter().GetResult();
+            host.StopAsync(CancellationToken.None).GetAwaiter().GetResult();
+        }
+    }
+
+    /// <summary>Reports on the caller's thread.</summary>
+    private sealed class SyncProgress<T>(Action<T> report) : IProgress<T>
+    {
+        public void Report(T value) => report(value);
     }
 
     /// <summary>Per-example figures, the report's thumbnail and (with --audio) the evidence as sound, written before the

@@ -103,16 +103,33 @@ public sealed class CorpusExplainer
             : $"{folder} holds results computed with other settings ({string.Join("; ", changes)}). Rerun with the same settings to resume, or give another folder.";
     }
 
-    /// <summary>Explains every recording (reusing finished units), then writes the index, class maps and distinctiveness.</summary>
+    /// <summary>Explains every recording in this process (reusing finished units), then writes the index, class maps
+    /// and distinctiveness.</summary>
     /// <param name="recordings">The corpus, streamed; ids must be unique (case-insensitively).</param>
     /// <param name="progress">Reports after every unit and recording.</param>
     /// <param name="writeArtifacts">Writes extra files of a freshly explained unit before it is marked finished.</param>
     /// <param name="cancellationToken">Checked between batches; finished units stay on disk, so a rerun resumes.</param>
     /// <exception cref="CorpusSettingsMismatchException">The output folder holds results of other settings.</exception>
     public CorpusSummary Run(IEnumerable<CorpusRecording> recordings, IProgress<CorpusProgress>? progress = null,
+        CorpusArtifactWriter? writeArtifacts = null, CancellationToken cancellationToken = default) =>
+        RunAsync(recordings, new LocalCorpusExecutor(_embedder, Options), progress, writeArtifacts, cancellationToken).GetAwaiter().GetResult();
+
+    /// <summary>Explains every recording with <paramref name="executor"/> (in this process, or on a cluster), keeping
+    /// at most <see cref="ICorpusExecutor.Window"/> units in flight, and writes each result as it arrives; then the
+    /// index, class maps and distinctiveness. Results do not depend on the executor or the order units finish in:
+    /// every unit's seed comes from its identity, and class maps are summed in corpus order from the files.</summary>
+    /// <param name="recordings">The corpus, streamed; ids must be unique (case-insensitively). Only the recordings of
+    /// units in flight are held in memory.</param>
+    /// <param name="executor">Explains units.</param>
+    /// <param name="progress">Reports after every unit and recording.</param>
+    /// <param name="writeArtifacts">Writes extra files of a freshly explained unit before it is marked finished.</param>
+    /// <param name="cancellationToken">Stops the run; finished units stay on disk, so a rerun resumes.</param>
+    /// <exception cref="CorpusSettingsMismatchException">The output folder holds results of other settings.</exception>
+    public async Task<CorpusSummary> RunAsync(IEnumerable<CorpusRecording> recordings, ICorpusExecutor executor, IProgress<CorpusProgress>? progress = null,
         CorpusArtifactWriter? writeArtifacts = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(recordings);
+        ArgumentNullException.ThrowIfNull(executor);
         if (CheckOutputFolder() is { } refusal)
         {
             throw new CorpusSettingsMismatchException(refusal);
@@ -128,12 +145,14 @@ public sealed class CorpusExplainer
             _ => null,
         };
         var clock = Stopwatch.StartNew();
-        var units = new List<CorpusUnit>();
+        var units = new List<CorpusUnit?>();
         var ids = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         var sources = new Dictionary<string, string>(StringComparer.Ordinal);
+        var inFlight = new List<InFlightUnit>();
         int recordingsDone = 0, reused = 0, unitsDone = 0;
         long masksComputed = 0;
         double computeSeconds = 0;
+        int window = Math.Max(1, executor.Window);
         foreach (var recording in recordings)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -149,7 +168,7 @@ public sealed class CorpusExplainer
             sources[recording.Id] = recording.Source ?? recording.Id;
             var examples = recording.Load();
             var indices = ExampleIndices(examples, out var problem);
-            int first = units.Count;
+            var state = new RecordingState(recording, examples, units.Count);
             if (problem is not null)
             {
                 units.Add(new CorpusUnit(recording.Id, recording.Label, -1, 0, "", CorpusUnitStatus.NoExamples, 0, 0, 0, false, null, 0, FingerprintLine, problem));
@@ -158,31 +177,72 @@ public sealed class CorpusExplainer
             {
                 foreach (var masks in Options.Masks)
                 {
-                    var unit = ExplainOrReuse(recording, examples, k, masks, writeArtifacts, cancellationToken);
-                    units.Add(unit);
-                    unitsDone++;
-                    if (unit.Status == CorpusUnitStatus.Reused)
+                    int slot = units.Count;
+                    units.Add(null);
+                    state.Count++;
+                    if (TryReuse(recording, k, masks) is { } existing)
                     {
+                        units[slot] = existing;
                         reused++;
+                        unitsDone++;
+                        state.Finished++;
+                        progress?.Report(Progress(recording.Id, null));
+                        continue;
                     }
-                    else
+                    var work = new CorpusWork(UnitFolder(recording.Id, k, masks.Name), examples.Inputs[k], masks.Name,
+                        CorpusSeeds.ForExample(Options.Relax.Seed, recording.ContentHash, k, masks.Name));
+                    inFlight.Add(new InFlightUnit(slot, state, k, work, executor.ExplainAsync(work, cancellationToken)));
+                    while (inFlight.Count >= window)
                     {
-                        masksComputed += unit.MasksUsed;
-                        computeSeconds += unit.Seconds;
+                        await FinishOneAsync().ConfigureAwait(false);
                     }
-                    progress?.Report(Progress(recording.Id, null));
                 }
             }
-            recordingsDone++;
-            progress?.Report(Progress(recording.Id, FinishedLine(recording, units.GetRange(first, units.Count - first))));
+            state.Loaded = true;
+            if (state.Finished == state.Count)
+            {
+                FinishRecording(state);
+            }
+        }
+        while (inFlight.Count > 0)
+        {
+            await FinishOneAsync().ConfigureAwait(false);
         }
 
-        var statistics = new ClassMapStatistics(units.Where(u => u.Status is CorpusUnitStatus.Done or CorpusUnitStatus.Reused)
+        var all = units.Select(u => u!).ToList();
+        var statistics = new ClassMapStatistics(all.Where(u => u.Status is CorpusUnitStatus.Done or CorpusUnitStatus.Reused)
             .Select(u => new ClassMapEntry(u.Label ?? CorpusReport.Unlabelled, u.MaskKind, $"{u.Recording}\u0000{u.Example:D6}", () => LoadMaps(u))), cancellationToken);
-        var summary = new CorpusSummary(units, statistics.ClassMaps(), statistics.Distinctiveness(), fingerprint,
+        var summary = new CorpusSummary(all, statistics.ClassMaps(), statistics.Distinctiveness(), fingerprint,
             Options.Masks.Select(m => m.Name).ToArray(), recordingsDone, clock.Elapsed, masksComputed / Math.Max(1e-9, computeSeconds));
         CorpusReport.Write(summary, Options.OutputDirectory, sources);
         return summary;
+
+        async Task FinishOneAsync()
+        {
+            var finished = await Task.WhenAny(inFlight.Select(u => u.Result)).ConfigureAwait(false);
+            int index = inFlight.FindIndex(u => u.Result == finished);
+            var done = inFlight[index];
+            inFlight.RemoveAt(index);
+            var result = await finished.ConfigureAwait(false);
+            var unit = Save(done, result, writeArtifacts);
+            units[done.Slot] = unit;
+            unitsDone++;
+            masksComputed += unit.MasksUsed;
+            computeSeconds += unit.Seconds;
+            done.Recording.Finished++;
+            progress?.Report(Progress(done.Recording.Recording.Id, null));
+            if (done.Recording.Loaded && done.Recording.Finished == done.Recording.Count)
+            {
+                FinishRecording(done.Recording);
+            }
+        }
+
+        void FinishRecording(RecordingState state)
+        {
+            recordingsDone++;
+            int count = state.Count + (state.Count == 0 ? 1 : 0); // a recording without examples has its one row
+            progress?.Report(Progress(state.Recording.Id, FinishedLine(state.Recording, units.GetRange(state.FirstSlot, count).Select(u => u!).ToList())));
+        }
 
         CorpusProgress Progress(string current, string? finished)
         {
@@ -190,6 +250,64 @@ public sealed class CorpusExplainer
             return new CorpusProgress(recordingsDone, total, unitsDone, reused, current, masksComputed / Math.Max(1e-9, computeSeconds), clock.Elapsed, remaining, finished);
         }
     }
+
+    /// <summary>Explains one unit in this process: RELAX with the unit's mask kind and seed. Every executor (this
+    /// process's, a cluster worker's) calls this, so a unit's maps are the same wherever it runs.</summary>
+    /// <param name="embedder">The model.</param>
+    /// <param name="masks">The unit's mask generator (named <see cref="CorpusWork.MaskKind"/>).</param>
+    /// <param name="relax">The corpus's RELAX settings; the unit's seed replaces theirs.</param>
+    /// <param name="work">The unit.</param>
+    /// <param name="cancellationToken">Checked between batches.</param>
+    public static RelaxResult ExplainUnit(IEmbedder embedder, IMaskGenerator masks, RelaxOptions relax, CorpusWork work, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(masks);
+        ArgumentNullException.ThrowIfNull(relax);
+        ArgumentNullException.ThrowIfNull(work);
+        if (masks.Name != work.MaskKind)
+        {
+            throw new ArgumentException($"The unit asks for {work.MaskKind} masks; the generator makes {masks.Name}.", nameof(masks));
+        }
+        var result = new RelaxExplainer(embedder, masks, relax with { Seed = work.Seed }).Explain(work.Input, null, cancellationToken);
+        NativeHeap.TrimIfDue(); // host policy: a long run returns freed native memory now and then
+        return result;
+    }
+
+    private CorpusUnit? TryReuse(CorpusRecording recording, int k, IMaskGenerator masks)
+    {
+        long seed = CorpusSeeds.ForExample(Options.Relax.Seed, recording.ContentHash, k, masks.Name);
+        var fingerprint = FingerprintLine;
+        var existing = _store.TryLoad(UnitFolder(recording.Id, k, masks.Name), u => u.Fingerprint == fingerprint && u.Recording == recording.Id && u.Example == k
+            && u.MaskKind == masks.Name && u.Seed == seed && u.Status == CorpusUnitStatus.Done && MapFilesExist(u));
+        return existing is null ? null : existing with { Status = CorpusUnitStatus.Reused, Label = recording.Label };
+    }
+
+    /// <summary>Writes a unit's files, its record last (atomically).</summary>
+    private CorpusUnit Save(InFlightUnit done, RelaxResult result, CorpusArtifactWriter? writeArtifacts)
+    {
+        var (recording, examples, k, work) = (done.Recording.Recording, done.Recording.Examples, done.Example, done.Work);
+        var folder = _store.Folder(work.UnitId);
+        result.Save(folder);
+        NpyFile.Write(Path.Combine(Options.OutputDirectory, ExampleFolder(recording.Id, k), "logmel.npy"), work.Input);
+        var unit = new CorpusUnit(recording.Id, recording.Label, k, examples.StartSeconds[k], work.MaskKind, CorpusUnitStatus.Done, work.Seed,
+            result.MasksRequested, result.MasksUsed, result.StoppedEarly, double.IsNaN(result.EstimatedCorrelation) ? null : result.EstimatedCorrelation,
+            result.Elapsed.TotalSeconds, FingerprintLine);
+        writeArtifacts?.Invoke(unit, work.Input, examples.Waveforms is { } waves && k < waves.Count ? waves[k] : null, result, folder);
+        _store.Save(work.UnitId, unit);
+        return unit;
+    }
+
+    /// <summary>A recording whose units are being explained: how many it has and how many are finished.</summary>
+    private sealed class RecordingState(CorpusRecording recording, CorpusExamples examples, int firstSlot)
+    {
+        public CorpusRecording Recording { get; } = recording;
+        public CorpusExamples Examples { get; } = examples;
+        public int FirstSlot { get; } = firstSlot;
+        public int Count { get; set; }
+        public int Finished { get; set; }
+        public bool Loaded { get; set; }
+    }
+
+    private sealed record InFlightUnit(int Slot, RecordingState Recording, int Example, CorpusWork Work, Task<RelaxResult> Result);
 
     private IEnumerable<int> ExampleIndices(CorpusExamples examples, out string? problem)
     {
@@ -213,34 +331,6 @@ public sealed class CorpusExplainer
             return [only];
         }
         return Enumerable.Range(0, Math.Min(count, Options.ExamplesPerRecording ?? int.MaxValue));
-    }
-
-    private CorpusUnit ExplainOrReuse(CorpusRecording recording, CorpusExamples examples, int k, IMaskGenerator masks,
-        CorpusArtifactWriter? writeArtifacts, CancellationToken cancellationToken)
-    {
-        long seed = CorpusSeeds.ForExample(Options.Relax.Seed, recording.ContentHash, k, masks.Name);
-        var id = UnitFolder(recording.Id, k, masks.Name);
-        var fingerprint = FingerprintLine;
-        var existing = _store.TryLoad(id, u => u.Fingerprint == fingerprint && u.Recording == recording.Id && u.Example == k
-            && u.MaskKind == masks.Name && u.Seed == seed && u.Status == CorpusUnitStatus.Done && MapFilesExist(u));
-        if (existing is not null)
-        {
-            return existing with { Status = CorpusUnitStatus.Reused, Label = recording.Label };
-        }
-
-        var input = examples.Inputs[k];
-        var explainer = new RelaxExplainer(_embedder, masks, Options.Relax with { Seed = seed });
-        var result = explainer.Explain(input, null, cancellationToken);
-        NativeHeap.TrimIfDue(); // host policy: a long run returns freed native memory now and then
-        var folder = _store.Folder(id);
-        result.Save(folder);
-        NpyFile.Write(Path.Combine(Options.OutputDirectory, ExampleFolder(recording.Id, k), "logmel.npy"), input);
-        var unit = new CorpusUnit(recording.Id, recording.Label, k, examples.StartSeconds[k], masks.Name, CorpusUnitStatus.Done, seed,
-            result.MasksRequested, result.MasksUsed, result.StoppedEarly, double.IsNaN(result.EstimatedCorrelation) ? null : result.EstimatedCorrelation,
-            result.Elapsed.TotalSeconds, fingerprint);
-        writeArtifacts?.Invoke(unit, input, examples.Waveforms is { } waves && k < waves.Count ? waves[k] : null, result, folder);
-        _store.Save(id, unit);
-        return unit;
     }
 
     private bool MapFilesExist(CorpusUnit unit) =>

@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Two workers × 1 thread against one process × 1 thread and one process × 2 threads, on the same corpus, side by side
+# in alternating rounds (docs/cluster.md). Starts its own redis-server and workers on localhost and stops them (by PID)
+# on exit. Usage: bash benchmarks/scripts/cluster.sh [rounds=2] [masks=1024]
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+rounds=${1:-2}
+count=${2:-1024}
+command -v redis-server >/dev/null || { echo "cluster.sh: needs redis-server (apt-get install redis-server)" >&2; exit 1; }
+dotnet build src/Relax.Cli -c Release -v q -nologo >/dev/null
+relax() { dotnet src/Relax.Cli/bin/Release/net10.0/relax.dll "$@"; }
+tmp=$(mktemp -d)
+pids=()
+cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$tmp"; }
+trap cleanup EXIT
+
+for kind in dog cat bird; do
+  for seed in 1 2 3 4; do relax synth "$kind" --seconds 2 --seed "$seed" -o "$tmp/in/$kind/$kind-$seed.wav" >/dev/null; done
+done
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+redis-server --port "$port" --bind 127.0.0.1 --save "" --appendonly no >"$tmp/redis.log" 2>&1 & pids+=($!)
+sleep 1
+for w in 1 2; do
+  OMP_NUM_THREADS=1 relax worker --cluster "127.0.0.1:$port" --threads 1 --name "w$w" >"$tmp/w$w.log" 2>&1 & pids+=($!)
+done
+for w in 1 2; do
+  for _ in $(seq 1 300); do grep -q "joined the cluster" "$tmp/w$w.log" && break; sleep 0.2; done
+done
+
+settings=(--masks time-frequency --count "$count" --no-figures)
+timed() { local start end; start=$(date +%s.%N); "$@" >/dev/null 2>&1; end=$(date +%s.%N); python3 -c "print(f'{$end - $start:.2f}')"; }
+declare -a one two cluster
+for r in $(seq 1 "$rounds"); do
+  one+=("$(OMP_NUM_THREADS=1 timed relax explain "$tmp/in" "${settings[@]}" -o "$tmp/one-$r")")
+  two+=("$(OMP_NUM_THREADS=2 timed relax explain "$tmp/in" "${settings[@]}" -o "$tmp/two-$r")")
+  cluster+=("$(OMP_NUM_THREADS=1 timed relax explain "$tmp/in" "${settings[@]}" -o "$tmp/cluster-$r" --cluster "127.0.0.1:$port")")
+  echo "round $r: one process × 1 thread ${one[-1]} s, one process × 2 threads ${two[-1]} s, two workers × 1 thread ${cluster[-1]} s"
+done
+python3 - "${one[*]}" "${two[*]}" "${cluster[*]}" <<'PY'
+import statistics, sys
+one, two, cluster = (statistics.median(map(float, a.split())) for a in sys.argv[1:4])
+print(f"median wall time: one × 1 thread {one:.2f} s, one × 2 threads {two:.2f} s, two workers × 1 thread {cluster:.2f} s")
+print(f"two workers × 1 thread vs one process × 1 thread: {one / cluster:.2f}×")
+print(f"two workers × 1 thread vs one process × 2 threads: {two / cluster:.2f}×")
+PY
+cmp -s "$tmp/one-1/bird/bird-1/example-000/time-frequency/saliency.npy" "$tmp/cluster-1/bird/bird-1/example-000/time-frequency/saliency.npy" \
+  && echo "maps identical (one process vs cluster)" || echo "MAPS DIFFER"

@@ -1,0 +1,79 @@
+using System.CommandLine;
+using System.Globalization;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Relax.Cluster;
+using Relax.Evaluation;
+using Relax.Models.VGGish;
+using Relax.Synthetic;
+using static TorchSharp.torch;
+
+namespace Relax.Cli.Commands;
+
+/// <summary><c>relax worker</c>: joins a Relax cluster as an Orleans silo that explains with the model it loaded,
+/// until Ctrl+C or SIGTERM, then leaves the cluster cleanly (its units in hand go back to the queue).</summary>
+internal static class WorkerCommand
+{
+    public static Command Create(CliContext context)
+    {
+        var cluster = new Option<string>("--cluster") { Description = "Redis's address, HOST:PORT: where the cluster's membership lives (the same for every worker and client).", Required = true };
+        var threads = new Option<int?>("--threads") { Description = "libtorch threads for this worker's forward passes; default: libtorch's own (the cores)." };
+        threads.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<int?>() is < 1 or > 1024)
+            {
+                result.AddError("--threads must lie between 1 and 1024.");
+            }
+        });
+        var advertise = new Option<string?>("--advertise") { Description = "The IP address other machines reach this worker at; default loopback when Redis is on loopback, else this machine's first network address." };
+        var port = new Option<int>("--port") { Description = "Silo-to-silo port; 0 picks a free one.", DefaultValueFactory = _ => 0 }.InRange(0, 65535);
+        var gatewayPort = new Option<int>("--gateway-port") { Description = "Port clients connect to; 0 picks a free one.", DefaultValueFactory = _ => 0 }.InRange(0, 65535);
+        var name = new Option<string?>("--name") { Description = "This worker's name in status lines; default host:pid." };
+        var dtype = CliOptions.DType();
+        var device = CliOptions.Device();
+        var weights = CliOptions.Weights("Official VGGish weights; every worker and the client must load the same model. Default: $RELAX_VGGISH_WEIGHTS, the cache, else the shipped default model.");
+        var command = new Command("worker", "Join a Relax cluster (membership in Redis) and explain the examples clients send, until Ctrl+C or SIGTERM.")
+        {
+            cluster, threads, advertise, port, gatewayPort, name, dtype, device, weights,
+        };
+        command.SetAction(parse => RelaxCli.Guarded(parse.GetValue(context.Verbose), context.Error, () => Run(
+            ClusterConnection.Address(parse.GetRequiredValue(cluster)), parse.GetValue(threads), parse.GetValue(advertise), parse.GetValue(port),
+            parse.GetValue(gatewayPort), parse.GetValue(name), parse.GetValue(dtype), parse.GetRequiredValue(device), parse.GetValue(weights), context)));
+        return command;
+    }
+
+    private static void Run(string redis, int? threads, string? advertise, int port, int gatewayPort, string? name, ScalarType dtype, Device device,
+        string? weights, CliContext context)
+    {
+        if (threads is { } t)
+        {
+            set_num_threads(t);
+        }
+        using var model = ModelLoader.Load(weights, new VGGishEmbedderOptions { Device = device, DType = dtype });
+        NativeNnpack.DisableIfUnavailable();
+        var identity = new ClusterModel(model.Identity, dtype.ToString(), device.ToString());
+        var options = new ClusterWorkerOptions(model.Embedder, identity) { Name = name ?? $"{Environment.MachineName}:{Environment.ProcessId}" };
+        var address = ClusterConnection.Advertised(redis, advertise);
+        int siloPort = port == 0 ? ClusterConnection.FreePort() : port, clientPort = gatewayPort == 0 ? ClusterConnection.FreePort() : gatewayPort;
+
+        var builder = Host.CreateApplicationBuilder([]);
+        ClusterConnection.Quiet(builder.Logging);
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(15));
+        builder.UseOrleans(silo => silo.UseRelaxRedisCluster(redis, address, siloPort, clientPort).AddRelaxWorker(options));
+        using var host = builder.Build();
+        try
+        {
+            host.StartAsync().WaitAsync(TimeSpan.FromSeconds(60)).GetAwaiter().GetResult();
+        }
+        catch (Exception e) when (e is StackExchange.Redis.RedisConnectionException or TimeoutException or Orleans.Runtime.OrleansException or System.Net.Sockets.SocketException)
+        {
+            throw new CliException($"cannot join the cluster through Redis at {redis}: {e.Message.Split('\n')[0]}");
+        }
+        context.Output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"relax worker {options.Name} joined the cluster at {redis}: silo {address}:{siloPort}, gateway {clientPort}; model {identity}; {get_num_threads()} thread(s). Ctrl+C or SIGTERM leaves the cluster."));
+        context.Output.Flush();
+        host.WaitForShutdownAsync().GetAwaiter().GetResult();
+        var worker = host.Services.GetRequiredService<IClusterWorkerStatus>();
+        context.Output.WriteLine($"relax worker {options.Name} left the cluster after {worker.Completed} unit(s).");
+    }
+}

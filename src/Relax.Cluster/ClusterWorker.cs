@@ -1,0 +1,285 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Relax.Evaluation;
+
+namespace Relax.Cluster;
+
+/// <summary>Settings of a worker: the model it explains with, checked when set.</summary>
+public sealed record ClusterWorkerOptions
+{
+    private readonly IEmbedder _embedder = null!;
+    private readonly ClusterModel _model = null!;
+    private readonly string _name = $"{Environment.MachineName}:{Environment.ProcessId}";
+
+    /// <summary>Creates the settings.</summary>
+    /// <param name="embedder">The model (owned by the caller; it must stay alive while the worker runs).</param>
+    /// <param name="model">What the model is; a run that asks for another model, dtype or device is refused.</param>
+    public ClusterWorkerOptions(IEmbedder embedder, ClusterModel model)
+    {
+        Embedder = embedder;
+        Model = model;
+    }
+
+    /// <summary>The model.</summary>
+    public IEmbedder Embedder
+    {
+        get => _embedder;
+        init => _embedder = value ?? throw new ArgumentNullException(nameof(Embedder));
+    }
+
+    /// <summary>What the model is.</summary>
+    public ClusterModel Model
+    {
+        get => _model;
+        init => _model = value ?? throw new ArgumentNullException(nameof(Model));
+    }
+
+    /// <summary>The worker's name in status lines and results. Default <c>host:pid</c>.</summary>
+    public string Name
+    {
+        get => _name;
+        init => _name = !string.IsNullOrWhiteSpace(value) ? value : throw new ArgumentException("Give a name.", nameof(Name));
+    }
+}
+
+/// <summary>What a worker has done, from the silo's services (<c>GetRequiredService&lt;IClusterWorkerStatus&gt;()</c>).</summary>
+public interface IClusterWorkerStatus
+{
+    /// <summary>The worker's name.</summary>
+    string Name { get; }
+
+    /// <summary>Units it has explained and handed back.</summary>
+    int Completed { get; }
+}
+
+/// <summary>
+/// The work loop of a silo that explains: it pulls units from the open runs under leases, explains each off the
+/// Orleans scheduler (a dedicated thread, so CPU-bound work never starves the runtime's own messages and probes),
+/// completes it, and renews its leases every second from a separate loop. It leases about half a second of work at a
+/// time, measured on its own recent units, so a slow and a fast worker both stay busy to the end.
+/// </summary>
+internal sealed partial class ClusterWorker(IGrainFactory grains, ClusterWorkerOptions options, ILogger<ClusterWorker> logger) : BackgroundService, IClusterWorkerStatus
+{
+    private readonly Dictionary<string, RunState> _runs = new(StringComparer.Ordinal);
+    private readonly Lock _held = new();
+    private readonly Dictionary<string, List<string>> _leases = new(StringComparer.Ordinal);
+    private double _secondsPerUnit = 1;
+    private int _completed;
+
+    /// <inheritdoc />
+    public int Completed => Volatile.Read(ref _completed);
+
+    /// <inheritdoc />
+    public string Name => options.Name;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var renewals = RenewLoop(stoppingToken);
+        var directory = grains.GetGrain<IRunDirectoryGrain>(0);
+        var runsRead = DateTime.MinValue;
+        string[] runs = [];
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            bool worked = false;
+            try
+            {
+                if (DateTime.UtcNow - runsRead > ClusterTimings.HeartbeatEvery)
+                {
+                    runs = await directory.ActiveRuns().WaitAsync(ClusterTimings.CallDeadline, stoppingToken);
+                    runsRead = DateTime.UtcNow;
+                }
+                foreach (var runId in runs)
+                {
+                    worked |= await WorkOn(runId, stoppingToken);
+                }
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (Exception e) when (e is TimeoutException or OrleansException or InvalidOperationException)
+            {
+                // A coordinator on a silo that just died, or a call that outlived its deadline: try again shortly.
+                CallFailed(logger, options.Name, e);
+            }
+            if (!worked)
+            {
+                try
+                {
+                    await Task.Delay(ClusterTimings.IdleWait, stoppingToken);
+                }
+                catch (OperationCanceledException)
+                {
+                    break;
+                }
+            }
+        }
+        await renewals.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+    }
+
+    /// <summary>Leases and explains one batch of a run's units; false when there was nothing to do.</summary>
+    private async Task<bool> WorkOn(string runId, CancellationToken stoppingToken)
+    {
+        var run = grains.GetGrain<IExplainRunGrain>(runId);
+        if (_runs.TryGetValue(runId, out var known) && known.Mismatch is not null)
+        {
+            return false;
+        }
+        int wanted = Math.Clamp((int)(ClusterTimings.LeaseBatchTarget.TotalSeconds / Math.Max(1e-6, _secondsPerUnit)), 1, 64);
+        // A run seen for the first time is only asked for its settings (0 units): a worker that cannot run them must
+        // not hold any of its units.
+        bool firstContact = known is null;
+        var lease = await run.Take(options.Name, firstContact ? 0 : wanted).WaitAsync(ClusterTimings.CallDeadline, stoppingToken);
+        if (lease.Spec is not { } spec)
+        {
+            return false;
+        }
+        if (known is null || RunSpecs.Key(known.Spec) != RunSpecs.Key(spec))
+        {
+            known = RunState.For(spec, options.Model);
+            _runs[runId] = known;
+            if (known.Mismatch is not null)
+            {
+                CannotWorkOn(logger, options.Name, runId, known.Mismatch);
+                await run.ReportMismatch(options.Name, known.Mismatch).WaitAsync(ClusterTimings.CallDeadline, stoppingToken);
+                return false;
+            }
+        }
+        if (lease.Items.Length == 0)
+        {
+            return firstContact; // after the first contact, lease at once
+        }
+        lock (_held)
+        {
+            _leases[runId] = [.. lease.Items.Select(i => i.UnitId)];
+        }
+        // The batch is explained on one dedicated thread; each result is handed back while the next unit computes,
+        // so messaging overlaps compute.
+        var state = known;
+        var completions = new List<Task>();
+        var results = System.Threading.Channels.Channel.CreateUnbounded<WorkResult>();
+        var compute = Task.Factory.StartNew(() =>
+        {
+            try
+            {
+                foreach (var item in lease.Items)
+                {
+                    var clock = Stopwatch.StartNew();
+                    var result = Explain(state, item, stoppingToken);
+                    _secondsPerUnit = 0.7 * _secondsPerUnit + 0.3 * clock.Elapsed.TotalSeconds;
+                    results.Writer.TryWrite(result);
+                }
+            }
+            finally
+            {
+                results.Writer.TryComplete();
+            }
+        }, stoppingToken, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        await foreach (var result in results.Reader.ReadAllAsync(stoppingToken))
+        {
+            completions.Add(Complete(run, runId, result, stoppingToken));
+        }
+        await compute;
+        await Task.WhenAll(completions);
+        return true;
+    }
+
+    private WorkResult Explain(RunState run, WorkItem item, CancellationToken cancellationToken)
+    {
+        if (item.Input.Length != item.Height * item.Width * sizeof(float))
+        {
+            throw new InvalidDataException($"Unit {item.UnitId} carries {item.Input.Length} bytes for {item.Height} × {item.Width} values.");
+        }
+        var input = new float[item.Height, item.Width];
+        Buffer.BlockCopy(item.Input, 0, input, 0, item.Input.Length);
+        var result = CorpusExplainer.ExplainUnit(options.Embedder, run.Masks[item.MaskKind], run.Relax, new CorpusWork(item.UnitId, input, item.MaskKind, item.Seed), cancellationToken);
+        return new WorkResult(item.UnitId, options.Name, result.Height, result.Width, Flat(result.Saliency), Flat(result.Uncertainty), Flat(result.MaskWeight),
+            result.MasksUsed, result.MasksRequested, result.StoppedEarly, result.EstimatedCorrelation, result.Elapsed.TotalSeconds, (int)result.Normalization,
+            result.MaskGenerator, [.. result.Warnings], item.Attempt, item.LeasedAt);
+    }
+
+    private async Task Complete(IExplainRunGrain run, string runId, WorkResult result, CancellationToken stoppingToken)
+    {
+        await CompleteWithRetries(run, result, stoppingToken);
+        lock (_held)
+        {
+            _leases[runId].Remove(result.UnitId);
+        }
+        Interlocked.Increment(ref _completed);
+    }
+
+    /// <summary>Completes a unit, retrying a few times: a coordinator that moved after its silo died comes back empty
+    /// but still takes the result (the client has not received it and accepts it).</summary>
+    private async Task CompleteWithRetries(IExplainRunGrain run, WorkResult result, CancellationToken stoppingToken)
+    {
+        for (int attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await run.Complete(result).WaitAsync(ClusterTimings.CallDeadline, stoppingToken);
+                return;
+            }
+            catch (Exception e) when (attempt < 4 && e is TimeoutException or OrleansException)
+            {
+                CallFailed(logger, options.Name, e);
+                await Task.Delay(ClusterTimings.IdleWait * attempt, stoppingToken);
+            }
+        }
+    }
+
+    private async Task RenewLoop(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await Task.Delay(ClusterTimings.RenewEvery, stoppingToken);
+                List<(string Run, string[] Units)> held;
+                lock (_held)
+                {
+                    held = [.. _leases.Where(l => l.Value.Count > 0).Select(l => (l.Key, l.Value.ToArray()))];
+                }
+                foreach (var (runId, units) in held)
+                {
+                    await grains.GetGrain<IExplainRunGrain>(runId).Renew(options.Name, units).WaitAsync(ClusterTimings.CallDeadline, stoppingToken);
+                }
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e) when (e is TimeoutException or OrleansException)
+            {
+                CallFailed(logger, options.Name, e);
+            }
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Relax worker {Name}: a call to the cluster failed; trying again")]
+    private static partial void CallFailed(ILogger logger, string name, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Relax worker {Name} cannot work on run {Run}: {Reason}")]
+    private static partial void CannotWorkOn(ILogger logger, string name, string run, string reason);
+
+    private static byte[] Flat(float[,] map)
+    {
+        var bytes = new byte[map.Length * sizeof(float)];
+        Buffer.BlockCopy(map, 0, bytes, 0, bytes.Length);
+        return bytes;
+    }
+
+    /// <summary>A run as this worker sees it: its settings rebuilt, or why it cannot work on it.</summary>
+    private sealed record RunState(RunSpec Spec, RelaxOptions Relax, IReadOnlyDictionary<string, IMaskGenerator> Masks, string? Mismatch)
+    {
+        public static RunState For(RunSpec spec, ClusterModel model)
+        {
+            if (RunSpecs.Mismatch(spec, model) is { } mismatch)
+            {
+                return new RunState(spec, new RelaxOptions(), new Dictionary<string, IMaskGenerator>(), mismatch);
+            }
+            var (relax, masks) = RunSpecs.Rebuild(spec);
+            return new RunState(spec, relax, masks, null);
+        }
+    }
+}

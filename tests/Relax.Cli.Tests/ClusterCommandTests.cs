@@ -1,0 +1,215 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using System.Text.RegularExpressions;
+using Xunit.Abstractions;
+using static Relax.Cli.Tests.CliHarness;
+
+namespace Relax.Cli.Tests;
+
+/// <summary>
+/// The cluster across real processes, as a user runs it: a redis-server on a free local port (no persistence), two
+/// <c>relax worker</c>s and one <c>relax explain --cluster</c> client. One worker is SIGKILLed once the first recording
+/// is finished; the run still completes, every map equals a single-process run's byte for byte, the dead worker's
+/// unit is running elsewhere within 5 s (when the coordinator did not die with it), and the survivor leaves the
+/// cluster cleanly on SIGTERM. Every process the test starts it stops by its PID, also when it fails.
+/// </summary>
+public sealed partial class ClusterCommandTests(ITestOutputHelper output)
+{
+    private static readonly string Relax = Path.Combine(AppContext.BaseDirectory, "relax.dll");
+
+    [SkippableFact]
+    public void Two_workers_and_a_client_explain_a_corpus_and_a_worker_killed_midway_loses_nothing()
+    {
+        var redisServer = new[] { "/usr/bin/redis-server", "/usr/local/bin/redis-server" }.FirstOrDefault(File.Exists);
+        Skip.If(redisServer is null, "redis-server is not installed (.ci/run installs it: apt-get install redis-server).");
+        var root = TempFolder("cluster");
+        var started = new List<Child>();
+        try
+        {
+            var corpus = Path.Combine(root, "corpus");
+            foreach (var (kind, seed) in new[] { ("dog", 3), ("dog", 4), ("cat", 5), ("cat", 6), ("bird", 7), ("bird", 8) })
+            {
+                Assert.Equal(0, Run("synth", kind, "--seconds", "2", "--seed", seed.ToString(CultureInfo.InvariantCulture), "-o", Path.Combine(corpus, kind, $"{kind}-{seed}.wav")).Code);
+            }
+            string[] settings = ["--masks", "time-frequency,time", "--count", "384", "--no-figures"];
+
+            int port = FreePort();
+            var redis = Start(started, redisServer!, "--port", port.ToString(CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no");
+            WaitFor(() => Accepts(port), TimeSpan.FromSeconds(20), "redis-server to accept connections", redis);
+            string address = $"127.0.0.1:{port}";
+            var w1 = Start(started, "dotnet", Relax, "worker", "--cluster", address, "--threads", "1", "--name", "w1");
+            var w2 = Start(started, "dotnet", Relax, "worker", "--cluster", address, "--threads", "1", "--name", "w2");
+            foreach (var worker in new[] { w1, w2 })
+            {
+                WaitFor(() => worker.Printed("joined the cluster"), TimeSpan.FromSeconds(90), "a worker to join", worker);
+            }
+
+            var clustered = Path.Combine(root, "cluster");
+            var client = Start(started, "dotnet", [Relax, "explain", corpus, .. settings, "-o", clustered, "--cluster", address]);
+            WaitFor(() => client.Printed("[1/6]", onError: true), TimeSpan.FromMinutes(2), "the first recording to finish", client);
+            w1.Process.Kill(); // SIGKILL, as a crash or an OOM kill
+            var killedAt = DateTime.UtcNow;
+            WaitFor(() => client.Process.HasExited, TimeSpan.FromMinutes(3), "the client to finish", client);
+            Assert.True(client.Process.ExitCode == 0, client.Describe());
+            output.WriteLine(client.Describe());
+
+            // A single-process run of the same corpus and settings writes the same maps.
+            var single = Path.Combine(root, "single");
+            var (code, _, error) = Run(["explain", corpus, .. settings, "-o", single]);
+            Assert.True(code == 0, error);
+            var maps = Directory.GetFiles(single, "*.npy", SearchOption.AllDirectories).Select(f => Path.GetRelativePath(single, f)).Order(StringComparer.Ordinal).ToList();
+            // 6 clips × 2 examples × 2 kinds: per unit saliency, uncertainty, mask weight, U-RELAX; per example its log-mel; class maps.
+            Assert.True(maps.Count >= 24 * 4 + 12, $"{maps.Count} maps");
+            foreach (var map in maps)
+            {
+                Assert.True(File.ReadAllBytes(Path.Combine(single, map)).AsSpan().SequenceEqual(File.ReadAllBytes(Path.Combine(clustered, map))), $"{map} differs");
+            }
+
+            var text = client.Describe();
+            Assert.Matches(@"Units per worker: w1 \d+, w2 \d+\.", text);
+            if (Reissued().Match(text) is { Success: true } reissued)
+            {
+                var first = DateTime.Parse(reissued.Groups["first"].Value, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind).ToUniversalTime();
+                int restarts = int.Parse(reissued.Groups["restarts"].Value, CultureInfo.InvariantCulture);
+                double seconds = (first - killedAt).TotalSeconds;
+                output.WriteLine($"the killed worker's unit was leased again {seconds:F2} s after the kill; coordinator restarts: {restarts}");
+                if (restarts == 0)
+                {
+                    Assert.True(seconds < 5, $"re-issued {seconds:F2} s after the kill (target: within 5 s)");
+                }
+            }
+
+            // The survivor leaves cleanly on SIGTERM.
+            Signal(w2.Process, "TERM");
+            WaitFor(() => w2.Process.HasExited, TimeSpan.FromSeconds(30), "the worker to leave on SIGTERM", w2);
+            Assert.True(w2.Printed("left the cluster after"), w2.Describe());
+            Assert.Equal(0, w2.Process.ExitCode);
+        }
+        finally
+        {
+            foreach (var child in started)
+            {
+                child.Stop();
+            }
+            if (Directory.Exists(root))
+            {
+                Directory.Delete(root, recursive: true);
+            }
+        }
+    }
+
+    [GeneratedRegex(@"the first at (?<first>\S+); the coordinator restarted (?<restarts>\d+) time")]
+    private static partial Regex Reissued();
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private static bool Accepts(int port)
+    {
+        try
+        {
+            using var socket = new TcpClient();
+            socket.Connect(IPAddress.Loopback, port);
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false;
+        }
+    }
+
+    private static void Signal(Process process, string signal)
+    {
+        using var kill = Process.Start(new ProcessStartInfo("kill", [$"-{signal}", process.Id.ToString(CultureInfo.InvariantCulture)]) { UseShellExecute = false })!;
+        kill.WaitForExit();
+    }
+
+    private static void WaitFor(Func<bool> condition, TimeSpan timeout, string what, Child child)
+    {
+        var clock = Stopwatch.StartNew();
+        while (!condition())
+        {
+            Assert.True(clock.Elapsed < timeout, $"waited {timeout.TotalSeconds:F0} s for {what}. {child.Describe()}");
+            Assert.False(child.Process.HasExited && !condition(), $"{child.Name} exited while waiting for {what}. {child.Describe()}");
+            Thread.Sleep(50);
+        }
+    }
+
+    private static Child Start(List<Child> started, string file, params string[] args)
+    {
+        var process = new Process { StartInfo = new ProcessStartInfo(file, args) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true } };
+        var child = new Child($"{Path.GetFileName(file)} {string.Join(' ', args.Take(2))}", process);
+        process.OutputDataReceived += (_, e) => Child.Append(child.Output, e.Data);
+        process.ErrorDataReceived += (_, e) => Child.Append(child.Error, e.Data);
+        process.Start();
+        started.Add(child);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return child;
+    }
+
+    /// <summary>A process this test started, with what it printed.</summary>
+    private sealed class Child(string name, Process process)
+    {
+        public string Name { get; } = name;
+        public Process Process { get; } = process;
+        public StringBuilder Output { get; } = new();
+        public StringBuilder Error { get; } = new();
+
+        public static void Append(StringBuilder to, string? line)
+        {
+            if (line is not null)
+            {
+                lock (to)
+                {
+                    to.AppendLine(line);
+                }
+            }
+        }
+
+        public bool Printed(string text, bool onError = false)
+        {
+            var from = onError ? Error : Output;
+            lock (from)
+            {
+                return from.ToString().Contains(text, StringComparison.Ordinal);
+            }
+        }
+
+        public string Describe()
+        {
+            lock (Output)
+            {
+                lock (Error)
+                {
+                    return $"{Name}: stdout: {Output} stderr: {Error}";
+                }
+            }
+        }
+
+        /// <summary>Kills the process (and its children) by the PID the test started, if it still runs.</summary>
+        public void Stop()
+        {
+            try
+            {
+                if (!Process.HasExited)
+                {
+                    Process.Kill(entireProcessTree: true);
+                    Process.WaitForExit(10_000);
+                }
+            }
+            catch (InvalidOperationException)
+            {
+                // Never started, or already reaped.
+            }
+            Process.Dispose();
+        }
+    }
+}

@@ -1,0 +1,176 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.TestingHost;
+using Relax.Evaluation;
+using Relax.Masks;
+using Relax.Synthetic;
+using Xunit.Abstractions;
+
+namespace Relax.Cluster.Tests;
+
+/// <summary>
+/// A corpus explained on an in-process Orleans cluster (in-memory transport) whose silos are Relax workers, each with
+/// its own copy of the default model: every unit is explained once, the output folder is byte for byte the
+/// single-process run's (maps, CSV maps, class maps), also when a silo is killed mid-run, and a silo that joins
+/// mid-run receives work; a worker that runs another dtype is refused with a message naming both.
+/// </summary>
+public sealed class ClusterCorpusTests(ITestOutputHelper output) : IDisposable
+{
+    private static readonly ClusterModel Float32Cpu = new(SyntheticAnimalModel.Identity, "Float32", "cpu");
+    private readonly string _root = Path.Combine(Path.GetTempPath(), "relax-cluster-" + Guid.NewGuid().ToString("N"));
+    private readonly ConcurrentBag<IDisposable> _models = [];
+
+    public void Dispose()
+    {
+        foreach (var model in _models)
+        {
+            model.Dispose();
+        }
+        if (Directory.Exists(_root))
+        {
+            Directory.Delete(_root, recursive: true);
+        }
+    }
+
+    private CorpusOptions Options(string name) => new()
+    {
+        OutputDirectory = Path.Combine(_root, name),
+        Masks = [MaskGenerators.Create("time-frequency"), MaskGenerators.Create("time")],
+        Relax = new RelaxOptions { MaskCount = 96, BatchSize = 32, Seed = 3 },
+    };
+
+    /// <summary>Six generated clips, two per class, one example each.</summary>
+    private static List<CorpusRecording> Corpus() =>
+        SyntheticExamples.Generate(perClass: 2, firstSeed: SyntheticAnimalModel.HeldOutFirstSeed)
+            .Select((e, k) => new CorpusRecording($"{e.Label.ToString().ToLowerInvariant()}/clip-{k}", e.Label.ToString().ToLowerInvariant(), $"content-{k}",
+                () => new CorpusExamples([e.LogMel], [0.0])))
+            .ToList();
+
+    private InProcessTestCluster Cluster(short silos, ClusterModel? workerModel = null)
+    {
+        var builder = new InProcessTestClusterBuilder(silos);
+        builder.ConfigureSilo((silo, siloBuilder) =>
+        {
+            var model = SyntheticAnimalModel.Load();
+            _models.Add(model);
+            siloBuilder.AddRelaxWorker(new ClusterWorkerOptions(model.Embedder, workerModel ?? Float32Cpu) { Name = silo.SiloName });
+        });
+        return builder.Build();
+    }
+
+    private CorpusSummary Local(string name)
+    {
+        using var model = SyntheticAnimalModel.Load();
+        return new CorpusExplainer(model.Embedder, Options(name)).Run(Corpus());
+    }
+
+    private static async Task<(CorpusSummary Summary, IReadOnlyDictionary<string, int> ByWorker)> OnCluster(InProcessTestCluster cluster, CorpusOptions options,
+        IProgress<CorpusProgress>? progress = null, ClusterModel? asked = null)
+    {
+        using var model = SyntheticAnimalModel.Load(); // the client's model is not used to explain (only for the runner's type)
+        await using var executor = new ClusterCorpusExecutor(cluster.Client, options, new ClusterRunOptions(asked ?? Float32Cpu) { Window = 8 });
+        await executor.StartAsync();
+        var summary = await new CorpusExplainer(model.Embedder, options).RunAsync(Corpus(), executor, progress);
+        foreach (var reissue in executor.Reissues)
+        {
+            Console.WriteLine($"re-issued {reissue.UnitId} (lease {reissue.Attempt}) at {reissue.LeasedAt:HH:mm:ss.fff} to {reissue.Worker}; coordinator restarts {executor.CoordinatorRestarts}");
+        }
+        return (summary, executor.CompletedByWorker);
+    }
+
+    /// <summary>Every map, CSV map and class map of <paramref name="b"/> equals <paramref name="a"/>'s byte for byte.</summary>
+    private void AssertSameMaps(string a, string b)
+    {
+        var files = Directory.EnumerateFiles(a, "*", SearchOption.AllDirectories)
+            .Where(f => f.EndsWith(".npy", StringComparison.Ordinal) || f.EndsWith("saliency.csv", StringComparison.Ordinal) || f.EndsWith("uncertainty.csv", StringComparison.Ordinal))
+            .Select(f => Path.GetRelativePath(a, f)).Order(StringComparer.Ordinal).ToList();
+        Assert.True(files.Count >= 6 * 2 * 5, $"only {files.Count} map files in {a}");
+        foreach (var file in files)
+        {
+            Assert.True(File.ReadAllBytes(Path.Combine(a, file)).AsSpan().SequenceEqual(File.ReadAllBytes(Path.Combine(b, file))), $"{file} differs");
+        }
+        output.WriteLine($"{files.Count} map files identical");
+    }
+
+    [Fact]
+    public async Task Three_workers_explain_every_unit_once_and_the_folder_equals_a_single_process_run()
+    {
+        var local = Local("local");
+        await using var cluster = Cluster(3);
+        await cluster.DeployAsync();
+        var (summary, byWorker) = await OnCluster(cluster, Options("cluster"));
+        output.WriteLine($"units per worker: {string.Join(", ", byWorker.Select(w => $"{w.Key} {w.Value}"))}");
+        Assert.Equal(12, summary.Explained);
+        Assert.Equal(12, byWorker.Values.Sum());
+        Assert.Equal(local.Units.Select(u => (u.Recording, u.Example, u.MaskKind, u.Seed, u.MasksUsed)), summary.Units.Select(u => (u.Recording, u.Example, u.MaskKind, u.Seed, u.MasksUsed)));
+        AssertSameMaps(Path.Combine(_root, "local"), Path.Combine(_root, "cluster"));
+        var workers = cluster.Silos.Sum(s => s.ServiceProvider.GetRequiredService<ClusterWorker>().Completed);
+        Assert.Equal(12, workers); // each unit explained once: no lease expired and was redone
+    }
+
+    [Fact]
+    public async Task A_worker_killed_mid_run_loses_nothing_and_the_folder_still_equals_a_single_process_run()
+    {
+        Local("local");
+        await using var cluster = Cluster(3);
+        await cluster.DeployAsync();
+        var twoDone = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var progress = new SyncProgress(p =>
+        {
+            if (p.UnitsDone >= 2)
+            {
+                twoDone.TrySetResult();
+            }
+        });
+        var run = OnCluster(cluster, Options("cluster"), progress);
+        await twoDone.Task.WaitAsync(TimeSpan.FromMinutes(2));
+        // Kill a worker that is not the first silo (the in-process cluster's primary keeps membership simple).
+        var victim = cluster.Silos.Last(s => s.ServiceProvider.GetRequiredService<ClusterWorker>().Completed > 0 || s == cluster.Silos[^1]);
+        output.WriteLine($"killing {victim.Name} at {DateTime.UtcNow:HH:mm:ss.fff}");
+        await cluster.KillSiloAsync(victim);
+        var (summary, byWorker) = await run.WaitAsync(TimeSpan.FromMinutes(3));
+        output.WriteLine($"units per worker: {string.Join(", ", byWorker.Select(w => $"{w.Key} {w.Value}"))}");
+        Assert.Equal(12, summary.Explained);
+        AssertSameMaps(Path.Combine(_root, "local"), Path.Combine(_root, "cluster"));
+    }
+
+    [Fact]
+    public async Task A_worker_that_joins_mid_run_receives_work()
+    {
+        await using var cluster = Cluster(1);
+        await cluster.DeployAsync();
+        var firstDone = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var progress = new SyncProgress(p =>
+        {
+            if (p.UnitsDone >= 1)
+            {
+                firstDone.TrySetResult();
+            }
+        });
+        var options = Options("cluster") with { Relax = new RelaxOptions { MaskCount = 640, BatchSize = 32, Seed = 3 } };
+        var run = OnCluster(cluster, options, progress);
+        await firstDone.Task.WaitAsync(TimeSpan.FromMinutes(2));
+        var joined = await cluster.StartAdditionalSiloAsync();
+        var (summary, byWorker) = await run.WaitAsync(TimeSpan.FromMinutes(3));
+        output.WriteLine($"units per worker: {string.Join(", ", byWorker.Select(w => $"{w.Key} {w.Value}"))}");
+        Assert.Equal(12, summary.Explained);
+        Assert.True(joined.ServiceProvider.GetRequiredService<ClusterWorker>().Completed > 0, "the silo that joined explained nothing");
+    }
+
+    [Fact]
+    public async Task A_worker_running_another_dtype_is_refused_with_both_named()
+    {
+        await using var cluster = Cluster(1, new ClusterModel(SyntheticAnimalModel.Identity, "BFloat16", "cpu"));
+        await cluster.DeployAsync();
+        var e = await Assert.ThrowsAsync<ClusterMismatchException>(() => OnCluster(cluster, Options("cluster")).WaitAsync(TimeSpan.FromMinutes(1)));
+        output.WriteLine(e.Message);
+        Assert.Contains("BFloat16", e.Message, StringComparison.Ordinal);
+        Assert.Contains("Float32", e.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>Reports on the calling thread (Progress&lt;T&gt; would post to the thread pool, after the fact).</summary>
+    private sealed class SyncProgress(Action<CorpusProgress> report) : IProgress<CorpusProgress>
+    {
+        public void Report(CorpusProgress value) => report(value);
+    }
+}

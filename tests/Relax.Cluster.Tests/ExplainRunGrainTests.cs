@@ -1,0 +1,49 @@
+using Orleans.TestingHost;
+
+namespace Relax.Cluster.Tests;
+
+/// <summary>The coordinator's leases on a one-silo in-memory cluster: a lease not renewed goes back to the queue and
+/// is handed out again with the next attempt number; a renewed one is not; a duplicate completion is taken once;
+/// offers of known units are ignored.</summary>
+public sealed class ExplainRunGrainTests
+{
+    private static WorkItem Item(string id) => new(id, "time", 1, 2, 2, new byte[16]);
+
+    private static WorkResult Result(string id, string worker, int attempt) =>
+        new(id, worker, 2, 2, new byte[16], new byte[16], new byte[16], 1, 1, false, double.NaN, 0.1, 1, "time", [], attempt, DateTime.UtcNow);
+
+    private static RunSpec Spec() => new("run", "model", "Float32", "cpu", 8, 8, "mean", 1, null, 0, 0, "cosine", ["time"], "f", 0.5);
+
+    [Fact]
+    public async Task An_expired_lease_is_handed_out_again_and_a_renewed_one_is_not()
+    {
+        await using var cluster = new InProcessTestClusterBuilder(1).Build();
+        await cluster.DeployAsync();
+        var run = cluster.Client.GetGrain<IExplainRunGrain>("run");
+        await run.Open(Spec());
+        await run.Offer([Item("a"), Item("b")]);
+        var first = await run.Take("w1", 1);
+        var second = await run.Take("w2", 1);
+        Assert.Equal(("a", 1), (first.Items.Single().UnitId, first.Items.Single().Attempt));
+        Assert.Equal(("b", 1), (second.Items.Single().UnitId, second.Items.Single().Attempt));
+
+        for (int i = 0; i < 4; i++)
+        {
+            await Task.Delay(TimeSpan.FromSeconds(1));
+            await run.Renew("w2", ["b"]); // w2 is alive, w1 died
+        }
+        var again = await run.Take("w2", 5);
+        var reissued = Assert.Single(again.Items);
+        Assert.Equal(("a", 2), (reissued.UnitId, reissued.Attempt));
+
+        await run.Complete(Result("a", "w2", 2));
+        await run.Complete(Result("a", "w1", 1)); // the first worker was only slow: its late result is a duplicate
+        await run.Complete(Result("b", "w2", 1));
+        await run.Offer([Item("a")]);             // known: ignored
+        var status = await run.Poll(10);
+        Assert.Equal(["a", "b"], status.Results.Select(r => r.UnitId).Order());
+        Assert.Equal(2, status.Results.Single(r => r.UnitId == "a").Attempt);
+        Assert.Equal(0, status.Queued);
+        Assert.Equal(0, status.Leased);
+    }
+}
