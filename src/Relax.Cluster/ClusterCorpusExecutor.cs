@@ -48,6 +48,11 @@ public sealed record ClusterRunOptions
         init => _keep = value is > 0 and < 1 ? value : throw new ArgumentOutOfRangeException(nameof(KeepProbability), value, "Must be between 0 and 1 (exclusive).");
     }
 
+    /// <summary>The silo the run's coordinator must live on (<c>ILocalSiloDetails.SiloAddress</c> of a client that
+    /// joins as a silo, as <c>relax explain --cluster</c> does), so no worker's death takes the queue with it; null
+    /// to let Orleans place it.</summary>
+    public string? CoordinatorSilo { get; init; }
+
     /// <summary>Receives the run's state about once a second (queue, workers); null for none.</summary>
     public IProgress<ClusterStatus>? Status { get; init; }
 }
@@ -128,6 +133,21 @@ public sealed class ClusterCorpusExecutor : ICorpusExecutor, IAsyncDisposable
     public async Task StartAsync(CancellationToken cancellationToken = default)
     {
         await _run.Open(_spec).WaitAsync(ClusterTimings.CallDeadline, cancellationToken);
+        if (_options.CoordinatorSilo is { } wanted)
+        {
+            // Placement prefers the caller's silo, but a silo that has just joined may not yet be listed as able to
+            // host the grain: then the coordinator lands on a worker. Before any unit is offered, moving it is free.
+            for (int attempt = 0; await _run.Where().WaitAsync(ClusterTimings.CallDeadline, cancellationToken) != wanted; attempt++)
+            {
+                if (attempt == 50)
+                {
+                    throw new TimeoutException($"The run's coordinator could not be placed on this process's silo ({wanted}).");
+                }
+                await _run.Leave().WaitAsync(ClusterTimings.CallDeadline, cancellationToken);
+                await Task.Delay(TimeSpan.FromMilliseconds(200), cancellationToken);
+                await _run.Open(_spec).WaitAsync(ClusterTimings.CallDeadline, cancellationToken);
+            }
+        }
         await _client.GetGrain<IRunDirectoryGrain>(0).Register(_options.RunId).WaitAsync(ClusterTimings.CallDeadline, cancellationToken);
         _pump = Task.Run(() => PumpAsync(_stop.Token), CancellationToken.None);
     }
@@ -140,9 +160,9 @@ public sealed class ClusterCorpusExecutor : ICorpusExecutor, IAsyncDisposable
         {
             throw new InvalidOperationException("Call StartAsync first.");
         }
-        if (_failure is not null)
+        if (Volatile.Read(ref _failure) is { } failure)
         {
-            return Task.FromException<RelaxResult>(_failure);
+            return Task.FromException<RelaxResult>(failure);
         }
         int height = work.Input.GetLength(0), width = work.Input.GetLength(1);
         var input = new byte[height * width * sizeof(float)];
@@ -151,6 +171,13 @@ public sealed class ClusterCorpusExecutor : ICorpusExecutor, IAsyncDisposable
         if (!_pending.TryAdd(work.UnitId, pending))
         {
             throw new ArgumentException($"Unit {work.UnitId} is already in flight.", nameof(work));
+        }
+        if (Volatile.Read(ref _failure) is { } failed)
+        {
+            // The run failed while this unit was being added: fail it too, or nobody would.
+            _pending.TryRemove(work.UnitId, out _);
+            pending.Completion.TrySetException(failed);
+            return pending.Completion.Task;
         }
         var registration = cancellationToken.Register(() =>
         {
@@ -200,14 +227,28 @@ public sealed class ClusterCorpusExecutor : ICorpusExecutor, IAsyncDisposable
                 Observe(status.Incarnation);
                 foreach (var result in status.Results)
                 {
-                    if (_pending.TryRemove(result.UnitId, out var p))
+                    if (!_pending.TryRemove(result.UnitId, out var p))
                     {
+                        continue; // a duplicate, or a unit given up
+                    }
+                    if (result.Error is { } error)
+                    {
+                        p.Completion.TrySetException(new InvalidOperationException($"worker {result.Worker} could not explain {result.UnitId}: {error}"));
+                        continue;
+                    }
+                    try
+                    {
+                        var relax = ToResult(result);
                         _byWorker.AddOrUpdate(result.Worker, 1, (_, n) => n + 1);
                         if (result.Attempt > 1)
                         {
                             _reissues.Enqueue(new ClusterReissue(result.UnitId, result.Attempt, result.LeasedAt, result.Worker));
                         }
-                        p.Completion.TrySetResult(ToResult(result));
+                        p.Completion.TrySetResult(relax);
+                    }
+                    catch (Exception e) when (e is InvalidDataException or ArgumentException)
+                    {
+                        p.Completion.TrySetException(new InvalidDataException($"worker {result.Worker} sent a malformed result for {result.UnitId}: {e.Message}", e));
                     }
                 }
                 if (status.Mismatches.Length > 0)
@@ -218,9 +259,11 @@ public sealed class ClusterCorpusExecutor : ICorpusExecutor, IAsyncDisposable
                 }
                 if (DateTime.UtcNow - lastHeartbeat > ClusterTimings.HeartbeatEvery)
                 {
-                    Observe(await _run.Open(_spec).WaitAsync(ClusterTimings.CallDeadline, stop));
-                    await directory.Register(_options.RunId).WaitAsync(ClusterTimings.CallDeadline, stop);
                     lastHeartbeat = DateTime.UtcNow;
+                    Observe(await _run.Open(_spec).WaitAsync(ClusterTimings.CallDeadline, stop));
+                    // Not awaited: a directory whose silo just died must not hold up the results.
+                    _ = directory.Register(_options.RunId).WaitAsync(ClusterTimings.CallDeadline, stop)
+                        .ContinueWith(t => { _ = t.Exception; }, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
                     _options.Status?.Report(new ClusterStatus(_pending.Count, status.Queued, status.Leased, status.Workers, CompletedByWorker));
                 }
                 // The poll itself waits (up to 200 ms) for results, so the loop does not spin when nothing arrives.
@@ -233,6 +276,12 @@ public sealed class ClusterCorpusExecutor : ICorpusExecutor, IAsyncDisposable
             {
                 // The coordinator's silo died or a call timed out: the grain comes back elsewhere (a new incarnation).
                 await Task.Delay(ClusterTimings.IdleWait, CancellationToken.None);
+            }
+            catch (Exception e)
+            {
+                // Anything else ends the run with its message rather than leave the units waiting forever.
+                Fail(e);
+                return;
             }
         }
 
@@ -257,7 +306,7 @@ public sealed class ClusterCorpusExecutor : ICorpusExecutor, IAsyncDisposable
 
     private void Fail(Exception failure)
     {
-        _failure = failure;
+        Volatile.Write(ref _failure, failure);
         foreach (var pending in _pending.Values)
         {
             pending.Completion.TrySetException(failure);

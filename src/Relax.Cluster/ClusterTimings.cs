@@ -2,16 +2,19 @@ namespace Relax.Cluster;
 
 /// <summary>
 /// The clocks of a cluster run. A worker renews its leases every <see cref="RenewEvery"/>; a lease not renewed for
-/// <see cref="LeaseTime"/> is re-issued, so the units of a worker that died are running elsewhere within about
-/// LeaseTime + <see cref="IdleWait"/> (the recovery target is 5 s), long before membership declares the silo dead.
+/// <see cref="LeaseTime"/> is re-issued, so the units of a worker that died are leased again 1.5–2 s after it died
+/// plus the time until another worker asks for work (the recovery target is 5 s), long before membership declares the
+/// silo dead.
 /// Every call has its own <see cref="CallDeadline"/>, shorter than Orleans' response timeout: a call in flight to a
 /// dead silo would otherwise hang for it.
 /// </summary>
 internal static class ClusterTimings
 {
-    public static readonly TimeSpan LeaseTime = TimeSpan.FromSeconds(3);
-    public static readonly TimeSpan RenewEvery = TimeSpan.FromSeconds(1);
+    public static readonly TimeSpan LeaseTime = TimeSpan.FromSeconds(2);
+    public static readonly TimeSpan RenewEvery = TimeSpan.FromMilliseconds(500);
     public static readonly TimeSpan CallDeadline = TimeSpan.FromSeconds(5);
+    public static readonly TimeSpan RenewDeadline = TimeSpan.FromMilliseconds(1000);
+    public static readonly TimeSpan DirectoryDeadline = TimeSpan.FromSeconds(2);
     public static readonly TimeSpan IdleWait = TimeSpan.FromMilliseconds(200);
     public static readonly TimeSpan HeartbeatEvery = TimeSpan.FromSeconds(1);
     public static readonly TimeSpan RunExpiry = TimeSpan.FromSeconds(15);

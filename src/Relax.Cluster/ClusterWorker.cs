@@ -56,7 +56,7 @@ public interface IClusterWorkerStatus
 /// <summary>
 /// The work loop of a silo that explains: it pulls units from the open runs under leases, explains each off the
 /// Orleans scheduler (a dedicated thread, so CPU-bound work never starves the runtime's own messages and probes),
-/// completes it, and renews its leases every second from a separate loop. It leases about half a second of work at a
+/// completes it, and renews its leases twice a second from a separate loop. It leases about half a second of work at a
 /// time, measured on its own recent units, so a slow and a fast worker both stay busy to the end.
 /// </summary>
 internal sealed partial class ClusterWorker(IGrainFactory grains, ClusterWorkerOptions options, ILogger<ClusterWorker> logger) : BackgroundService, IClusterWorkerStatus
@@ -82,26 +82,34 @@ internal sealed partial class ClusterWorker(IGrainFactory grains, ClusterWorkerO
         while (!stoppingToken.IsCancellationRequested)
         {
             bool worked = false;
-            try
+            if (DateTime.UtcNow - runsRead > ClusterTimings.HeartbeatEvery)
             {
-                if (DateTime.UtcNow - runsRead > ClusterTimings.HeartbeatEvery)
+                runsRead = DateTime.UtcNow;
+                try
                 {
-                    runs = await directory.ActiveRuns().WaitAsync(ClusterTimings.CallDeadline, stoppingToken);
-                    runsRead = DateTime.UtcNow;
+                    runs = await directory.ActiveRuns().WaitAsync(ClusterTimings.DirectoryDeadline, stoppingToken);
                 }
-                foreach (var runId in runs)
+                catch (Exception e) when (!stoppingToken.IsCancellationRequested)
+                {
+                    // The directory's silo died: keep working on the runs already known until it is back.
+                    CallFailed(logger, options.Name, e);
+                }
+            }
+            foreach (var runId in runs)
+            {
+                try
                 {
                     worked |= await WorkOn(runId, stoppingToken);
                 }
+                catch (Exception e) when (!stoppingToken.IsCancellationRequested)
+                {
+                    // A run whose client went away, or a call that outlived its deadline: the other runs go on.
+                    CallFailed(logger, options.Name, e);
+                }
             }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            if (stoppingToken.IsCancellationRequested)
             {
                 break;
-            }
-            catch (Exception e) when (e is TimeoutException or OrleansException or InvalidOperationException)
-            {
-                // A coordinator on a silo that just died, or a call that outlived its deadline: try again shortly.
-                CallFailed(logger, options.Name, e);
             }
             if (!worked)
             {
@@ -154,35 +162,58 @@ internal sealed partial class ClusterWorker(IGrainFactory grains, ClusterWorkerO
         {
             _leases[runId] = [.. lease.Items.Select(i => i.UnitId)];
         }
-        // The batch is explained on one dedicated thread; each result is handed back while the next unit computes,
-        // so messaging overlaps compute.
-        var state = known;
-        var completions = new List<Task>();
-        var results = System.Threading.Channels.Channel.CreateUnbounded<WorkResult>();
-        var compute = Task.Factory.StartNew(() =>
+        try
         {
-            try
+            // The batch is explained on one dedicated thread; each result is handed back while the next unit
+            // computes, so messaging overlaps compute. A unit that fails is reported, not retried: it would fail on
+            // every worker (a broken example), and the client stops the run with its message.
+            var state = known;
+            var completions = new List<Task>();
+            var results = System.Threading.Channels.Channel.CreateUnbounded<WorkResult>();
+            var compute = Task.Factory.StartNew(() =>
             {
-                foreach (var item in lease.Items)
+                try
                 {
-                    var clock = Stopwatch.StartNew();
-                    var result = Explain(state, item, stoppingToken);
-                    _secondsPerUnit = 0.7 * _secondsPerUnit + 0.3 * clock.Elapsed.TotalSeconds;
-                    results.Writer.TryWrite(result);
+                    foreach (var item in lease.Items)
+                    {
+                        stoppingToken.ThrowIfCancellationRequested();
+                        var clock = Stopwatch.StartNew();
+                        WorkResult result;
+                        try
+                        {
+                            result = Explain(state, item, stoppingToken);
+                        }
+                        catch (Exception e) when (e is not OperationCanceledException)
+                        {
+                            result = Failed(item, $"{e.GetType().Name}: {e.Message.Split('\n')[0]}");
+                        }
+                        _secondsPerUnit = 0.7 * _secondsPerUnit + 0.3 * clock.Elapsed.TotalSeconds;
+                        results.Writer.TryWrite(result);
+                    }
                 }
-            }
-            finally
+                finally
+                {
+                    results.Writer.TryComplete();
+                }
+            }, stoppingToken, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+            // Results already computed are handed back even while the worker stops (they are not thrown away).
+            await foreach (var result in results.Reader.ReadAllAsync(CancellationToken.None))
             {
-                results.Writer.TryComplete();
+                completions.Add(Complete(run, result, stoppingToken));
             }
-        }, stoppingToken, TaskCreationOptions.LongRunning, TaskScheduler.Default);
-        await foreach (var result in results.Reader.ReadAllAsync(stoppingToken))
-        {
-            completions.Add(Complete(run, runId, result, stoppingToken));
+            await Task.WhenAll(completions);
+            await compute;
+            return true;
         }
-        await compute;
-        await Task.WhenAll(completions);
-        return true;
+        finally
+        {
+            // Whatever happened, this worker holds none of the batch any more: units it did not hand back are no
+            // longer renewed, so their leases lapse and they are re-issued.
+            lock (_held)
+            {
+                _leases.Remove(runId);
+            }
+        }
     }
 
     private WorkResult Explain(RunState run, WorkItem item, CancellationToken cancellationToken)
@@ -199,15 +230,17 @@ internal sealed partial class ClusterWorker(IGrainFactory grains, ClusterWorkerO
             result.MaskGenerator, [.. result.Warnings], item.Attempt, item.LeasedAt);
     }
 
-    private async Task Complete(IExplainRunGrain run, string runId, WorkResult result, CancellationToken stoppingToken)
+    private async Task Complete(IExplainRunGrain run, WorkResult result, CancellationToken stoppingToken)
     {
         await CompleteWithRetries(run, result, stoppingToken);
-        lock (_held)
+        if (result.Error is null)
         {
-            _leases[runId].Remove(result.UnitId);
+            Interlocked.Increment(ref _completed);
         }
-        Interlocked.Increment(ref _completed);
     }
+
+    private WorkResult Failed(WorkItem item, string error) =>
+        new(item.UnitId, options.Name, item.Height, item.Width, [], [], [], 0, 0, false, double.NaN, 0, 0, "", [], item.Attempt, item.LeasedAt, error);
 
     /// <summary>Completes a unit, retrying a few times: a coordinator that moved after its silo died comes back empty
     /// but still takes the result (the client has not received it and accepts it).</summary>
@@ -217,13 +250,13 @@ internal sealed partial class ClusterWorker(IGrainFactory grains, ClusterWorkerO
         {
             try
             {
-                await run.Complete(result).WaitAsync(ClusterTimings.CallDeadline, stoppingToken);
+                await run.Complete(result).WaitAsync(ClusterTimings.CallDeadline, CancellationToken.None);
                 return;
             }
             catch (Exception e) when (attempt < 4 && e is TimeoutException or OrleansException)
             {
                 CallFailed(logger, options.Name, e);
-                await Task.Delay(ClusterTimings.IdleWait * attempt, stoppingToken);
+                await Task.Delay(ClusterTimings.IdleWait * attempt, CancellationToken.None);
             }
         }
     }
@@ -240,10 +273,11 @@ internal sealed partial class ClusterWorker(IGrainFactory grains, ClusterWorkerO
                 {
                     held = [.. _leases.Where(l => l.Value.Count > 0).Select(l => (l.Key, l.Value.ToArray()))];
                 }
-                foreach (var (runId, units) in held)
-                {
-                    await grains.GetGrain<IExplainRunGrain>(runId).Renew(options.Name, units).WaitAsync(ClusterTimings.CallDeadline, stoppingToken);
-                }
+                // All runs at once, each with a deadline well inside a lease: one run whose client died must not let
+                // the others' leases lapse.
+                await Task.WhenAll(held.Select(h => grains.GetGrain<IExplainRunGrain>(h.Run).Renew(options.Name, h.Units)
+                    .WaitAsync(ClusterTimings.RenewDeadline, stoppingToken)
+                    .ContinueWith(t => { _ = t.Exception; }, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default)));
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {

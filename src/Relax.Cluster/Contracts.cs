@@ -35,7 +35,7 @@ internal sealed record WorkItem(
     [property: Id(7)] DateTime LeasedAt = default);
 
 /// <summary>One explained unit (about 75 KB): the maps (float32 as raw bytes) and how they were obtained, and which
-/// worker made them.</summary>
+/// worker made them; or, with <c>Error</c> set and no maps, why the worker could not explain it.</summary>
 [GenerateSerializer, Immutable]
 internal sealed record WorkResult(
     [property: Id(0)] string UnitId,
@@ -54,7 +54,8 @@ internal sealed record WorkResult(
     [property: Id(13)] string MaskGenerator,
     [property: Id(14)] string[] Warnings,
     [property: Id(15)] int Attempt,
-    [property: Id(16)] DateTime LeasedAt);
+    [property: Id(16)] DateTime LeasedAt,
+    [property: Id(17)] string? Error = null);
 
 /// <summary>What a lease hands a worker: the run's settings (null when the coordinator has not heard from its client
 /// since it was activated) and up to the asked number of units.</summary>
@@ -97,6 +98,12 @@ internal interface IExplainRunGrain : IGrainWithStringKey
 
     /// <summary>The client's poll: up to <paramref name="maxResults"/> finished units (removed from the grain) and the state.</summary>
     Task<RunStatus> Poll(int maxResults);
+
+    /// <summary>The silo this activation lives on.</summary>
+    Task<string> Where();
+
+    /// <summary>Deactivates this activation (before any unit is offered, to let it start again elsewhere).</summary>
+    Task Leave();
 }
 
 /// <summary>Which runs are open (one grain, key 0): clients register theirs every second, workers read the list.</summary>

@@ -13,7 +13,7 @@ namespace Relax.Cluster;
 /// </summary>
 [PreferLocalPlacement]
 [Reentrant]
-internal sealed class ExplainRunGrain : Grain, IExplainRunGrain
+internal sealed class ExplainRunGrain(ILocalSiloDetails silo) : Grain, IExplainRunGrain
 {
     private TaskCompletionSource _arrived = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly long _incarnation = Random.Shared.NextInt64(1, long.MaxValue);
@@ -82,7 +82,7 @@ internal sealed class ExplainRunGrain : Grain, IExplainRunGrain
         _workers[result.Worker] = DateTime.UtcNow;
         _held.Remove(result.UnitId);
         // A unit re-issued after its lease expired may still be queued: drop it there (its result is here now).
-        if (_known.Contains(result.UnitId))
+        if (_known.Contains(result.UnitId) && !_held.ContainsKey(result.UnitId))
         {
             for (var node = _queue.First; node is not null; node = node.Next)
             {
@@ -93,7 +93,6 @@ internal sealed class ExplainRunGrain : Grain, IExplainRunGrain
                 }
             }
         }
-        _known.Add(result.UnitId);
         _finished.TryAdd(result.UnitId, result);
         _arrived.TrySetResult();
         return Task.CompletedTask;
@@ -122,10 +121,21 @@ internal sealed class ExplainRunGrain : Grain, IExplainRunGrain
         var results = _finished.Values.Take(maxResults).ToArray();
         foreach (var result in results)
         {
+            // Delivered: forgotten, so the grain's memory follows the window, not the corpus (a late duplicate is
+            // delivered again and the client drops it).
             _finished.Remove(result.UnitId);
+            _known.Remove(result.UnitId);
         }
         return new RunStatus(_incarnation, results, _queue.Count, _held.Count, [.. _workers.Keys.Order(StringComparer.Ordinal)],
             [.. _mismatches.Select(m => $"{m.Key}: {m.Value}")]);
+    }
+
+    public Task<string> Where() => Task.FromResult(silo.SiloAddress.ToString());
+
+    public Task Leave()
+    {
+        DeactivateOnIdle();
+        return Task.CompletedTask;
     }
 
     /// <summary>Leases not renewed in time go back to the front of the queue, oldest first.</summary>

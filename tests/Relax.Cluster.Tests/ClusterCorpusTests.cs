@@ -46,16 +46,25 @@ public sealed class ClusterCorpusTests(ITestOutputHelper output) : IDisposable
                 () => new CorpusExamples([e.LogMel], [0.0])))
             .ToList();
 
-    private InProcessTestCluster Cluster(short silos, ClusterModel? workerModel = null)
+    private InProcessTestCluster Cluster(short silos, ClusterModel? workerModel = null, bool broken = false)
     {
         var builder = new InProcessTestClusterBuilder(silos);
         builder.ConfigureSilo((silo, siloBuilder) =>
         {
             var model = SyntheticAnimalModel.Load();
             _models.Add(model);
-            siloBuilder.AddRelaxWorker(new ClusterWorkerOptions(model.Embedder, workerModel ?? Float32Cpu) { Name = silo.SiloName });
+            IEmbedder embedder = broken ? new BrokenEmbedder() : model.Embedder;
+            siloBuilder.AddRelaxWorker(new ClusterWorkerOptions(embedder, workerModel ?? Float32Cpu) { Name = silo.SiloName });
         });
         return builder.Build();
+    }
+
+    /// <summary>A model that fails on every input, as a worker whose GPU ran out of memory would.</summary>
+    private sealed class BrokenEmbedder : IEmbedder
+    {
+        public TorchSharp.torch.Device Device => TorchSharp.torch.CPU;
+
+        public TorchSharp.torch.Tensor Embed(TorchSharp.torch.Tensor inputs) => throw new InvalidOperationException("out of memory (simulated)");
     }
 
     private CorpusSummary Local(string name)
@@ -166,6 +175,17 @@ public sealed class ClusterCorpusTests(ITestOutputHelper output) : IDisposable
         output.WriteLine(e.Message);
         Assert.Contains("BFloat16", e.Message, StringComparison.Ordinal);
         Assert.Contains("Float32", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_unit_that_fails_on_a_worker_stops_the_run_with_the_workers_message()
+    {
+        await using var cluster = Cluster(1, broken: true);
+        await cluster.DeployAsync();
+        var e = await Assert.ThrowsAsync<InvalidOperationException>(() => OnCluster(cluster, Options("cluster")).WaitAsync(TimeSpan.FromMinutes(1)));
+        output.WriteLine(e.Message);
+        Assert.Contains("could not explain", e.Message, StringComparison.Ordinal);
+        Assert.Contains("out of memory (simulated)", e.Message, StringComparison.Ordinal);
     }
 
     /// <summary>Reports on the calling thread (Progress&lt;T&gt; would post to the thread pool, after the fact).</summary>

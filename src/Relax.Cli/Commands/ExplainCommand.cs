@@ -180,14 +180,31 @@ internal static class ExplainCommand
         using var host = ClusterConnection.JoinAsync(redis, s.Advertise, TimeSpan.FromSeconds(60)).GetAwaiter().GetResult();
         var client = host.Services.GetRequiredService<IClusterClient>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
+        var lastBusy = DateTime.UtcNow;
+        bool warned = false;
         var status = new SyncProgress<ClusterStatus>(st =>
         {
             foreach (var worker in st.Workers.Where(seen.Add))
             {
                 context.Error.WriteLine($"relax: worker {worker} is taking work");
             }
+            if (st.Leased > 0 || st.Queued == 0)
+            {
+                (lastBusy, warned) = (DateTime.UtcNow, false);
+            }
+            else if (!warned && DateTime.UtcNow - lastBusy > TimeSpan.FromSeconds(30))
+            {
+                warned = true;
+                context.Error.WriteLine($"relax: warning: no worker has taken work for 30 s; start `relax worker --cluster {redis}` with the same model, dtype and device (the run waits for one).");
+            }
         });
-        var executor = new ClusterCorpusExecutor(client, runner.Options, new ClusterRunOptions(model) { Window = s.Window, KeepProbability = s.Keep, Status = status });
+        var executor = new ClusterCorpusExecutor(client, runner.Options, new ClusterRunOptions(model)
+        {
+            Window = s.Window,
+            KeepProbability = s.Keep,
+            Status = status,
+            CoordinatorSilo = host.Services.GetRequiredService<Orleans.Runtime.ILocalSiloDetails>().SiloAddress.ToString(),
+        });
         try
         {
             context.Output.WriteLine($"Cluster: Redis at {redis}; run {executor.RunId}; up to {s.Window} unit(s) in flight.");
@@ -205,13 +222,13 @@ internal static class ExplainCommand
             }
             return summary;
         }
-        catch (ClusterMismatchException e)
+        catch (Exception e) when (e is ClusterMismatchException or InvalidOperationException)
         {
             throw new CliException(e.Message);
         }
         catch (TimeoutException)
         {
-            throw new CliException($"the cluster at {redis} did not answer within 30 s; are its workers up?");
+            throw new CliException($"the cluster at {redis} did not answer in time (each call waits 5 s); is Redis reachable and a worker up?");
         }
         finally
         {

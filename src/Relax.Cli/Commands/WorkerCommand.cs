@@ -11,7 +11,8 @@ using static TorchSharp.torch;
 namespace Relax.Cli.Commands;
 
 /// <summary><c>relax worker</c>: joins a Relax cluster as an Orleans silo that explains with the model it loaded,
-/// until Ctrl+C or SIGTERM, then leaves the cluster cleanly (its units in hand go back to the queue).</summary>
+/// until Ctrl+C or SIGTERM, then leaves the cluster cleanly: results already computed are handed back, and the leases
+/// of units not yet done lapse, so they are re-issued within seconds.</summary>
 internal static class WorkerCommand
 {
     public static Command Create(CliContext context)
