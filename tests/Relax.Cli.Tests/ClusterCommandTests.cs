@@ -70,9 +70,17 @@ public sealed partial class ClusterCommandTests(ITestOutputHelper output)
 
             var text = client.Describe();
             Assert.Matches(@"Units per worker: w1 \d+, w2 \d+\.", text);
-            // The killed worker was explaining a unit (units take about a second and it leases the next at once).
+            // The killed worker was explaining a unit (units take about a second and it leases the next at once): its
+            // lease lapsed and the unit was leased again — or, when the dead worker held the part of Orleans' grain
+            // directory that names the coordinator, a fresh coordinator took over and the client offered its units
+            // again (docs/cluster.md). Either way nothing was lost (the maps above).
             var reissued = Reissued().Match(text);
-            Assert.True(reissued.Success, $"no unit was re-issued after the kill: {text}");
+            Assert.True(reissued.Success || text.Contains("The coordinator restarted", StringComparison.Ordinal), $"the killed worker's unit was neither re-issued nor re-offered: {text}");
+            if (!reissued.Success)
+            {
+                output.WriteLine("the coordinator restarted (its directory entry lived on the killed worker); the client offered its units again");
+            }
+            else
             {
                 var first = DateTime.Parse(reissued.Groups["first"].Value, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind).ToUniversalTime();
                 int restarts = int.Parse(reissued.Groups["restarts"].Value, CultureInfo.InvariantCulture);
