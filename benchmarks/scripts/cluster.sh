@@ -9,9 +9,16 @@ count=${2:-1024}
 command -v redis-server >/dev/null || { echo "cluster.sh: needs redis-server (apt-get install redis-server)" >&2; exit 1; }
 dotnet build src/Relax.Cli -c Release -v q -nologo >/dev/null
 relax() { dotnet src/Relax.Cli/bin/Release/net10.0/relax.dll "$@"; }
+relax_dll=src/Relax.Cli/bin/Release/net10.0/relax.dll
 tmp=$(mktemp -d)
 pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$tmp"; }
+# The PIDs are the processes' own (dotnet and redis-server started directly, not through a function's subshell).
+cleanup() {
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  sleep 2
+  for p in "${pids[@]}"; do kill -9 "$p" 2>/dev/null || true; done
+  rm -rf "$tmp"
+}
 trap cleanup EXIT
 
 for kind in dog cat bird; do
@@ -21,7 +28,7 @@ port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); p
 redis-server --port "$port" --bind 127.0.0.1 --save "" --appendonly no >"$tmp/redis.log" 2>&1 & pids+=($!)
 sleep 1
 for w in 1 2; do
-  OMP_NUM_THREADS=1 relax worker --cluster "127.0.0.1:$port" --threads 1 --name "w$w" >"$tmp/w$w.log" 2>&1 & pids+=($!)
+  OMP_NUM_THREADS=1 dotnet "$relax_dll" worker --cluster "127.0.0.1:$port" --threads 1 --name "w$w" >"$tmp/w$w.log" 2>&1 & pids+=($!)
 done
 for w in 1 2; do
   for _ in $(seq 1 300); do grep -q "joined the cluster" "$tmp/w$w.log" && break; sleep 0.2; done

@@ -73,6 +73,15 @@ internal static class WorkerCommand
         context.Output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"relax worker {options.Name} joined the cluster at {redis}: silo {address}:{siloPort}, gateway {clientPort}; model {identity}; {get_num_threads()} thread(s). Ctrl+C or SIGTERM leaves the cluster."));
         context.Output.Flush();
+        // Leaving cleanly needs Redis (the silo marks itself dead in the membership table). When Redis is gone, Orleans
+        // would wait indefinitely: after 20 s the worker says so and exits anyway (its leases lapse as a crash's would).
+        var lifetime = host.Services.GetRequiredService<IHostApplicationLifetime>();
+        lifetime.ApplicationStopping.Register(() => Task.Delay(TimeSpan.FromSeconds(20)).ContinueWith(_ =>
+        {
+            context.Error.WriteLine($"relax worker {options.Name}: could not leave the cluster cleanly within 20 s (is Redis at {redis} reachable?); exiting.");
+            context.Error.Flush();
+            Environment.Exit(RelaxCli.Failure);
+        }, TaskScheduler.Default));
         host.WaitForShutdownAsync().GetAwaiter().GetResult();
         var worker = host.Services.GetRequiredService<IClusterWorkerStatus>();
         context.Output.WriteLine($"relax worker {options.Name} left the cluster after {worker.Completed} unit(s).");
