@@ -133,7 +133,7 @@ static async Task Echo(IExplainRunGrain run, string name, CancellationToken stop
             await Task.Delay(1, CancellationToken.None);
             continue;
         }
-        await Task.WhenAll(lease.Items.Select(item => run.Complete(new WorkResult(item.UnitId, name, 96, 64, zeros, zeros, zeros, 1, 1, false, double.NaN, 0, 1, "time", [], item.Attempt, item.LeasedAt))));
+        await Task.WhenAll(lease.Items.Select(item => run.Complete(new WorkResult(item.UnitId, name, new ExplainOutput(96, 64, zeros, zeros, zeros, 1, 1, false, double.NaN, 0, 1, "time", []), item.Attempt, item.LeasedAt))));
     }
 }
 

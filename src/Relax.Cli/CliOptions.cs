@@ -73,6 +73,22 @@ internal static class CliOptions
     /// <summary><c>--seed</c>: the seed of masks (and random orders).</summary>
     public static Option<long> Seed(string description) => new("--seed") { Description = description, DefaultValueFactory = _ => 1 };
 
+    /// <summary><c>--cluster HOST:PORT</c>: spread the work over a cluster's workers.</summary>
+    public static Option<string?> Cluster(string what) => new("--cluster")
+    {
+        Description = $"Spread the {what} over the `relax worker`s of a cluster whose membership is in Redis at HOST:PORT; this process reads the audio and writes the output folder as without it.",
+    };
+
+    /// <summary><c>--advertise IP</c>: the address a cluster client is reached at.</summary>
+    public static Option<string?> Advertise() => new("--advertise")
+    {
+        Description = "With --cluster: the IP address workers reach this process at (it hosts the run's queue); default as relax worker's.",
+    };
+
+    /// <summary><c>--window N</c>: units a cluster client keeps in flight.</summary>
+    public static Option<int> Window(string units, int defaultValue) =>
+        new Option<int>("--window") { Description = $"With --cluster: {units} in flight at most (held in memory).", DefaultValueFactory = _ => defaultValue }.InRange(1, 100_000);
+
     /// <summary><c>--weights</c>: Google's VGGish weights.</summary>
     public static Option<string?> Weights(string description) => new("--weights", "-w") { Description = description };
 

@@ -1,6 +1,8 @@
+using System.Globalization;
 using System.Net;
 using System.Net.NetworkInformation;
 using System.Net.Sockets;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Relax.Cluster;
@@ -42,6 +44,84 @@ internal static class ClusterConnection
             host.Dispose();
             throw new CliException($"cannot join the cluster through Redis at {redis}: {FirstLine(e.Message)}. Start redis-server there and at least one `relax worker --cluster {redis}` first.");
         }
+    }
+
+    /// <summary>One cluster run from the command line: joins as a silo (which hosts the run's coordinator), makes the
+    /// executor, runs the job, says which workers take work (and warns once when none has for 30 s), prints units per
+    /// worker and re-issues, and turns a refused worker or a silent cluster into one line.</summary>
+    /// <param name="redis">Redis's address.</param>
+    /// <param name="advertise">The address workers reach this process at, or null to choose.</param>
+    /// <param name="options">The model, window and keep probability (status and coordinator placement are added here).</param>
+    /// <param name="create">Makes the executor on the client.</param>
+    /// <param name="job">Runs the job through the executor.</param>
+    /// <param name="unit">What a unit is called in messages ("unit", "clip").</param>
+    /// <param name="context">Where lines go.</param>
+    /// <param name="cancellationToken">Stops the run.</param>
+    public static T Run<TExecutor, T>(string redis, string? advertise, ClusterRunOptions options, Func<IClusterClient, ClusterRunOptions, TExecutor> create,
+        Func<TExecutor, Task<T>> job, string unit, CliContext context, CancellationToken cancellationToken) where TExecutor : IClusterRun
+    {
+        using var host = JoinAsync(redis, advertise, TimeSpan.FromSeconds(60)).GetAwaiter().GetResult();
+        var client = host.Services.GetRequiredService<IClusterClient>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var lastBusy = DateTime.UtcNow;
+        bool warned = false;
+        var status = new SyncProgress<ClusterStatus>(st =>
+        {
+            foreach (var worker in st.Workers.Where(seen.Add))
+            {
+                context.Error.WriteLine($"relax: worker {worker} is taking work");
+            }
+            if (st.Leased > 0 || st.Queued == 0)
+            {
+                (lastBusy, warned) = (DateTime.UtcNow, false);
+            }
+            else if (!warned && DateTime.UtcNow - lastBusy > TimeSpan.FromSeconds(30))
+            {
+                warned = true;
+                context.Error.WriteLine($"relax: warning: no worker has taken work for 30 s; start `relax worker --cluster {redis}` with the same model, dtype and device (the run waits for one).");
+            }
+        });
+        var executor = create(client, options with
+        {
+            Status = status,
+            CoordinatorSilo = host.Services.GetRequiredService<Orleans.Runtime.ILocalSiloDetails>().SiloAddress.ToString(),
+        });
+        try
+        {
+            context.Output.WriteLine($"Cluster: Redis at {redis}; run {executor.RunId}; up to {options.Window} {unit}(s) in flight.");
+            executor.StartAsync(cancellationToken).WaitAsync(TimeSpan.FromSeconds(60), cancellationToken).GetAwaiter().GetResult();
+            var result = job(executor).GetAwaiter().GetResult();
+            context.Output.WriteLine($"{char.ToUpperInvariant(unit[0])}{unit[1..]}s per worker: {string.Join(", ", executor.CompletedByWorker.OrderBy(w => w.Key, StringComparer.Ordinal).Select(w => $"{w.Key} {w.Value}"))}.");
+            if (executor.Reissues is { Count: > 0 } reissues)
+            {
+                context.Output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"Re-issued after their worker stopped: {reissues.Count} {unit}(s), the first at {reissues.Min(r => r.LeasedAt):O}; the coordinator restarted {executor.CoordinatorRestarts} time(s)."));
+            }
+            else if (executor.CoordinatorRestarts > 0)
+            {
+                context.Output.WriteLine($"The coordinator restarted {executor.CoordinatorRestarts} time(s); its {unit}s were offered again.");
+            }
+            return result;
+        }
+        catch (Exception e) when (e is ClusterMismatchException or InvalidOperationException)
+        {
+            throw new CliException(e.Message);
+        }
+        catch (TimeoutException)
+        {
+            throw new CliException($"the cluster at {redis} did not answer in time (each call waits 5 s); is Redis reachable and a worker up?");
+        }
+        finally
+        {
+            executor.DisposeAsync().AsTask().GetAwaiter().GetResult();
+            host.StopAsync(CancellationToken.None).GetAwaiter().GetResult();
+        }
+    }
+
+    /// <summary>Reports on the caller's thread.</summary>
+    private sealed class SyncProgress<T>(Action<T> report) : IProgress<T>
+    {
+        public void Report(T value) => report(value);
     }
 
     /// <summary>Warnings and errors only, on standard error (progress and results own standard output).</summary>

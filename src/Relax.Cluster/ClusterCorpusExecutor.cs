@@ -1,80 +1,6 @@
-using System.Collections.Concurrent;
 using Relax.Evaluation;
 
 namespace Relax.Cluster;
-
-/// <summary>Settings of a cluster run, checked when set.</summary>
-public sealed record ClusterRunOptions
-{
-    private readonly ClusterModel _model = null!;
-    private readonly int _window = 64;
-    private readonly string _runId = Guid.NewGuid().ToString("N");
-    private readonly double _keep = 0.5;
-
-    /// <summary>Creates the settings.</summary>
-    /// <param name="model">The model every worker must run; workers that run another are refused.</param>
-    public ClusterRunOptions(ClusterModel model)
-    {
-        Model = model;
-    }
-
-    /// <summary>The model every worker must run.</summary>
-    public ClusterModel Model
-    {
-        get => _model;
-        init => _model = value ?? throw new ArgumentNullException(nameof(Model));
-    }
-
-    /// <summary>Units in flight at most (offered, leased or being explained), ≥ 1: the client holds only these. Default 64
-    /// (enough for tens of workers; raise it for more).</summary>
-    public int Window
-    {
-        get => _window;
-        init => _window = value >= 1 ? value : throw new ArgumentOutOfRangeException(nameof(Window), value, "Give at least 1.");
-    }
-
-    /// <summary>The run's id (its coordinator's key). Default a new GUID.</summary>
-    public string RunId
-    {
-        get => _runId;
-        init => _runId = !string.IsNullOrWhiteSpace(value) ? value : throw new ArgumentException("Give a run id.", nameof(RunId));
-    }
-
-    /// <summary>The keep probability the corpus's mask generators were made with (<c>MaskGenerators.Create(kind,
-    /// keep)</c>); workers make the same. Default 0.5.</summary>
-    public double KeepProbability
-    {
-        get => _keep;
-        init => _keep = value is > 0 and < 1 ? value : throw new ArgumentOutOfRangeException(nameof(KeepProbability), value, "Must be between 0 and 1 (exclusive).");
-    }
-
-    /// <summary>The silo the run's coordinator must live on (<c>ILocalSiloDetails.SiloAddress</c> of a client that
-    /// joins as a silo, as <c>relax explain --cluster</c> does), so no worker's death takes the queue with it; null
-    /// to let Orleans place it.</summary>
-    public string? CoordinatorSilo { get; init; }
-
-    /// <summary>Receives the run's state about once a second (queue, workers); null for none.</summary>
-    public IProgress<ClusterStatus>? Status { get; init; }
-}
-
-/// <summary>A cluster run's state as its client sees it.</summary>
-/// <param name="InFlight">Units offered and not yet received.</param>
-/// <param name="Queued">Units waiting for a worker.</param>
-/// <param name="Leased">Units a worker holds.</param>
-/// <param name="Workers">Workers that have asked the run for work.</param>
-/// <param name="CompletedByWorker">Units received from each worker in this run.</param>
-public sealed record ClusterStatus(int InFlight, int Queued, int Leased, IReadOnlyList<string> Workers, IReadOnlyDictionary<string, int> CompletedByWorker);
-
-/// <summary>A unit that was leased again after its lease expired.</summary>
-/// <param name="UnitId">The unit.</param>
-/// <param name="Attempt">Which lease finished it (2 or more).</param>
-/// <param name="LeasedAt">When that lease was handed out (UTC, the coordinator's clock).</param>
-/// <param name="Worker">The worker that finished it.</param>
-public sealed record ClusterReissue(string UnitId, int Attempt, DateTime LeasedAt, string Worker);
-
-/// <summary>A worker runs another model, dtype or device than the run asks for, or cannot rebuild its settings.</summary>
-/// <param name="message">Which worker, and what differs.</param>
-public sealed class ClusterMismatchException(string message) : Exception(message);
 
 /// <summary>
 /// Explains a corpus's units on an Orleans cluster of <c>relax worker</c>s: an <see cref="ICorpusExecutor"/> for
@@ -83,278 +9,61 @@ public sealed class ClusterMismatchException(string message) : Exception(message
 /// flight (at most <see cref="ClusterRunOptions.Window"/>), offers them to the run's coordinator, polls the finished
 /// ones, and offers again whatever a new coordinator incarnation lost. A unit finished twice is taken once.
 /// </summary>
-public sealed class ClusterCorpusExecutor : ICorpusExecutor, IAsyncDisposable
+public sealed class ClusterCorpusExecutor : ICorpusExecutor, IClusterRun
 {
-    private readonly IClusterClient _client;
-    private readonly ClusterRunOptions _options;
-    private readonly RunSpec _spec;
-    private readonly IExplainRunGrain _run;
-    private readonly ConcurrentDictionary<string, Pending> _pending = new(StringComparer.Ordinal);
-    private readonly ConcurrentQueue<string> _toOffer = new();
-    private readonly ConcurrentDictionary<string, int> _byWorker = new(StringComparer.Ordinal);
-    private readonly ConcurrentQueue<ClusterReissue> _reissues = new();
-    private readonly CancellationTokenSource _stop = new();
-    private Task? _pump;
-    private int _coordinatorRestarts;
-    private int _disposed;
-    private Exception? _failure;
+    private readonly ClusterRun<RelaxResult> _run;
 
     /// <summary>Creates the executor for one run of a corpus; <see cref="StartAsync"/> opens the run.</summary>
     /// <param name="client">A connected cluster client.</param>
     /// <param name="corpus">The corpus's settings (mask kinds and RELAX settings go to the workers).</param>
     /// <param name="options">The model workers must run, the window, the run id.</param>
-    /// <exception cref="ArgumentException">A setting workers could not rebuild (see <see cref="RunSpecs"/>).</exception>
+    /// <exception cref="ArgumentException">A setting workers could not rebuild from names and numbers: a similarity
+    /// other than cosine, a custom replacement, or a mask generator that its kind's name does not reproduce.</exception>
     public ClusterCorpusExecutor(IClusterClient client, CorpusOptions corpus, ClusterRunOptions options)
     {
-        _client = client ?? throw new ArgumentNullException(nameof(client));
+        ArgumentNullException.ThrowIfNull(client);
         ArgumentNullException.ThrowIfNull(corpus);
-        _options = options ?? throw new ArgumentNullException(nameof(options));
-        _spec = RunSpecs.Create(options.RunId, corpus, options.Model, options.KeepProbability);
-        _run = client.GetGrain<IExplainRunGrain>(options.RunId);
+        ArgumentNullException.ThrowIfNull(options);
+        _run = new ClusterRun<RelaxResult>(client, RunSpecs.Create(options.RunId, corpus, options.Model, options.KeepProbability), options, Decode);
     }
 
     /// <inheritdoc />
-    public int Window => _options.Window;
+    public int Window => _run.Window;
 
-    /// <summary>The run's id.</summary>
-    public string RunId => _options.RunId;
+    /// <inheritdoc />
+    public string RunId => _run.RunId;
 
-    /// <summary>Units that were leased more than once (their first worker died or stopped renewing), with when the
-    /// lease that finished them was handed out: how fast work came back after a failure.</summary>
-    public IReadOnlyList<ClusterReissue> Reissues => [.. _reissues];
+    /// <inheritdoc />
+    public IReadOnlyList<ClusterReissue> Reissues => _run.Reissues;
 
-    /// <summary>How often the run's coordinator came back empty (its silo died) and was offered the units in flight again.</summary>
-    public int CoordinatorRestarts => Volatile.Read(ref _coordinatorRestarts);
+    /// <inheritdoc />
+    public int CoordinatorRestarts => _run.CoordinatorRestarts;
 
-    /// <summary>Units received from each worker so far.</summary>
-    public IReadOnlyDictionary<string, int> CompletedByWorker => new Dictionary<string, int>(_byWorker);
+    /// <inheritdoc />
+    public IReadOnlyDictionary<string, int> CompletedByWorker => _run.CompletedByWorker;
 
-    /// <summary>Opens the run on the cluster and starts exchanging units with it.</summary>
-    public async Task StartAsync(CancellationToken cancellationToken = default)
-    {
-        await _run.Open(_spec).WaitAsync(ClusterTimings.CallDeadline, cancellationToken);
-        if (_options.CoordinatorSilo is { } wanted)
-        {
-            // Placement prefers the caller's silo, but a silo that has just joined may not yet be listed as able to
-            // host the grain: then the coordinator lands on a worker. Before any unit is offered, moving it is free.
-            for (int attempt = 0; await _run.Where().WaitAsync(ClusterTimings.CallDeadline, cancellationToken) != wanted; attempt++)
-            {
-                if (attempt == 50)
-                {
-                    throw new TimeoutException($"The run's coordinator could not be placed on this process's silo ({wanted}).");
-                }
-                await _run.Leave().WaitAsync(ClusterTimings.CallDeadline, cancellationToken);
-                await Task.Delay(TimeSpan.FromMilliseconds(200), cancellationToken);
-                await _run.Open(_spec).WaitAsync(ClusterTimings.CallDeadline, cancellationToken);
-            }
-        }
-        await _client.GetGrain<IRunDirectoryGrain>(0).Register(_options.RunId).WaitAsync(ClusterTimings.CallDeadline, cancellationToken);
-        _pump = Task.Run(() => PumpAsync(_stop.Token), CancellationToken.None);
-    }
+    /// <inheritdoc />
+    public Task StartAsync(CancellationToken cancellationToken = default) => _run.StartAsync(cancellationToken);
 
     /// <inheritdoc />
     public Task<RelaxResult> ExplainAsync(CorpusWork work, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(work);
-        if (_pump is null)
-        {
-            throw new InvalidOperationException("Call StartAsync first.");
-        }
-        if (Volatile.Read(ref _failure) is { } failure)
-        {
-            return Task.FromException<RelaxResult>(failure);
-        }
         int height = work.Input.GetLength(0), width = work.Input.GetLength(1);
-        var input = new byte[height * width * sizeof(float)];
-        Buffer.BlockCopy(work.Input, 0, input, 0, input.Length);
-        var pending = new Pending(new WorkItem(work.UnitId, work.MaskKind, work.Seed, height, width, input));
-        if (!_pending.TryAdd(work.UnitId, pending))
-        {
-            throw new ArgumentException($"Unit {work.UnitId} is already in flight.", nameof(work));
-        }
-        if (Volatile.Read(ref _failure) is { } failed)
-        {
-            // The run failed while this unit was being added: fail it too, or nobody would.
-            _pending.TryRemove(work.UnitId, out _);
-            pending.Completion.TrySetException(failed);
-            return pending.Completion.Task;
-        }
-        var registration = cancellationToken.Register(() =>
-        {
-            _pending.TryRemove(work.UnitId, out _);
-            pending.Completion.TrySetCanceled(cancellationToken);
-        });
-        pending.Completion.Task.ContinueWith(_ => registration.Dispose(), TaskScheduler.Default);
-        _toOffer.Enqueue(work.UnitId);
-        return pending.Completion.Task;
-    }
-
-    /// <summary>Offers new units, polls finished ones, re-offers what a new coordinator lost, and says the run is
-    /// alive, until stopped; a mismatched worker fails every unit in flight.</summary>
-    private async Task PumpAsync(CancellationToken stop)
-    {
-        long incarnation = 0;
-        var lastHeartbeat = DateTime.UtcNow;
-        var directory = _client.GetGrain<IRunDirectoryGrain>(0);
-        while (!stop.IsCancellationRequested)
-        {
-            try
-            {
-                var offer = new List<WorkItem>();
-                while (offer.Count < 256 && _toOffer.TryDequeue(out var id))
-                {
-                    if (_pending.TryGetValue(id, out var p))
-                    {
-                        offer.Add(p.Item);
-                    }
-                }
-                if (offer.Count > 0)
-                {
-                    try
-                    {
-                        Observe(await _run.Offer([.. offer]).WaitAsync(ClusterTimings.CallDeadline, stop));
-                    }
-                    catch
-                    {
-                        foreach (var item in offer)
-                        {
-                            _toOffer.Enqueue(item.UnitId);
-                        }
-                        throw;
-                    }
-                }
-                var status = await _run.Poll(256).WaitAsync(ClusterTimings.CallDeadline, stop);
-                Observe(status.Incarnation);
-                foreach (var result in status.Results)
-                {
-                    if (!_pending.TryRemove(result.UnitId, out var p))
-                    {
-                        continue; // a duplicate, or a unit given up
-                    }
-                    if (result.Error is { } error)
-                    {
-                        p.Completion.TrySetException(new InvalidOperationException($"worker {result.Worker} could not explain {result.UnitId}: {error}"));
-                        continue;
-                    }
-                    try
-                    {
-                        var relax = ToResult(result);
-                        _byWorker.AddOrUpdate(result.Worker, 1, (_, n) => n + 1);
-                        if (result.Attempt > 1)
-                        {
-                            _reissues.Enqueue(new ClusterReissue(result.UnitId, result.Attempt, result.LeasedAt, result.Worker));
-                        }
-                        p.Completion.TrySetResult(relax);
-                    }
-                    catch (Exception e) when (e is InvalidDataException or ArgumentException)
-                    {
-                        p.Completion.TrySetException(new InvalidDataException($"worker {result.Worker} sent a malformed result for {result.UnitId}: {e.Message}", e));
-                    }
-                }
-                if (status.Mismatches.Length > 0)
-                {
-                    Fail(new ClusterMismatchException(
-                        $"a worker cannot run this run's units — {string.Join(" | ", status.Mismatches)}. This run asks for {_options.Model}; start workers with the same --weights, --dtype and --device, or stop the others."));
-                    return;
-                }
-                if (DateTime.UtcNow - lastHeartbeat > ClusterTimings.HeartbeatEvery)
-                {
-                    lastHeartbeat = DateTime.UtcNow;
-                    Observe(await _run.Open(_spec).WaitAsync(ClusterTimings.CallDeadline, stop));
-                    // Not awaited: a directory whose silo just died must not hold up the results.
-                    _ = directory.Register(_options.RunId).WaitAsync(ClusterTimings.CallDeadline, stop)
-                        .ContinueWith(t => { _ = t.Exception; }, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
-                    _options.Status?.Report(new ClusterStatus(_pending.Count, status.Queued, status.Leased, status.Workers, CompletedByWorker));
-                }
-                // The poll itself waits (up to 200 ms) for results, so the loop does not spin when nothing arrives.
-            }
-            catch (OperationCanceledException) when (stop.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception e) when (e is TimeoutException or OrleansException or OperationCanceledException)
-            {
-                // The coordinator's silo died or a call timed out: the grain comes back elsewhere (a new incarnation).
-                await Task.Delay(ClusterTimings.IdleWait, CancellationToken.None);
-            }
-            catch (Exception e)
-            {
-                // Anything else ends the run with its message rather than leave the units waiting forever.
-                Fail(e);
-                return;
-            }
-        }
-
-        void Observe(long seen)
-        {
-            if (seen == incarnation)
-            {
-                return;
-            }
-            if (incarnation != 0)
-            {
-                // A new coordinator: everything not yet received is offered again (it ignores what it already has).
-                Interlocked.Increment(ref _coordinatorRestarts);
-                foreach (var id in _pending.Keys)
-                {
-                    _toOffer.Enqueue(id);
-                }
-            }
-            incarnation = seen;
-        }
-    }
-
-    private void Fail(Exception failure)
-    {
-        Volatile.Write(ref _failure, failure);
-        foreach (var pending in _pending.Values)
-        {
-            pending.Completion.TrySetException(failure);
-        }
-    }
-
-    private static RelaxResult ToResult(WorkResult r) => RelaxResult.Restore(Map(r.Saliency, r.Height, r.Width), Map(r.Uncertainty, r.Height, r.Width),
-        Map(r.MaskWeight, r.Height, r.Width), r.MasksUsed, r.MasksRequested, r.StoppedEarly, r.EstimatedCorrelation, TimeSpan.FromSeconds(r.Seconds),
-        (SaliencyNormalization)r.Normalization, r.MaskGenerator, r.Warnings);
-
-    private static float[,] Map(byte[] bytes, int height, int width)
-    {
-        if (height < 1 || width < 1 || bytes.Length != (long)height * width * sizeof(float))
-        {
-            throw new InvalidDataException($"A worker sent a map of {bytes.Length} bytes for {height} × {width} cells.");
-        }
-        var map = new float[height, width];
-        Buffer.BlockCopy(bytes, 0, map, 0, bytes.Length);
-        return map;
+        return _run.Submit(work.UnitId, new ExampleInput(work.MaskKind, work.Seed, height, width, UnitCodec.Bytes(work.Input)), cancellationToken);
     }
 
     /// <summary>Stops exchanging units and closes the run.</summary>
-    public async ValueTask DisposeAsync()
-    {
-        if (Interlocked.Exchange(ref _disposed, 1) == 1)
-        {
-            return;
-        }
-        _stop.Cancel();
-        if (_pump is not null)
-        {
-            await _pump.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-        }
-        try
-        {
-            await _client.GetGrain<IRunDirectoryGrain>(0).Unregister(_options.RunId).WaitAsync(ClusterTimings.CallDeadline);
-        }
-        catch (Exception e) when (e is TimeoutException or OrleansException)
-        {
-            // The run expires from the directory by itself.
-        }
-        Fail(new OperationCanceledException("The cluster run was closed."));
-        _stop.Dispose();
-    }
+    public ValueTask DisposeAsync() => _run.DisposeAsync();
 
-    private sealed class Pending(WorkItem item)
+    private static RelaxResult Decode(WorkResult result)
     {
-        public WorkItem Item { get; } = item;
-        public TaskCompletionSource<RelaxResult> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        if (result.Output is not ExplainOutput r)
+        {
+            throw new InvalidDataException($"expected maps, got {result.Output?.GetType().Name ?? "nothing"}");
+        }
+        return RelaxResult.Restore(UnitCodec.Matrix(r.Saliency, r.Height, r.Width, "saliency"), UnitCodec.Matrix(r.Uncertainty, r.Height, r.Width, "uncertainty"),
+            UnitCodec.Matrix(r.MaskWeight, r.Height, r.Width, "mask weight"), r.MasksUsed, r.MasksRequested, r.StoppedEarly, r.EstimatedCorrelation,
+            TimeSpan.FromSeconds(r.Seconds), (SaliencyNormalization)r.Normalization, r.MaskGenerator, r.Warnings);
     }
 }

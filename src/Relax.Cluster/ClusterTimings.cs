@@ -20,6 +20,9 @@ internal static class ClusterTimings
     public static readonly TimeSpan RunExpiry = TimeSpan.FromSeconds(15);
     public static readonly TimeSpan ResponseTimeout = TimeSpan.FromSeconds(10);
 
+    /// <summary>How long a client keeps trying to open its run (longer than membership takes to declare a dead silo dead).</summary>
+    public static readonly TimeSpan StartPatience = TimeSpan.FromSeconds(40);
+
     /// <summary>How long a worker's lease batch should last: it leases about this much work at once.</summary>
     public static readonly TimeSpan LeaseBatchTarget = TimeSpan.FromMilliseconds(500);
 }

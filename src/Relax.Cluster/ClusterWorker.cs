@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Relax.Attribution;
+using Relax.Classification;
 using Relax.Evaluation;
 
 namespace Relax.Cluster;
@@ -35,6 +37,14 @@ public sealed record ClusterWorkerOptions
         init => _model = value ?? throw new ArgumentNullException(nameof(Model));
     }
 
+    /// <summary>The model's classifier head, for evaluations with class-probability curves and RISE; null when it has none
+    /// (then a run that needs one is refused).</summary>
+    public IEmbeddingClassifier? Head { get; init; }
+
+    /// <summary>The model's layers for LRP (<c>LrpNetwork.FromVggPattern</c>); null when LRP cannot walk it (then a run
+    /// that asks for LRP is refused).</summary>
+    public LrpNetwork? Lrp { get; init; }
+
     /// <summary>The worker's name in status lines and results. Default <c>host:pid</c>.</summary>
     public string Name
     {
@@ -54,9 +64,9 @@ public interface IClusterWorkerStatus
 }
 
 /// <summary>
-/// The work loop of a silo that explains: it pulls units from the open runs under leases, explains each off the
-/// Orleans scheduler (a dedicated thread, so CPU-bound work never starves the runtime's own messages and probes),
-/// completes it, and renews its leases twice a second from a separate loop. It leases about half a second of work at a
+/// The work loop of a silo that explains: it pulls units from the open runs under leases (corpus units to explain,
+/// clips to evaluate), computes each off the Orleans scheduler (a dedicated thread, so CPU-bound work never starves
+/// the runtime's own messages and probes), completes it, and renews its leases twice a second from a separate loop. It leases about half a second of work at a
 /// time, measured on its own recent units, so a slow and a fast worker both stay busy to the end.
 /// </summary>
 internal sealed partial class ClusterWorker(IGrainFactory grains, ClusterWorkerOptions options, ILogger<ClusterWorker> logger) : BackgroundService, IClusterWorkerStatus
@@ -145,7 +155,7 @@ internal sealed partial class ClusterWorker(IGrainFactory grains, ClusterWorkerO
         }
         if (known is null || RunSpecs.Key(known.Spec) != RunSpecs.Key(spec))
         {
-            known = RunState.For(spec, options.Model);
+            known = RunState.For(spec, options);
             _runs[runId] = known;
             if (known.Mismatch is not null)
             {
@@ -181,7 +191,7 @@ internal sealed partial class ClusterWorker(IGrainFactory grains, ClusterWorkerO
                         WorkResult result;
                         try
                         {
-                            result = Explain(state, item, stoppingToken);
+                            result = new WorkResult(item.UnitId, options.Name, state.Compute!(item, stoppingToken), item.Attempt, item.LeasedAt);
                         }
                         catch (Exception e) when (e is not OperationCanceledException)
                         {
@@ -216,20 +226,6 @@ internal sealed partial class ClusterWorker(IGrainFactory grains, ClusterWorkerO
         }
     }
 
-    private WorkResult Explain(RunState run, WorkItem item, CancellationToken cancellationToken)
-    {
-        if (item.Input.Length != item.Height * item.Width * sizeof(float))
-        {
-            throw new InvalidDataException($"Unit {item.UnitId} carries {item.Input.Length} bytes for {item.Height} × {item.Width} values.");
-        }
-        var input = new float[item.Height, item.Width];
-        Buffer.BlockCopy(item.Input, 0, input, 0, item.Input.Length);
-        var result = CorpusExplainer.ExplainUnit(options.Embedder, run.Masks[item.MaskKind], run.Relax, new CorpusWork(item.UnitId, input, item.MaskKind, item.Seed), cancellationToken);
-        return new WorkResult(item.UnitId, options.Name, result.Height, result.Width, Flat(result.Saliency), Flat(result.Uncertainty), Flat(result.MaskWeight),
-            result.MasksUsed, result.MasksRequested, result.StoppedEarly, result.EstimatedCorrelation, result.Elapsed.TotalSeconds, (int)result.Normalization,
-            result.MaskGenerator, [.. result.Warnings], item.Attempt, item.LeasedAt);
-    }
-
     private async Task Complete(IExplainRunGrain run, WorkResult result, CancellationToken stoppingToken)
     {
         await CompleteWithRetries(run, result, stoppingToken);
@@ -239,8 +235,7 @@ internal sealed partial class ClusterWorker(IGrainFactory grains, ClusterWorkerO
         }
     }
 
-    private WorkResult Failed(WorkItem item, string error) =>
-        new(item.UnitId, options.Name, item.Height, item.Width, [], [], [], 0, 0, false, double.NaN, 0, 0, "", [], item.Attempt, item.LeasedAt, error);
+    private WorkResult Failed(WorkItem item, string error) => new(item.UnitId, options.Name, null, item.Attempt, item.LeasedAt, error);
 
     /// <summary>Completes a unit, retrying a few times: a coordinator that moved after its silo died comes back empty
     /// but still takes the result (the client has not received it and accepts it).</summary>
@@ -296,24 +291,53 @@ internal sealed partial class ClusterWorker(IGrainFactory grains, ClusterWorkerO
     [LoggerMessage(Level = LogLevel.Warning, Message = "Relax worker {Name} cannot work on run {Run}: {Reason}")]
     private static partial void CannotWorkOn(ILogger logger, string name, string run, string reason);
 
-    private static byte[] Flat(float[,] map)
+    /// <summary>A run as this worker sees it: how it computes a unit, or why it cannot work on it.</summary>
+    private sealed record RunState(RunSpec Spec, Func<WorkItem, CancellationToken, UnitOutput>? Compute, string? Mismatch)
     {
-        var bytes = new byte[map.Length * sizeof(float)];
-        Buffer.BlockCopy(map, 0, bytes, 0, bytes.Length);
-        return bytes;
-    }
-
-    /// <summary>A run as this worker sees it: its settings rebuilt, or why it cannot work on it.</summary>
-    private sealed record RunState(RunSpec Spec, RelaxOptions Relax, IReadOnlyDictionary<string, IMaskGenerator> Masks, string? Mismatch)
-    {
-        public static RunState For(RunSpec spec, ClusterModel model)
+        public static RunState For(RunSpec spec, ClusterWorkerOptions worker)
         {
-            if (RunSpecs.Mismatch(spec, model) is { } mismatch)
+            if (RunSpecs.Mismatch(spec, worker) is { } mismatch)
             {
-                return new RunState(spec, new RelaxOptions(), new Dictionary<string, IMaskGenerator>(), mismatch);
+                return new RunState(spec, null, mismatch);
             }
-            var (relax, masks) = RunSpecs.Rebuild(spec);
-            return new RunState(spec, relax, masks, null);
+            return new RunState(spec, spec.Recipe switch
+            {
+                ExplainRecipe explain => Explainer(explain, worker.Embedder),
+                EvaluateRecipe evaluate => Evaluator(RunSpecs.Rebuild(evaluate, worker)),
+                _ => throw new InvalidOperationException("A run without a recipe passed the check."),
+            }, null);
         }
+
+        /// <summary>Explains corpus units with RELAX (<see cref="CorpusExplainer.ExplainUnit"/>).</summary>
+        private static Func<WorkItem, CancellationToken, UnitOutput> Explainer(ExplainRecipe recipe, IEmbedder embedder)
+        {
+            var (relax, masks) = RunSpecs.Rebuild(recipe);
+            return (item, cancellationToken) =>
+            {
+                if (item.Input is not ExampleInput x || !masks.TryGetValue(x.MaskKind, out var generator))
+                {
+                    throw new InvalidDataException($"Unit {item.UnitId} is not an example with one of this run's mask kinds.");
+                }
+                var input = UnitCodec.Matrix(x.Values, x.Height, x.Width, $"unit {item.UnitId}");
+                var result = CorpusExplainer.ExplainUnit(embedder, generator, relax, new CorpusWork(item.UnitId, input, x.MaskKind, x.Seed), cancellationToken);
+                return new ExplainOutput(result.Height, result.Width, UnitCodec.Bytes(result.Saliency), UnitCodec.Bytes(result.Uncertainty), UnitCodec.Bytes(result.MaskWeight),
+                    result.MasksUsed, result.MasksRequested, result.StoppedEarly, result.EstimatedCorrelation, result.Elapsed.TotalSeconds, (int)result.Normalization,
+                    result.MaskGenerator, [.. result.Warnings]);
+            };
+        }
+
+        /// <summary>Evaluates clips (<see cref="DatasetEvaluator.EvaluateClip"/>).</summary>
+        private static Func<WorkItem, CancellationToken, UnitOutput> Evaluator(DatasetEvaluator evaluator) => (item, cancellationToken) =>
+        {
+            if (item.Input is not ClipInput c)
+            {
+                throw new InvalidDataException($"Unit {item.UnitId} is not a clip.");
+            }
+            var input = UnitCodec.Matrix(c.Values, c.Height, c.Width, $"clip {item.UnitId}");
+            var clip = new EvaluationItem(item.UnitId, input, c.Label) { Waveform = c.Waveform is { } w ? UnitCodec.Vector(w, $"clip {item.UnitId}'s audio") : null };
+            var donor = c.Donor is { } d ? UnitCodec.Matrix(d, c.Height, c.Width, $"clip {item.UnitId}'s donor") : null;
+            var evaluated = evaluator.EvaluateClip(new ClipWork(clip, donor), null, cancellationToken);
+            return new ClipOutput(evaluated.Clip.ToJson(), c.Height, c.Width, [.. evaluated.Maps.Select(UnitCodec.Bytes)]);
+        };
     }
 }

@@ -1,61 +1,128 @@
 namespace Relax.Cluster;
 
-/// <summary>What every worker of a run must compute with: the model it must run and the RELAX settings, as the client
-/// asked for them. Workers that run another model, dtype or device, or cannot rebuild the settings, report a mismatch
-/// instead of explaining.</summary>
+/// <summary>What every worker of a run must compute with: the model it must run and what its units are (the recipe),
+/// as the client asked for them. Workers that run another model, dtype or device, or cannot rebuild the recipe, report
+/// a mismatch instead of computing.</summary>
 [GenerateSerializer, Immutable]
 internal sealed record RunSpec(
     [property: Id(0)] string RunId,
     [property: Id(1)] string Model,
     [property: Id(2)] string DType,
     [property: Id(3)] string Device,
-    [property: Id(4)] int MaskCount,
-    [property: Id(5)] int BatchSize,
-    [property: Id(6)] string Replacement,
-    [property: Id(7)] int Normalization,
-    [property: Id(8)] double? ConvergenceTarget,
-    [property: Id(9)] int ConvergenceCheckEvery,
-    [property: Id(10)] int ConvergenceMinMasks,
-    [property: Id(11)] string Similarity,
-    [property: Id(12)] string[] MaskKinds,
-    [property: Id(13)] string Fingerprint,
-    [property: Id(14)] double KeepProbability);
+    [property: Id(4)] UnitRecipe Recipe);
 
-/// <summary>One unit to explain (about 24 KB): the example (float32 values as raw bytes: Orleans copies a byte array in
-/// one block, a float array value by value), its mask kind and its seed.</summary>
+/// <summary>How a run's units are computed: explained with RELAX (<see cref="ExplainRecipe"/>, <c>relax explain</c>)
+/// or evaluated with several explainers and scored (<see cref="EvaluateRecipe"/>, <c>relax evaluate</c>).</summary>
+[GenerateSerializer, Immutable]
+internal abstract record UnitRecipe;
+
+/// <summary>RELAX settings and mask kinds of a corpus (every unit brings its own seed).</summary>
+[GenerateSerializer, Immutable]
+internal sealed record ExplainRecipe(
+    [property: Id(0)] int MaskCount,
+    [property: Id(1)] int BatchSize,
+    [property: Id(2)] string Replacement,
+    [property: Id(3)] int Normalization,
+    [property: Id(4)] double? ConvergenceTarget,
+    [property: Id(5)] int ConvergenceCheckEvery,
+    [property: Id(6)] int ConvergenceMinMasks,
+    [property: Id(7)] string Similarity,
+    [property: Id(8)] string[] MaskKinds,
+    [property: Id(9)] string Fingerprint,
+    [property: Id(10)] double KeepProbability) : UnitRecipe;
+
+/// <summary>A dataset evaluation's settings: the explainers by name with what they need, the flipping curves, the
+/// replacements and the audio scores; <c>Fingerprint</c> is the client's <c>DatasetEvaluator.Fingerprint</c>, which a
+/// worker's rebuilt evaluator must reproduce.</summary>
+[GenerateSerializer, Immutable]
+internal sealed record EvaluateRecipe(
+    [property: Id(0)] string[] Explainers,
+    [property: Id(1)] ExplainRecipe Relax,
+    [property: Id(2)] long RelaxSeed,
+    [property: Id(3)] int[] Occlusion,
+    [property: Id(4)] int IntegratedGradientsSteps,
+    [property: Id(5)] string[] Replacements,
+    [property: Id(6)] bool OtherInput,
+    [property: Id(7)] double Step,
+    [property: Id(8)] int FlipBatch,
+    [property: Id(9)] long FlipSeed,
+    [property: Id(10)] double[]? Audio,
+    [property: Id(11)] string[]? ClassNames,
+    [property: Id(12)] string Settings,
+    [property: Id(13)] string Fingerprint) : UnitRecipe;
+
+/// <summary>One unit of work and its lease: the payload, and which lease of it this is.</summary>
 [GenerateSerializer, Immutable]
 internal sealed record WorkItem(
     [property: Id(0)] string UnitId,
-    [property: Id(1)] string MaskKind,
-    [property: Id(2)] long Seed,
-    [property: Id(3)] int Height,
-    [property: Id(4)] int Width,
-    [property: Id(5)] byte[] Input,
-    [property: Id(6)] int Attempt = 0,
-    [property: Id(7)] DateTime LeasedAt = default);
+    [property: Id(1)] UnitInput Input,
+    [property: Id(2)] int Attempt = 0,
+    [property: Id(3)] DateTime LeasedAt = default);
 
-/// <summary>One explained unit (about 75 KB): the maps (float32 as raw bytes) and how they were obtained, and which
-/// worker made them; or, with <c>Error</c> set and no maps, why the worker could not explain it.</summary>
+/// <summary>What a unit carries to its worker. Float32 values travel as raw bytes: Orleans copies a byte array in one
+/// block, a float array value by value.</summary>
+[GenerateSerializer, Immutable]
+internal abstract record UnitInput;
+
+/// <summary>A corpus unit (about 24 KB): a log-mel example, its mask kind and its seed.</summary>
+[GenerateSerializer, Immutable]
+internal sealed record ExampleInput(
+    [property: Id(0)] string MaskKind,
+    [property: Id(1)] long Seed,
+    [property: Id(2)] int Height,
+    [property: Id(3)] int Width,
+    [property: Id(4)] byte[] Values) : UnitInput;
+
+/// <summary>A clip to evaluate (about 85 KB): its example, label and audio, and the next clip's example when the
+/// other-input replacement is on.</summary>
+[GenerateSerializer, Immutable]
+internal sealed record ClipInput(
+    [property: Id(0)] int? Label,
+    [property: Id(1)] int Height,
+    [property: Id(2)] int Width,
+    [property: Id(3)] byte[] Values,
+    [property: Id(4)] byte[]? Waveform,
+    [property: Id(5)] byte[]? Donor) : UnitInput;
+
+/// <summary>One finished unit: what it produced and which worker made it; or, with <c>Error</c> set and no output,
+/// why the worker could not compute it.</summary>
 [GenerateSerializer, Immutable]
 internal sealed record WorkResult(
     [property: Id(0)] string UnitId,
     [property: Id(1)] string Worker,
-    [property: Id(2)] int Height,
-    [property: Id(3)] int Width,
-    [property: Id(4)] byte[] Saliency,
-    [property: Id(5)] byte[] Uncertainty,
-    [property: Id(6)] byte[] MaskWeight,
-    [property: Id(7)] int MasksUsed,
-    [property: Id(8)] int MasksRequested,
-    [property: Id(9)] bool StoppedEarly,
-    [property: Id(10)] double EstimatedCorrelation,
-    [property: Id(11)] double Seconds,
-    [property: Id(12)] int Normalization,
-    [property: Id(13)] string MaskGenerator,
-    [property: Id(14)] string[] Warnings,
-    [property: Id(15)] int Attempt,
-    [property: Id(16)] DateTime LeasedAt,
-    [property: Id(17)] string? Error = null);
+    [property: Id(2)] UnitOutput? Output,
+    [property: Id(3)] int Attempt,
+    [property: Id(4)] DateTime LeasedAt,
+    [property: Id(5)] string? Error = null);
+
+/// <summary>What a worker sends back for a unit.</summary>
+[GenerateSerializer, Immutable]
+internal abstract record UnitOutput;
+
+/// <summary>An explained corpus unit (about 75 KB): the maps (float32 as raw bytes) and how they were obtained.</summary>
+[GenerateSerializer, Immutable]
+internal sealed record ExplainOutput(
+    [property: Id(0)] int Height,
+    [property: Id(1)] int Width,
+    [property: Id(2)] byte[] Saliency,
+    [property: Id(3)] byte[] Uncertainty,
+    [property: Id(4)] byte[] MaskWeight,
+    [property: Id(5)] int MasksUsed,
+    [property: Id(6)] int MasksRequested,
+    [property: Id(7)] bool StoppedEarly,
+    [property: Id(8)] double EstimatedCorrelation,
+    [property: Id(9)] double Seconds,
+    [property: Id(10)] int Normalization,
+    [property: Id(11)] string MaskGenerator,
+    [property: Id(12)] string[] Warnings) : UnitOutput;
+
+/// <summary>An evaluated clip: its results as <c>result.json</c> holds them and every explainer's map (float32 as raw bytes).</summary>
+[GenerateSerializer, Immutable]
+internal sealed record ClipOutput(
+    [property: Id(0)] byte[] Clip,
+    [property: Id(1)] int Height,
+    [property: Id(2)] int Width,
+    [property: Id(3)] byte[][] Maps) : UnitOutput;
 
 /// <summary>What a lease hands a worker: the run's settings (null when the coordinator has not heard from its client
 /// since it was activated) and up to the asked number of units.</summary>

@@ -117,7 +117,13 @@ internal sealed class ExplainRunGrain(ILocalSiloDetails silo) : Grain, IExplainR
             }
             await Task.WhenAny(_arrived.Task, Task.Delay(200));
         }
-        ReissueExpired(DateTime.UtcNow);
+        var now = DateTime.UtcNow;
+        ReissueExpired(now);
+        // Workers not heard from for a while (gone, or busy with another run) leave the status.
+        foreach (var gone in _workers.Where(w => now - w.Value > ClusterTimings.RunExpiry).Select(w => w.Key).ToList())
+        {
+            _workers.Remove(gone);
+        }
         var results = _finished.Values.Take(maxResults).ToArray();
         foreach (var result in results)
         {

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Relax.Attribution;
 using Relax.Evaluation;
 using Relax.Masks;
 using Relax.Similarity;
@@ -6,60 +7,150 @@ using TorchSharp;
 
 namespace Relax.Cluster;
 
-/// <summary>Turns a corpus's settings into a <see cref="RunSpec"/> that a worker can rebuild exactly, and back.</summary>
+/// <summary>Turns a run's settings into a <see cref="RunSpec"/> that a worker can rebuild exactly, and back.</summary>
 internal static class RunSpecs
 {
-    /// <summary>The run's settings for workers.</summary>
+    /// <summary>A corpus run's settings for workers.</summary>
     /// <exception cref="ArgumentException">A setting a worker could not rebuild from its name: a similarity other than
     /// cosine, a replacement other than mean, min or zero, or a mask generator that the named kind with its default
     /// parameters does not reproduce.</exception>
-    public static RunSpec Create(string runId, CorpusOptions options, ClusterModel model, double keepProbability)
+    public static RunSpec Create(string runId, CorpusOptions options, ClusterModel model, double keepProbability) =>
+        new(runId, model.Identity, model.DType, model.Device, Explain(options.Relax, options.Masks, keepProbability, nameof(options)));
+
+    /// <summary>A dataset evaluation's settings for workers.</summary>
+    /// <param name="runId">The run.</param>
+    /// <param name="explainers">The explainers' names (<see cref="AttributionMethods.Names"/>).</param>
+    /// <param name="attribution">What the explainers are made with (the model, head and LRP network are the workers' own).</param>
+    /// <param name="options">Flipping, replacements, audio scores, class names and the settings line.</param>
+    /// <param name="fingerprint">The client's evaluator's fingerprint.</param>
+    /// <param name="model">The model every worker must run.</param>
+    /// <param name="keepProbability">The RELAX masks' keep probability.</param>
+    /// <exception cref="ArgumentException">A setting a worker could not rebuild from names and numbers.</exception>
+    public static RunSpec Create(string runId, IReadOnlyList<string> explainers, AttributionSettings attribution, DatasetEvaluationOptions options,
+        string fingerprint, ClusterModel model, double keepProbability)
     {
-        var relax = options.Relax;
+        if (options.Flipping.Similarity is not CosineSimilarity)
+        {
+            throw new ArgumentException($"A cluster run compares embeddings by cosine similarity; this evaluation's curves use {options.Flipping.Similarity.Name}.", nameof(options));
+        }
+        if (options.Replacements.FirstOrDefault(r => !MaskReplacement.Names.Contains(r.Name)) is { } custom)
+        {
+            throw new ArgumentException($"A cluster run flips cells to {string.Join(", ", MaskReplacement.Names)} or another input's; this evaluation uses {custom.Name}.", nameof(options));
+        }
+        if (attribution.LrpRules != new LrpRules())
+        {
+            throw new ArgumentException("A cluster run uses LRP's default rules.", nameof(attribution));
+        }
+        var audio = options.Audio is { } a ? new[] { a.EvidenceFraction, a.RandomDraws, a.Seed } : null;
+        if (audio is not null && (long)audio[2] != options.Audio!.Seed)
+        {
+            throw new ArgumentException("A cluster run carries the audio scores' seed as a double: use a seed below 2^53.", nameof(options));
+        }
+        var recipe = new EvaluateRecipe([.. explainers], Explain(attribution.Relax, [attribution.RelaxMasks], keepProbability, nameof(attribution)), attribution.Relax.Seed,
+            [attribution.OcclusionWindow.Frames, attribution.OcclusionWindow.Bands, attribution.OcclusionStride.Frames, attribution.OcclusionStride.Bands],
+            attribution.IntegratedGradientsSteps, [.. options.Replacements.Select(r => r.Name)], options.UseOtherInputReplacement, options.Flipping.StepFraction,
+            options.Flipping.BatchSize, options.Flipping.Seed, audio, options.ClassNames?.ToArray(), options.Settings, fingerprint);
+        return new RunSpec(runId, model.Identity, model.DType, model.Device, recipe);
+    }
+
+    private static ExplainRecipe Explain(RelaxOptions relax, IEnumerable<IMaskGenerator> masks, double keepProbability, string parameter)
+    {
         if (relax.Similarity is not CosineSimilarity)
         {
-            throw new ArgumentException($"A cluster run compares embeddings by cosine similarity; this corpus uses {relax.Similarity.Name}.", nameof(options));
+            throw new ArgumentException($"A cluster run compares embeddings by cosine similarity; these RELAX settings use {relax.Similarity.Name}.", parameter);
         }
         if (!MaskReplacement.Names.Contains(relax.Replacement.Name))
         {
-            throw new ArgumentException($"A cluster run replaces masked cells by {string.Join(", ", MaskReplacement.Names)}; this corpus uses {relax.Replacement.Name}.", nameof(options));
+            throw new ArgumentException($"A cluster run replaces masked cells by {string.Join(", ", MaskReplacement.Names)}; these RELAX settings use {relax.Replacement.Name}.", parameter);
         }
-        foreach (var masks in options.Masks)
+        var kinds = masks.ToList();
+        foreach (var generator in kinds)
         {
-            if (!Reproducible(masks, keepProbability))
+            if (!Reproducible(generator, keepProbability))
             {
-                throw new ArgumentException($"Workers make masks by name and keep probability; the {masks.Name} generator of this corpus is not MaskGenerators.Create(\"{masks.Name}\", {keepProbability.ToString(CultureInfo.InvariantCulture)}) (kinds: {string.Join(", ", MaskGenerators.Names)}).", nameof(options));
+                throw new ArgumentException($"Workers make masks by name and keep probability; the {generator.Name} generator here is not MaskGenerators.Create(\"{generator.Name}\", {keepProbability.ToString(CultureInfo.InvariantCulture)}) (kinds: {string.Join(", ", MaskGenerators.Names)}).", parameter);
             }
         }
-        return new RunSpec(runId, model.Identity, model.DType, model.Device, relax.MaskCount, relax.BatchSize, relax.Replacement.Name, (int)relax.Normalization,
+        return new ExplainRecipe(relax.MaskCount, relax.BatchSize, relax.Replacement.Name, (int)relax.Normalization,
             relax.Convergence?.TargetCorrelation, relax.Convergence?.CheckEvery ?? 0, relax.Convergence?.MinMasks ?? 0, relax.Similarity.Name,
-            [.. options.Masks.Select(m => m.Name)], Fingerprint(relax), keepProbability);
+            [.. kinds.Select(m => m.Name)], Fingerprint(relax), keepProbability);
     }
 
-    /// <summary>The RELAX settings and mask generators a worker computes with.</summary>
-    public static (RelaxOptions Relax, IReadOnlyDictionary<string, IMaskGenerator> Masks) Rebuild(RunSpec spec)
+    /// <summary>The RELAX settings (seed 0: corpus units bring their own) and mask generators a worker computes with.</summary>
+    public static (RelaxOptions Relax, IReadOnlyDictionary<string, IMaskGenerator> Masks) Rebuild(ExplainRecipe recipe)
     {
         var relax = new RelaxOptions
         {
-            MaskCount = spec.MaskCount,
-            BatchSize = spec.BatchSize,
-            Replacement = MaskReplacement.Parse(spec.Replacement),
-            Normalization = (SaliencyNormalization)spec.Normalization,
+            MaskCount = recipe.MaskCount,
+            BatchSize = recipe.BatchSize,
+            Replacement = MaskReplacement.Parse(recipe.Replacement),
+            Normalization = (SaliencyNormalization)recipe.Normalization,
             Similarity = CosineSimilarity.Instance,
-            Convergence = spec.ConvergenceTarget is { } target
-                ? new ConvergenceOptions { TargetCorrelation = target, CheckEvery = spec.ConvergenceCheckEvery, MinMasks = spec.ConvergenceMinMasks }
+            Convergence = recipe.ConvergenceTarget is { } target
+                ? new ConvergenceOptions { TargetCorrelation = target, CheckEvery = recipe.ConvergenceCheckEvery, MinMasks = recipe.ConvergenceMinMasks }
                 : null,
         };
-        if (Fingerprint(relax) != spec.Fingerprint)
+        if (Fingerprint(relax) != recipe.Fingerprint)
         {
-            throw new InvalidOperationException($"rebuilt RELAX settings {Fingerprint(relax)} differ from the run's {spec.Fingerprint}");
+            throw new InvalidOperationException($"rebuilt RELAX settings {Fingerprint(relax)} differ from the run's {recipe.Fingerprint}");
         }
-        return (relax, spec.MaskKinds.ToDictionary(k => k, k => MaskGenerators.Create(k, spec.KeepProbability), StringComparer.Ordinal));
+        return (relax, recipe.MaskKinds.ToDictionary(k => k, k => MaskGenerators.Create(k, recipe.KeepProbability), StringComparer.Ordinal));
+    }
+
+    /// <summary>The evaluator a worker computes clips with: the explainers rebuilt by name with the worker's own model,
+    /// classifier head and LRP network.</summary>
+    /// <exception cref="InvalidOperationException">The rebuilt evaluator's fingerprint differs from the client's (for
+    /// example the worker's model has no classifier head and the client's has), or an explainer cannot be made here.</exception>
+    public static DatasetEvaluator Rebuild(EvaluateRecipe recipe, ClusterWorkerOptions worker)
+    {
+        if (worker.Head is null && recipe.Fingerprint.Contains(";classifier=True;", StringComparison.Ordinal))
+        {
+            throw new InvalidOperationException("the run scores class probabilities and this worker's model has no classifier head");
+        }
+        var (relax, masks) = Rebuild(recipe.Relax);
+        if (recipe.Occlusion is not [var windowFrames, var windowBands, var strideFrames, var strideBands] || recipe.Relax.MaskKinds.Length != 1)
+        {
+            throw new InvalidOperationException("the run's evaluation settings are malformed");
+        }
+        var attribution = new AttributionSettings(worker.Embedder)
+        {
+            Head = worker.Head,
+            Lrp = worker.Lrp,
+            RelaxMasks = masks[recipe.Relax.MaskKinds[0]],
+            Relax = relax with { Seed = recipe.RelaxSeed },
+            OcclusionWindow = (windowFrames, windowBands),
+            OcclusionStride = (strideFrames, strideBands),
+            IntegratedGradientsSteps = recipe.IntegratedGradientsSteps,
+        };
+        var options = new DatasetEvaluationOptions
+        {
+            Flipping = new PixelFlippingOptions { StepFraction = recipe.Step, BatchSize = recipe.FlipBatch, Seed = recipe.FlipSeed },
+            Replacements = [.. recipe.Replacements.Select(MaskReplacement.Parse)],
+            UseOtherInputReplacement = recipe.OtherInput,
+            Audio = recipe.Audio is [var fraction, var draws, var seed] ? new AudioFaithfulnessOptions { EvidenceFraction = fraction, RandomDraws = (int)draws, Seed = (long)seed } : null,
+            ClassNames = recipe.ClassNames,
+            Settings = recipe.Settings,
+        };
+        DatasetEvaluator evaluator;
+        try
+        {
+            evaluator = new DatasetEvaluator(worker.Embedder, [.. recipe.Explainers.Select(name => AttributionMethods.Create(name, attribution))], options, worker.Head);
+        }
+        catch (ArgumentException e)
+        {
+            throw new InvalidOperationException(e.Message, e);
+        }
+        if (evaluator.Fingerprint != recipe.Fingerprint)
+        {
+            throw new InvalidOperationException($"its evaluation settings would be {evaluator.Fingerprint}, the run's are {recipe.Fingerprint}");
+        }
+        return evaluator;
     }
 
     /// <summary>Why a worker cannot run this spec's units, or null when it can.</summary>
-    public static string? Mismatch(RunSpec spec, ClusterModel model)
+    public static string? Mismatch(RunSpec spec, ClusterWorkerOptions worker)
     {
+        var model = worker.Model;
         var problems = new List<string>();
         if (spec.Model != model.Identity)
         {
@@ -77,7 +168,12 @@ internal static class RunSpecs
         {
             try
             {
-                Rebuild(spec);
+                _ = spec.Recipe switch
+                {
+                    ExplainRecipe explain => (object)Rebuild(explain),
+                    EvaluateRecipe evaluate => Rebuild(evaluate, worker),
+                    _ => throw new InvalidOperationException($"it does not know {spec.Recipe?.GetType().Name ?? "a run without a recipe"}"),
+                };
             }
             catch (Exception e) when (e is ArgumentException or InvalidOperationException)
             {
@@ -88,10 +184,17 @@ internal static class RunSpecs
     }
 
     /// <summary>The spec as one comparable line (records compare arrays by reference).</summary>
-    public static string Key(RunSpec spec) => string.Join('|', spec.RunId, spec.Model, spec.DType, spec.Device, spec.Fingerprint, string.Join(',', spec.MaskKinds),
-        spec.KeepProbability.ToString("R", CultureInfo.InvariantCulture));
+    public static string Key(RunSpec spec) => string.Join('|', spec.RunId, spec.Model, spec.DType, spec.Device, spec.Recipe switch
+    {
+        ExplainRecipe e => Key(e),
+        EvaluateRecipe e => $"{Key(e.Relax)}|{e.Fingerprint}|{e.RelaxSeed}",
+        _ => "",
+    });
 
-    /// <summary>Every RELAX setting that changes a unit's maps, as one line.</summary>
+    private static string Key(ExplainRecipe recipe) =>
+        string.Join('|', recipe.Fingerprint, string.Join(',', recipe.MaskKinds), recipe.KeepProbability.ToString("R", CultureInfo.InvariantCulture));
+
+    /// <summary>Every RELAX setting that changes a unit's maps (but the seed), as one line.</summary>
     public static string Fingerprint(RelaxOptions relax) => string.Create(CultureInfo.InvariantCulture,
         $"count={relax.MaskCount};batch={relax.BatchSize};replacement={relax.Replacement.Name};normalization={relax.Normalization};similarity={relax.Similarity.Name};convergence={(relax.Convergence is { } c ? $"{c.TargetCorrelation:R}/{c.CheckEvery}/{c.MinMasks}" : "none")}");
 
@@ -111,6 +214,7 @@ internal static class RunSpecs
         return a.shape.SequenceEqual(b.shape) && (a - b).abs().max().item<float>() == 0;
     }
 }
+
 
 /// <summary>The model a worker runs (or a run asks for), as the three things that must match for results to be
 /// identical to a single-process run.</summary>

@@ -92,6 +92,43 @@ public sealed partial class ClusterCommandTests(ITestOutputHelper output)
                 }
             }
 
+            // A client killed midway and started again resumes from its output folder: finished units are reused (not
+            // written again), the rest go to the surviving worker, and the maps still equal the single-process run's.
+            var resumed = Path.Combine(root, "resumed");
+            var killed = Start(started, "dotnet", [Relax, "explain", corpus, .. settings, "-o", resumed, "--cluster", address]);
+            WaitFor(() => killed.Printed("[2/6]", onError: true), TimeSpan.FromMinutes(2), "two recordings to finish", killed);
+            killed.Process.Kill();
+            killed.Process.WaitForExit();
+            var restarted = Start(started, "dotnet", [Relax, "explain", corpus, .. settings, "-o", resumed, "--cluster", address]);
+            WaitFor(() => restarted.Process.HasExited, TimeSpan.FromMinutes(3), "the restarted client to finish", restarted);
+            Assert.True(restarted.Process.ExitCode == 0, restarted.Describe());
+            var reusedUnits = ReusedUnits().Match(restarted.Describe());
+            Assert.True(reusedUnits.Success && int.Parse(reusedUnits.Groups["n"].Value, CultureInfo.InvariantCulture) >= 8, $"the restarted client reused too little: {restarted.Describe()}");
+            output.WriteLine($"restarted client: {reusedUnits.Value}");
+            foreach (var map in maps)
+            {
+                Assert.True(File.ReadAllBytes(Path.Combine(single, map)).AsSpan().SequenceEqual(File.ReadAllBytes(Path.Combine(resumed, map))), $"{map} differs after the restart");
+            }
+
+            // relax evaluate --cluster: the surviving worker evaluates every clip with its own model, head and LRP
+            // network; maps and per-clip scores equal a single-process evaluation's.
+            string[] evaluation = ["evaluate", "--synthetic", "1", "--explainers", "relax,lrp,rise", "--count", "64", "--step", "0.25", "--no-figures"];
+            var evaluatedOnCluster = Path.Combine(root, "evaluate-cluster");
+            var evaluate = Start(started, "dotnet", [Relax, .. evaluation, "-o", evaluatedOnCluster, "--cluster", address]);
+            WaitFor(() => evaluate.Process.HasExited, TimeSpan.FromMinutes(3), "relax evaluate --cluster to finish", evaluate);
+            Assert.True(evaluate.Process.ExitCode == 0, evaluate.Describe());
+            Assert.True(evaluate.Printed("Clips per worker: w2 3."), evaluate.Describe());
+            var evaluatedHere = Path.Combine(root, "evaluate-single");
+            (code, _, error) = Run([.. evaluation, "-o", evaluatedHere]);
+            Assert.True(code == 0, error);
+            var files = Directory.GetFiles(evaluatedHere, "*", SearchOption.AllDirectories).Where(f => f.EndsWith(".npy", StringComparison.Ordinal) || f.EndsWith(".csv", StringComparison.Ordinal))
+                .Select(f => Path.GetRelativePath(evaluatedHere, f)).Order(StringComparer.Ordinal).ToList();
+            Assert.True(files.Count >= 3 * 3 + 5, $"{files.Count} files");
+            foreach (var file in files)
+            {
+                Assert.True(File.ReadAllBytes(Path.Combine(evaluatedHere, file)).AsSpan().SequenceEqual(File.ReadAllBytes(Path.Combine(evaluatedOnCluster, file))), $"{file} differs");
+            }
+
             // The survivor leaves cleanly on SIGTERM.
             Signal(w2.Process, "TERM");
             WaitFor(() => w2.Process.HasExited, TimeSpan.FromSeconds(30), "the worker to leave on SIGTERM", w2);
@@ -110,6 +147,9 @@ public sealed partial class ClusterCommandTests(ITestOutputHelper output)
             }
         }
     }
+
+    [GeneratedRegex(@"(?<n>\d+) reused")]
+    private static partial Regex ReusedUnits();
 
     [GeneratedRegex(@"the first at (?<first>\S+); the coordinator restarted (?<restarts>\d+) time")]
     private static partial Regex Reissued();

@@ -7,12 +7,12 @@ namespace Relax.Cluster.Tests;
 /// offers of known units are ignored.</summary>
 public sealed class ExplainRunGrainTests
 {
-    private static WorkItem Item(string id) => new(id, "time", 1, 2, 2, new byte[16]);
+    private static WorkItem Item(string id) => new(id, new ExampleInput("time", 1, 2, 2, new byte[16]));
 
     private static WorkResult Result(string id, string worker, int attempt) =>
-        new(id, worker, 2, 2, new byte[16], new byte[16], new byte[16], 1, 1, false, double.NaN, 0.1, 1, "time", [], attempt, DateTime.UtcNow);
+        new(id, worker, new ExplainOutput(2, 2, new byte[16], new byte[16], new byte[16], 1, 1, false, double.NaN, 0.1, 1, "time", []), attempt, DateTime.UtcNow);
 
-    private static RunSpec Spec() => new("run", "model", "Float32", "cpu", 8, 8, "mean", 1, null, 0, 0, "cosine", ["time"], "f", 0.5);
+    private static RunSpec Spec() => new("run", "model", "Float32", "cpu", new ExplainRecipe(8, 8, "mean", 1, null, 0, 0, "cosine", ["time"], "f", 0.5));
 
     [Fact]
     public async Task An_expired_lease_is_handed_out_again_and_a_renewed_one_is_not()

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using Relax.Attribution;
 using Relax.Audio;
+using Relax.Cluster;
 using Relax.Evaluation;
 using Relax.Masks;
 using Relax.Models.VGGish;
@@ -49,10 +50,13 @@ internal static class EvaluateCommand
         var evidenceFraction = new Option<double>("--evidence-fraction") { Description = "Audio-domain scores: the fraction of most relevant cells rendered as each map's evidence, in (0, 1).", DefaultValueFactory = _ => 0.2 }.Between(0, 1);
         var noAudio = new Option<bool>("--no-audio") { Description = "Skip the audio-domain scores (each map's evidence rendered as sound and re-embedded)." };
         var device = CliOptions.Device();
+        var cluster = CliOptions.Cluster("clips");
+        var advertise = CliOptions.Advertise();
+        var clusterWindow = CliOptions.Window("clips", 16);
         var weights = CliOptions.Weights("Official VGGish weights. VGGish has no classifier head: then only similarity curves (no probability or accuracy curves, no rise). Default: the shipped default model with its dog/cat/bird head, unless weights are installed.");
         var command = new Command("evaluate", "Compare explainers on many clips by pixel flipping: AUCs of MoRF, LeRF and random curves per clip and class, accuracy curves, rank correlation between maps.")
         {
-            inputs, synthetic, outputDir, explainers, replace, step, count, masks, window, stride, igSteps, batch, seed, maxExamples, hop, pad, noFigures, evidenceFraction, noAudio, dtype, device, weights,
+            inputs, synthetic, outputDir, explainers, replace, step, count, masks, window, stride, igSteps, batch, seed, maxExamples, hop, pad, noFigures, evidenceFraction, noAudio, dtype, device, weights, cluster, clusterWindow, advertise,
         };
         command.SetAction(parse => RelaxCli.Guarded(parse.GetValue(context.Verbose), context.Error, () => Run(new Settings(
             parse.GetValue(inputs) ?? [], parse.GetValue(synthetic), parse.GetRequiredValue(outputDir), parse.GetValue(explainers),
@@ -60,13 +64,15 @@ internal static class EvaluateCommand
             parse.GetValue(window), parse.GetValue(stride), parse.GetValue(igSteps), parse.GetValue(batch), parse.GetValue(seed),
             parse.GetValue(maxExamples), CliOptions.FrontEnd(parse.GetValue(pad), parse.GetValue(hop)), parse.GetValue(noFigures),
             parse.GetValue(noAudio) ? null : new AudioFaithfulnessOptions { EvidenceFraction = parse.GetValue(evidenceFraction), Seed = parse.GetValue(seed) }, parse.GetValue(dtype),
-            parse.GetRequiredValue(device), parse.GetValue(weights)), context)));
+            parse.GetRequiredValue(device), parse.GetValue(weights), parse.GetValue(cluster) is { } address ? ClusterConnection.Address(address) : null,
+            parse.GetValue(clusterWindow), parse.GetValue(advertise)), context)));
         return command;
     }
 
     private sealed record Settings(string[] Inputs, int Synthetic, string Output, string[]? Explainers, string[] Replace, double Step, int Count,
         string Masks, (int Frames, int Bands) Window, (int Frames, int Bands) Stride, int IgSteps, int Batch, long Seed, int? MaxExamples,
-        Relax.Audio.VGGishFrontEndOptions FrontEnd, bool NoFigures, AudioFaithfulnessOptions? Audio, ScalarType DType, Device Device, string? Weights);
+        Relax.Audio.VGGishFrontEndOptions FrontEnd, bool NoFigures, AudioFaithfulnessOptions? Audio, ScalarType DType, Device Device, string? Weights,
+        string? Cluster, int ClusterWindow, string? Advertise);
 
     private static void Run(Settings s, CliContext context)
     {
@@ -119,7 +125,7 @@ internal static class EvaluateCommand
             OcclusionStride = s.Stride,
             IntegratedGradientsSteps = s.IgSteps,
             // LRP walks VGGish's layers; the PCA post-processing (never used here) would be a layer it has no rule for.
-            Lrp = embedder.PostProcesses ? null : LrpNetwork.FromVggPattern(embedder.Network.FeatureLayers, embedder.Network.EmbeddingLayers, FlattenOrder.ChannelsLast),
+            Lrp = LrpOf(embedder),
         };
         var methods = explainerNames.Select(name => AttributionMethods.Create(name, attribution)).ToList();
         var options = new DatasetEvaluationOptions
@@ -145,7 +151,12 @@ internal static class EvaluateCommand
         try
         {
             var progress = new LineProgress(error);
-            summary = evaluator.Run(items, progress, s.NoFigures ? null : WriteFigures, cancel.Token);
+            ClipArtifactWriter? figures = s.NoFigures ? null : WriteFigures;
+            summary = s.Cluster is { } redis
+                ? ClusterConnection.Run(redis, s.Advertise, new ClusterRunOptions(new ClusterModel(identity, s.DType.ToString(), s.Device.ToString())) { Window = s.ClusterWindow },
+                    (client, run) => new ClusterEvaluationExecutor(client, explainerNames, attribution, options, run),
+                    executor => evaluator.RunAsync(items, executor, progress, figures, cancel.Token), "clip", context, cancel.Token)
+                : evaluator.Run(items, progress, figures, cancel.Token);
         }
         catch (OperationCanceledException)
         {
@@ -164,6 +175,10 @@ internal static class EvaluateCommand
         Report(summary, output, head is not null);
         output.WriteLine($"Wrote {Path.GetFullPath(s.Output)} ({summary.Computed} clip(s) computed, {summary.Reused} reused)");
     }
+
+    /// <summary>The model's layers for LRP; null when the model post-processes (PCA), a layer LRP has no rule for.</summary>
+    internal static LrpNetwork? LrpOf(VGGishEmbedder embedder) =>
+        embedder.PostProcesses ? null : LrpNetwork.FromVggPattern(embedder.Network.FeatureLayers, embedder.Network.EmbeddingLayers, FlattenOrder.ChannelsLast);
 
     /// <summary>The front end's and dtype's part of the settings fingerprint; empty for the defaults, so that folders
     /// written before these options existed still resume.</summary>

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Globalization;
-using Microsoft.Extensions.DependencyInjection;
 using Relax.Audio;
 using Relax.Cluster;
 using Relax.Evaluation;
@@ -60,9 +59,9 @@ internal static class ExplainCommand
         var evidenceFraction = new Option<double>("--evidence-fraction") { Description = "Fraction of cells that --audio and explanation.png count as evidence, in (0, 1].", DefaultValueFactory = _ => 0.2 }.Between(0, 1, includeHigh: true);
         var dtype = CliOptions.DType();
         var device = CliOptions.Device();
-        var cluster = new Option<string?>("--cluster") { Description = "Spread the work over the `relax worker`s of a cluster whose membership is in Redis at HOST:PORT; this process reads the audio and writes the output folder as without it." };
-        var advertise = new Option<string?>("--advertise") { Description = "With --cluster: the IP address workers reach this process at (it hosts the run's queue); default as relax worker's." };
-        var window = new Option<int>("--window") { Description = "With --cluster: examples × mask kinds in flight at most (held in memory).", DefaultValueFactory = _ => 64 }.InRange(1, 100_000);
+        var cluster = CliOptions.Cluster("work");
+        var advertise = CliOptions.Advertise();
+        var window = CliOptions.Window("examples × mask kinds", 64);
         var weights = CliOptions.Weights($"Official VGGish weights ({VGGishWeights.Network.FileName}). Default: ${VGGishWeights.Network.EnvironmentVariable}, then the cache ({VGGishWeights.DefaultCacheDirectory}), else the shipped default model.");
         var command = new Command("explain", "Explain what the model's representation of recordings rests on (RELAX): saliency, uncertainty and figures per example, class averages and a report for a corpus.")
         {
@@ -175,73 +174,10 @@ internal static class ExplainCommand
     /// <summary>The same run with the units explained by the cluster's workers; this process streams the corpus,
     /// keeps <c>--window</c> units in flight and writes every result.</summary>
     private static CorpusSummary OnCluster(string redis, CorpusExplainer runner, CorpusInputs corpus, ClusterModel model, ExplainSettings s,
-        IProgress<CorpusProgress> progress, CorpusArtifactWriter artifacts, CliContext context, CancellationToken cancellationToken)
-    {
-        using var host = ClusterConnection.JoinAsync(redis, s.Advertise, TimeSpan.FromSeconds(60)).GetAwaiter().GetResult();
-        var client = host.Services.GetRequiredService<IClusterClient>();
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        var lastBusy = DateTime.UtcNow;
-        bool warned = false;
-        var status = new SyncProgress<ClusterStatus>(st =>
-        {
-            foreach (var worker in st.Workers.Where(seen.Add))
-            {
-                context.Error.WriteLine($"relax: worker {worker} is taking work");
-            }
-            if (st.Leased > 0 || st.Queued == 0)
-            {
-                (lastBusy, warned) = (DateTime.UtcNow, false);
-            }
-            else if (!warned && DateTime.UtcNow - lastBusy > TimeSpan.FromSeconds(30))
-            {
-                warned = true;
-                context.Error.WriteLine($"relax: warning: no worker has taken work for 30 s; start `relax worker --cluster {redis}` with the same model, dtype and device (the run waits for one).");
-            }
-        });
-        var executor = new ClusterCorpusExecutor(client, runner.Options, new ClusterRunOptions(model)
-        {
-            Window = s.Window,
-            KeepProbability = s.Keep,
-            Status = status,
-            CoordinatorSilo = host.Services.GetRequiredService<Orleans.Runtime.ILocalSiloDetails>().SiloAddress.ToString(),
-        });
-        try
-        {
-            context.Output.WriteLine($"Cluster: Redis at {redis}; run {executor.RunId}; up to {s.Window} unit(s) in flight.");
-            executor.StartAsync(cancellationToken).WaitAsync(TimeSpan.FromSeconds(30), cancellationToken).GetAwaiter().GetResult();
-            var summary = runner.RunAsync(corpus, executor, progress, artifacts, cancellationToken).GetAwaiter().GetResult();
-            context.Output.WriteLine($"Units per worker: {string.Join(", ", executor.CompletedByWorker.OrderBy(w => w.Key, StringComparer.Ordinal).Select(w => $"{w.Key} {w.Value}"))}.");
-            if (executor.Reissues is { Count: > 0 } reissues)
-            {
-                context.Output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"Re-issued after their worker stopped: {reissues.Count} unit(s), the first at {reissues.Min(r => r.LeasedAt):O}; the coordinator restarted {executor.CoordinatorRestarts} time(s)."));
-            }
-            else if (executor.CoordinatorRestarts > 0)
-            {
-                context.Output.WriteLine($"The coordinator restarted {executor.CoordinatorRestarts} time(s); its units were offered again.");
-            }
-            return summary;
-        }
-        catch (Exception e) when (e is ClusterMismatchException or InvalidOperationException)
-        {
-            throw new CliException(e.Message);
-        }
-        catch (TimeoutException)
-        {
-            throw new CliException($"the cluster at {redis} did not answer in time (each call waits 5 s); is Redis reachable and a worker up?");
-        }
-        finally
-        {
-            executor.DisposeAsync().AsTask().GetAwaiter().GetResult();
-            host.StopAsync(CancellationToken.None).GetAwaiter().GetResult();
-        }
-    }
-
-    /// <summary>Reports on the caller's thread.</summary>
-    private sealed class SyncProgress<T>(Action<T> report) : IProgress<T>
-    {
-        public void Report(T value) => report(value);
-    }
+        IProgress<CorpusProgress> progress, CorpusArtifactWriter artifacts, CliContext context, CancellationToken cancellationToken) =>
+        ClusterConnection.Run(redis, s.Advertise, new ClusterRunOptions(model) { Window = s.Window, KeepProbability = s.Keep },
+            (client, options) => new ClusterCorpusExecutor(client, runner.Options, options),
+            executor => runner.RunAsync(corpus, executor, progress, artifacts, cancellationToken), "unit", context, cancellationToken);
 
     /// <summary>Per-example figures, the report's thumbnail and (with --audio) the evidence as sound, written before the
     /// unit is marked finished.</summary>

@@ -33,7 +33,7 @@ internal static class WorkerCommand
         var dtype = CliOptions.DType();
         var device = CliOptions.Device();
         var weights = CliOptions.Weights("Official VGGish weights; every worker and the client must load the same model. Default: $RELAX_VGGISH_WEIGHTS, the cache, else the shipped default model.");
-        var command = new Command("worker", "Join a Relax cluster (membership in Redis) and explain the examples clients send, until Ctrl+C or SIGTERM.")
+        var command = new Command("worker", "Join a Relax cluster (membership in Redis) and explain the examples (relax explain --cluster) or evaluate the clips (relax evaluate --cluster) clients send, until Ctrl+C or SIGTERM.")
         {
             cluster, threads, advertise, port, gatewayPort, name, dtype, device, weights,
         };
@@ -53,7 +53,12 @@ internal static class WorkerCommand
         using var model = ModelLoader.Load(weights, new VGGishEmbedderOptions { Device = device, DType = dtype });
         NativeNnpack.DisableIfUnavailable();
         var identity = new ClusterModel(model.Identity, dtype.ToString(), device.ToString());
-        var options = new ClusterWorkerOptions(model.Embedder, identity) { Name = name ?? $"{Environment.MachineName}:{Environment.ProcessId}" };
+        var options = new ClusterWorkerOptions(model.Embedder, identity)
+        {
+            Name = name ?? $"{Environment.MachineName}:{Environment.ProcessId}",
+            Head = model.Head,
+            Lrp = EvaluateCommand.LrpOf(model.Embedder),
+        };
         var address = ClusterConnection.Advertised(redis, advertise);
         int siloPort = port == 0 ? ClusterConnection.FreePort() : port, clientPort = gatewayPort == 0 ? ClusterConnection.FreePort() : gatewayPort;
 

@@ -26,6 +26,14 @@ public sealed record ClipEvaluation(string Id, int? Label, int? PredictedClass, 
         Curves.FirstOrDefault(c => c.Curve.Order == order && c.Curve.Replacement == replacement && (order == FlipOrder.Random || c.Explainer == explainer))?.Curve
         ?? throw new KeyNotFoundException($"Clip {Id} has no {order} curve for explainer '{explainer}' and replacement '{replacement}'.");
 
+    /// <summary>The clip as its <c>result.json</c> holds it (UTF-8 JSON): how a clip evaluated elsewhere travels.</summary>
+    public byte[] ToJson() => ResultStore<ClipEvaluation>.Serialize(this);
+
+    /// <summary>A clip from <see cref="ToJson"/>'s bytes.</summary>
+    /// <param name="json">The bytes.</param>
+    /// <exception cref="InvalidDataException">The bytes are not a clip's results.</exception>
+    public static ClipEvaluation FromJson(ReadOnlySpan<byte> json) => ResultStore<ClipEvaluation>.Deserialize(json);
+
     /// <summary>Audio-domain scores of the maps (in <see cref="Explainers"/> order), when the item had audio and
     /// they were asked for (<see cref="DatasetEvaluationOptions.Audio"/>); else null.</summary>
     public AudioScores? Audio { get; init; }

@@ -98,15 +98,29 @@ public sealed class DatasetEvaluator
     // Cosine, the default, adds nothing, so that folders written before the similarity was configurable still resume.
     private string SimilarityTag => Options.Flipping.Similarity.Name == "cosine" ? "" : $"similarity={Options.Flipping.Similarity.Name};";
 
-    /// <summary>Evaluates every item (reusing finished ones) and writes the summaries.</summary>
+    /// <summary>Evaluates every item (reusing finished ones) in this process and writes the summaries.</summary>
     /// <param name="items">The dataset; ids must be unique.</param>
     /// <param name="progress">Reports each stage of each item.</param>
     /// <param name="writeArtifacts">Writes extra files of a freshly computed item before it is marked finished.</param>
     /// <param name="cancellationToken">Checked between batches; finished items stay on disk, so a later run resumes.</param>
     public DatasetEvaluationSummary Run(IReadOnlyList<EvaluationItem> items, IProgress<DatasetProgress>? progress = null,
-        ClipArtifactWriter? writeArtifacts = null, CancellationToken cancellationToken = default)
+        ClipArtifactWriter? writeArtifacts = null, CancellationToken cancellationToken = default) =>
+        RunAsync(items, new LocalClipEvaluationExecutor(this), progress, writeArtifacts, cancellationToken).GetAwaiter().GetResult();
+
+    /// <summary>Evaluates every item (reusing finished ones) through <paramref name="executor"/>, keeping at most
+    /// <see cref="IClipEvaluationExecutor.Window"/> items in flight and writing each item's folder as its results arrive
+    /// (in any order); then writes the summaries, in dataset order.</summary>
+    /// <param name="items">The dataset; ids must be unique.</param>
+    /// <param name="executor">Evaluates the items (<see cref="LocalClipEvaluationExecutor"/>, or a cluster's).</param>
+    /// <param name="progress">Reports the stages of each item the executor can report, and each finished item.</param>
+    /// <param name="writeArtifacts">Writes extra files of a freshly computed item before it is marked finished.</param>
+    /// <param name="cancellationToken">Stops the run; finished items stay on disk, so a later run resumes.</param>
+    /// <exception cref="InvalidDataException">The executor returned results of another item or other settings.</exception>
+    public async Task<DatasetEvaluationSummary> RunAsync(IReadOnlyList<EvaluationItem> items, IClipEvaluationExecutor executor,
+        IProgress<DatasetProgress>? progress = null, ClipArtifactWriter? writeArtifacts = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(items);
+        ArgumentNullException.ThrowIfNull(executor);
         if (items.Count == 0 || items.Any(i => i is null))
         {
             throw new ArgumentException("Give at least one item, and no null ones.", nameof(items));
@@ -122,57 +136,89 @@ public sealed class DatasetEvaluator
         }
 
         var clock = Stopwatch.StartNew();
-        var clips = new List<ClipEvaluation>(items.Count);
-        int reused = 0;
+        var clips = new ClipEvaluation?[items.Count];
+        var inFlight = new List<(int Index, Task<EvaluatedClip> Result)>();
+        int window = Math.Max(1, executor.Window);
+        int reused = 0, done = 0;
         for (int k = 0; k < items.Count; k++)
         {
             cancellationToken.ThrowIfCancellationRequested();
             var item = items[k];
-            var existing = TryLoad(item);
-            if (existing is not null)
+            if (TryLoad(item) is { } existing)
             {
-                clips.Add(existing);
+                clips[k] = existing;
                 reused++;
-                progress?.Report(new DatasetProgress(k + 1, items.Count, reused, item.Id, "reused", clock.Elapsed));
+                done++;
+                progress?.Report(new DatasetProgress(done, items.Count, reused, item.Id, "reused", clock.Elapsed));
                 continue;
             }
             var donor = Options.UseOtherInputReplacement ? items[(k + 1) % items.Count].Input : null;
-            clips.Add(Evaluate(item, donor, stage => progress?.Report(new DatasetProgress(k, items.Count, reused, item.Id, stage, clock.Elapsed)),
-                writeArtifacts, cancellationToken));
-            NativeHeap.TrimIfDue(); // host policy: a long run returns freed native memory now and then
-            progress?.Report(new DatasetProgress(k + 1, items.Count, reused, item.Id, "done", clock.Elapsed));
+            int index = k;
+            var stages = progress is null ? null : new StageProgress(stage => progress.Report(new DatasetProgress(done, items.Count, reused, items[index].Id, stage, clock.Elapsed)));
+            inFlight.Add((k, executor.EvaluateAsync(new ClipWork(item, donor), stages, cancellationToken)));
+            while (inFlight.Count >= window)
+            {
+                await FinishOneAsync().ConfigureAwait(false);
+            }
+        }
+        while (inFlight.Count > 0)
+        {
+            await FinishOneAsync().ConfigureAwait(false);
         }
 
-        var summary = EvaluationReport.Summarise(clips, items.Count - reused, reused, ExplainerNames, ReplacementNames, Options.ClassNames);
+        var summary = EvaluationReport.Summarise(clips.Select(c => c!).ToList(), items.Count - reused, reused, ExplainerNames, ReplacementNames, Options.ClassNames);
         EvaluationReport.Write(summary, Options.OutputDirectory, Options.ClassNames);
         return summary;
+
+        async Task FinishOneAsync()
+        {
+            var finished = await Task.WhenAny(inFlight.Select(f => f.Result)).ConfigureAwait(false);
+            int slot = inFlight.FindIndex(f => f.Result == finished);
+            int index = inFlight[slot].Index;
+            inFlight.RemoveAt(slot);
+            var item = items[index];
+            clips[index] = Store(item, await finished.ConfigureAwait(false), writeArtifacts);
+            NativeHeap.TrimIfDue(); // host policy: a long run returns freed native memory now and then
+            done++;
+            progress?.Report(new DatasetProgress(done, items.Count, reused, item.Id, "done", clock.Elapsed));
+        }
     }
 
-    private ClipEvaluation Evaluate(EvaluationItem item, float[,]? donor, Action<string> report, ClipArtifactWriter? writeArtifacts, CancellationToken cancellationToken)
+    /// <summary>Explains one item with every explainer and scores the maps (flipping curves with every replacement,
+    /// audio-domain scores when on, rank correlations); writes nothing. What every executor computes.</summary>
+    /// <param name="work">The item and, with the other-input replacement, the next item's input.</param>
+    /// <param name="stages">Told each stage as it starts.</param>
+    /// <param name="cancellationToken">Checked between batches.</param>
+    public EvaluatedClip EvaluateClip(ClipWork work, IProgress<string>? stages = null, CancellationToken cancellationToken = default)
     {
-        var folder = ClipFolder(item.Id);
+        ArgumentNullException.ThrowIfNull(work);
+        var item = work.Item ?? throw new ArgumentException("The work has no item.", nameof(work));
+        if (Options.UseOtherInputReplacement != work.Donor is not null)
+        {
+            throw new ArgumentException(Options.UseOtherInputReplacement
+                ? $"The '{OtherInputReplacement}' replacement is on: give the next item's input as the donor."
+                : $"A donor input is given, but the '{OtherInputReplacement}' replacement is off.", nameof(work));
+        }
         using var input = TensorArrays.FromArray2D(item.Input);
         var maps = new List<float[,]>();
         var seconds = new List<double>();
         foreach (var explainer in _explainers)
         {
-            report($"explain {explainer.Name}");
+            stages?.Report($"explain {explainer.Name}");
             var clock = Stopwatch.StartNew();
-            var map = explainer.Attribute(input, cancellationToken);
+            maps.Add(explainer.Attribute(input, cancellationToken));
             seconds.Add(clock.Elapsed.TotalSeconds);
-            maps.Add(map);
-            _store.WriteMap(item.Id, explainer.Name, map);
         }
 
         var replacements = Options.Replacements.ToList();
-        if (donor is not null)
+        if (work.Donor is { } donor)
         {
             replacements.Add(MaskReplacement.FromInput(donor, OtherInputReplacement));
         }
         var curves = new List<ClipCurve>();
         foreach (var replacement in replacements)
         {
-            report($"flip {replacement.Name}");
+            stages?.Report($"flip {replacement.Name}");
             var flipping = new PixelFlipping(_embedder, Options.Flipping with { Replacement = replacement }, _classifier);
             for (int e = 0; e < _explainers.Length; e++)
             {
@@ -185,7 +231,7 @@ public sealed class DatasetEvaluator
         AudioScores? audio = null;
         if (_audio is not null && item.Waveform is { } waveform)
         {
-            report("audio");
+            stages?.Report("audio");
             audio = _audio.Score(waveform, maps, item.Id, cancellationToken);
         }
         var correlation = maps.Select(a => (IReadOnlyList<double>)maps.Select(b => RankCorrelation.Spearman(a, b)).ToArray()).ToArray();
@@ -194,9 +240,42 @@ public sealed class DatasetEvaluator
         {
             Audio = audio,
         };
-        writeArtifacts?.Invoke(clip, item, maps, folder);
-        _store.Save(clip);
-        return clip;
+        return new EvaluatedClip(clip, maps);
+    }
+
+    /// <summary>Writes a freshly evaluated item's folder: maps, artifacts, and last <c>result.json</c> (which marks it
+    /// finished). Results from elsewhere are checked first: they must be this item's, with these settings.</summary>
+    private ClipEvaluation Store(EvaluationItem item, EvaluatedClip evaluated, ClipArtifactWriter? writeArtifacts)
+    {
+        var (clip, maps) = (evaluated?.Clip, evaluated?.Maps);
+        int expectedCurves = ReplacementNames.Count * (2 * _explainers.Length + 1);
+        string? problem = clip is null || maps is null ? "no results"
+            : clip.Id != item.Id ? $"the results of '{clip.Id}'"
+            : clip.Settings != Fingerprint ? $"results computed with other settings ({clip.Settings})"
+            : clip.Label != item.Label ? $"label {clip.Label}, the item's is {item.Label}"
+            : clip.Explainers is null || !clip.Explainers.SequenceEqual(ExplainerNames) ? "other explainers"
+            : clip.Replacements is null || !clip.Replacements.SequenceEqual(ReplacementNames) ? "other replacements"
+            : clip.Curves is null || clip.Curves.Count != expectedCurves || clip.Curves.Any(c => c?.Curve?.Similarity is null) ? "missing curves"
+            : maps.Count != _explainers.Length || maps.Any(m => m is null || m.GetLength(0) != item.Input.GetLength(0) || m.GetLength(1) != item.Input.GetLength(1))
+                ? $"maps of the wrong number or shape (want {_explainers.Length} of {item.Input.GetLength(0)} × {item.Input.GetLength(1)})"
+            : null;
+        if (problem is not null)
+        {
+            throw new InvalidDataException($"Item {item.Id}: the executor returned {problem}.");
+        }
+        for (int e = 0; e < _explainers.Length; e++)
+        {
+            _store.WriteMap(item.Id, _explainers[e].Name, maps![e]);
+        }
+        writeArtifacts?.Invoke(clip!, item, maps!, ClipFolder(item.Id));
+        _store.Save(clip!);
+        return clip!;
+    }
+
+    /// <summary>Reports on the calling thread (<see cref="Progress{T}"/> would post to the thread pool).</summary>
+    private sealed class StageProgress(Action<string> report) : IProgress<string>
+    {
+        public void Report(string value) => report(value);
     }
 
     /// <summary>The short name of an order in files and legends: <c>morf</c>, <c>lerf</c> or <c>random</c>.</summary>

@@ -30,6 +30,23 @@ internal sealed class ResultStore<T>(string root, string recordFile, bool camelC
         Converters = { new JsonStringEnumConverter(naming) },
     };
 
+    /// <summary>A record as its file holds it (UTF-8 JSON).</summary>
+    public static byte[] Serialize(T record, bool camelCase = false) => JsonSerializer.SerializeToUtf8Bytes(record, camelCase ? Camel : Pascal);
+
+    /// <summary>A record from <see cref="Serialize"/>'s bytes.</summary>
+    /// <exception cref="InvalidDataException">The bytes are not such a record.</exception>
+    public static T Deserialize(ReadOnlySpan<byte> json, bool camelCase = false)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize<T>(json, camelCase ? Camel : Pascal) ?? throw new InvalidDataException($"The JSON holds no {typeof(T).Name}.");
+        }
+        catch (Exception e) when (e is JsonException or NotSupportedException or ArgumentException)
+        {
+            throw new InvalidDataException($"Not a readable {typeof(T).Name}: {e.Message}", e);
+        }
+    }
+
     /// <summary>The folder of one unit (<paramref name="id"/> may hold '/' for nested folders).</summary>
     public string Folder(string id) => Path.Combine(root, id);
 
@@ -39,7 +56,7 @@ internal sealed class ResultStore<T>(string root, string recordFile, bool camelC
     /// <summary>Marks a unit finished by writing its record atomically.</summary>
     public void Save(string id, T record)
     {
-        var json = JsonSerializer.SerializeToUtf8Bytes(record, Json);
+        var json = Serialize(record, camelCase);
         AtomicFile.Write(RecordPath(id), stream => stream.Write(json));
     }
 

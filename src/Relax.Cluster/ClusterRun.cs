@@ -1,0 +1,388 @@
+using System.Collections.Concurrent;
+
+namespace Relax.Cluster;
+
+/// <summary>Settings of a cluster run, checked when set.</summary>
+public sealed record ClusterRunOptions
+{
+    private readonly ClusterModel _model = null!;
+    private readonly int _window = 64;
+    private readonly string _runId = Guid.NewGuid().ToString("N");
+    private readonly double _keep = 0.5;
+
+    /// <summary>Creates the settings.</summary>
+    /// <param name="model">The model every worker must run; workers that run another are refused.</param>
+    public ClusterRunOptions(ClusterModel model)
+    {
+        Model = model;
+    }
+
+    /// <summary>The model every worker must run.</summary>
+    public ClusterModel Model
+    {
+        get => _model;
+        init => _model = value ?? throw new ArgumentNullException(nameof(Model));
+    }
+
+    /// <summary>Units in flight at most (offered, leased or being explained), ≥ 1: the client holds only these. Default 64
+    /// (enough for tens of workers; raise it for more).</summary>
+    public int Window
+    {
+        get => _window;
+        init => _window = value >= 1 ? value : throw new ArgumentOutOfRangeException(nameof(Window), value, "Give at least 1.");
+    }
+
+    /// <summary>The run's id (its coordinator's key). Default a new GUID.</summary>
+    public string RunId
+    {
+        get => _runId;
+        init => _runId = !string.IsNullOrWhiteSpace(value) ? value : throw new ArgumentException("Give a run id.", nameof(RunId));
+    }
+
+    /// <summary>The keep probability the corpus's mask generators were made with (<c>MaskGenerators.Create(kind,
+    /// keep)</c>); workers make the same. Default 0.5.</summary>
+    public double KeepProbability
+    {
+        get => _keep;
+        init => _keep = value is > 0 and < 1 ? value : throw new ArgumentOutOfRangeException(nameof(KeepProbability), value, "Must be between 0 and 1 (exclusive).");
+    }
+
+    /// <summary>The silo the run's coordinator must live on (<c>ILocalSiloDetails.SiloAddress</c> of a client that
+    /// joins as a silo, as <c>relax explain --cluster</c> does), so no worker's death takes the queue with it; null
+    /// to let Orleans place it.</summary>
+    public string? CoordinatorSilo { get; init; }
+
+    /// <summary>Receives the run's state about once a second (queue, workers); null for none.</summary>
+    public IProgress<ClusterStatus>? Status { get; init; }
+}
+
+/// <summary>A cluster run's state as its client sees it.</summary>
+/// <param name="InFlight">Units offered and not yet received.</param>
+/// <param name="Queued">Units waiting for a worker.</param>
+/// <param name="Leased">Units a worker holds.</param>
+/// <param name="Workers">Workers that have asked the run for work.</param>
+/// <param name="CompletedByWorker">Units received from each worker in this run.</param>
+public sealed record ClusterStatus(int InFlight, int Queued, int Leased, IReadOnlyList<string> Workers, IReadOnlyDictionary<string, int> CompletedByWorker);
+
+/// <summary>A unit that was leased again after its lease expired.</summary>
+/// <param name="UnitId">The unit.</param>
+/// <param name="Attempt">Which lease finished it (2 or more).</param>
+/// <param name="LeasedAt">When that lease was handed out (UTC, the coordinator's clock).</param>
+/// <param name="Worker">The worker that finished it.</param>
+public sealed record ClusterReissue(string UnitId, int Attempt, DateTime LeasedAt, string Worker);
+
+/// <summary>A worker runs another model, dtype or device than the run asks for, or cannot rebuild its settings.</summary>
+/// <param name="message">Which worker, and what differs.</param>
+public sealed class ClusterMismatchException(string message) : Exception(message);
+
+/// <summary>What every cluster executor (<see cref="ClusterCorpusExecutor"/>, <see cref="ClusterEvaluationExecutor"/>)
+/// tells about its run, and how it is opened and closed.</summary>
+public interface IClusterRun : IAsyncDisposable
+{
+    /// <summary>The run's id.</summary>
+    string RunId { get; }
+
+    /// <summary>Units that were leased more than once (their first worker died or stopped renewing), with when the
+    /// lease that finished them was handed out: how fast work came back after a failure.</summary>
+    IReadOnlyList<ClusterReissue> Reissues { get; }
+
+    /// <summary>How often the run's coordinator came back empty (its silo died) and was offered the units in flight again.</summary>
+    int CoordinatorRestarts { get; }
+
+    /// <summary>Units received from each worker so far.</summary>
+    IReadOnlyDictionary<string, int> CompletedByWorker { get; }
+
+    /// <summary>Opens the run on the cluster and starts exchanging units with it.</summary>
+    /// <param name="cancellationToken">Stops the opening.</param>
+    Task StartAsync(CancellationToken cancellationToken = default);
+}
+
+/// <summary>
+/// The client's side of one cluster run, whatever its units are: it holds the units in flight (at most
+/// <see cref="ClusterRunOptions.Window"/>), offers them to the run's coordinator, polls the finished ones, and offers
+/// again whatever a new coordinator incarnation lost. A unit finished twice is taken once. The executors
+/// (<see cref="ClusterCorpusExecutor"/>, <see cref="ClusterEvaluationExecutor"/>) say what a unit carries and decode
+/// what comes back.
+/// </summary>
+/// <typeparam name="T">What a finished unit becomes.</typeparam>
+internal sealed class ClusterRun<T> : IAsyncDisposable
+{
+    private readonly IClusterClient _client;
+    private readonly ClusterRunOptions _options;
+    private readonly RunSpec _spec;
+    private readonly Func<WorkResult, T> _decode;
+    private readonly IExplainRunGrain _run;
+    private readonly ConcurrentDictionary<string, Pending> _pending = new(StringComparer.Ordinal);
+    private readonly ConcurrentQueue<string> _toOffer = new();
+    private readonly ConcurrentDictionary<string, int> _byWorker = new(StringComparer.Ordinal);
+    private readonly ConcurrentQueue<ClusterReissue> _reissues = new();
+    private readonly CancellationTokenSource _stop = new();
+    private Task? _pump;
+    private int _coordinatorRestarts;
+    private int _disposed;
+    private Exception? _failure;
+
+    /// <summary>Creates the run; <see cref="StartAsync"/> opens it.</summary>
+    /// <param name="client">A connected cluster client.</param>
+    /// <param name="spec">What workers compute with.</param>
+    /// <param name="options">The model workers must run, the window, the run id.</param>
+    /// <param name="decode">Turns a finished unit into its result (throws <see cref="InvalidDataException"/> or
+    /// <see cref="ArgumentException"/> for a malformed one).</param>
+    public ClusterRun(IClusterClient client, RunSpec spec, ClusterRunOptions options, Func<WorkResult, T> decode)
+    {
+        _client = client;
+        _spec = spec;
+        _options = options;
+        _decode = decode;
+        _run = client.GetGrain<IExplainRunGrain>(options.RunId);
+    }
+
+    /// <summary>Units in flight at most.</summary>
+    public int Window => _options.Window;
+
+    /// <summary>The run's id.</summary>
+    public string RunId => _options.RunId;
+
+    /// <summary>Units that were leased more than once (their first worker died or stopped renewing), with when the
+    /// lease that finished them was handed out: how fast work came back after a failure.</summary>
+    public IReadOnlyList<ClusterReissue> Reissues => [.. _reissues];
+
+    /// <summary>How often the run's coordinator came back empty (its silo died) and was offered the units in flight again.</summary>
+    public int CoordinatorRestarts => Volatile.Read(ref _coordinatorRestarts);
+
+    /// <summary>Units received from each worker so far.</summary>
+    public IReadOnlyDictionary<string, int> CompletedByWorker => new Dictionary<string, int>(_byWorker);
+
+    /// <summary>Opens the run on the cluster and starts exchanging units with it. A cluster that has just lost a silo
+    /// (a previous client killed, a worker gone) may not answer until membership declares it dead (about 6–10 s):
+    /// opening is tried again for up to <see cref="ClusterTimings.StartPatience"/>.</summary>
+    public async Task StartAsync(CancellationToken cancellationToken = default)
+    {
+        var deadline = DateTime.UtcNow + ClusterTimings.StartPatience;
+        while (true)
+        {
+            try
+            {
+                await OpenAsync(cancellationToken);
+                break;
+            }
+            catch (Exception e) when (e is TimeoutException or OrleansException && DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(ClusterTimings.IdleWait, cancellationToken);
+            }
+        }
+        _pump = Task.Run(() => PumpAsync(_stop.Token), CancellationToken.None);
+    }
+
+    /// <summary>Opens the run once: states its settings, places its coordinator, registers it with the directory.</summary>
+    private async Task OpenAsync(CancellationToken cancellationToken)
+    {
+        await _run.Open(_spec).WaitAsync(ClusterTimings.CallDeadline, cancellationToken);
+        if (_options.CoordinatorSilo is { } wanted)
+        {
+            // Placement prefers the caller's silo, but a silo that has just joined may not yet be listed as able to
+            // host the grain: then the coordinator lands on a worker. Before any unit is offered, moving it is free.
+            for (int attempt = 0; await _run.Where().WaitAsync(ClusterTimings.CallDeadline, cancellationToken) != wanted; attempt++)
+            {
+                if (attempt == 50)
+                {
+                    throw new TimeoutException($"The run's coordinator could not be placed on this process's silo ({wanted}).");
+                }
+                await _run.Leave().WaitAsync(ClusterTimings.CallDeadline, cancellationToken);
+                await Task.Delay(TimeSpan.FromMilliseconds(200), cancellationToken);
+                await _run.Open(_spec).WaitAsync(ClusterTimings.CallDeadline, cancellationToken);
+            }
+        }
+        await _client.GetGrain<IRunDirectoryGrain>(0).Register(_options.RunId).WaitAsync(ClusterTimings.CallDeadline, cancellationToken);
+    }
+
+    /// <summary>Adds a unit to the run; completes when a worker has computed it.</summary>
+    /// <param name="unitId">The unit's id, unique among the units in flight.</param>
+    /// <param name="input">What the unit carries.</param>
+    /// <param name="cancellationToken">Gives the unit up.</param>
+    public Task<T> Submit(string unitId, UnitInput input, CancellationToken cancellationToken)
+    {
+        if (_pump is null)
+        {
+            throw new InvalidOperationException("Call StartAsync first.");
+        }
+        if (Volatile.Read(ref _failure) is { } failure)
+        {
+            return Task.FromException<T>(failure);
+        }
+        var pending = new Pending(new WorkItem(unitId, input));
+        if (!_pending.TryAdd(unitId, pending))
+        {
+            throw new ArgumentException($"Unit {unitId} is already in flight.", nameof(unitId));
+        }
+        if (Volatile.Read(ref _failure) is { } failed)
+        {
+            // The run failed while this unit was being added: fail it too, or nobody would.
+            _pending.TryRemove(unitId, out _);
+            pending.Completion.TrySetException(failed);
+            return pending.Completion.Task;
+        }
+        var registration = cancellationToken.Register(() =>
+        {
+            _pending.TryRemove(unitId, out _);
+            pending.Completion.TrySetCanceled(cancellationToken);
+        });
+        pending.Completion.Task.ContinueWith(_ => registration.Dispose(), TaskScheduler.Default);
+        _toOffer.Enqueue(unitId);
+        return pending.Completion.Task;
+    }
+
+    /// <summary>Offers new units, polls finished ones, re-offers what a new coordinator lost, and says the run is
+    /// alive, until stopped; a mismatched worker fails every unit in flight.</summary>
+    private async Task PumpAsync(CancellationToken stop)
+    {
+        long incarnation = 0;
+        var lastHeartbeat = DateTime.UtcNow;
+        var directory = _client.GetGrain<IRunDirectoryGrain>(0);
+        while (!stop.IsCancellationRequested)
+        {
+            try
+            {
+                var offer = new List<WorkItem>();
+                while (offer.Count < 256 && _toOffer.TryDequeue(out var id))
+                {
+                    if (_pending.TryGetValue(id, out var p))
+                    {
+                        offer.Add(p.Item);
+                    }
+                }
+                if (offer.Count > 0)
+                {
+                    try
+                    {
+                        Observe(await _run.Offer([.. offer]).WaitAsync(ClusterTimings.CallDeadline, stop));
+                    }
+                    catch
+                    {
+                        foreach (var item in offer)
+                        {
+                            _toOffer.Enqueue(item.UnitId);
+                        }
+                        throw;
+                    }
+                }
+                var status = await _run.Poll(256).WaitAsync(ClusterTimings.CallDeadline, stop);
+                Observe(status.Incarnation);
+                foreach (var result in status.Results)
+                {
+                    if (!_pending.TryRemove(result.UnitId, out var p))
+                    {
+                        continue; // a duplicate, or a unit given up
+                    }
+                    if (result.Error is { } error)
+                    {
+                        p.Completion.TrySetException(new InvalidOperationException($"worker {result.Worker} could not compute {result.UnitId}: {error}"));
+                        continue;
+                    }
+                    try
+                    {
+                        var decoded = _decode(result);
+                        _byWorker.AddOrUpdate(result.Worker, 1, (_, n) => n + 1);
+                        if (result.Attempt > 1)
+                        {
+                            _reissues.Enqueue(new ClusterReissue(result.UnitId, result.Attempt, result.LeasedAt, result.Worker));
+                        }
+                        p.Completion.TrySetResult(decoded);
+                    }
+                    catch (Exception e) when (e is InvalidDataException or ArgumentException)
+                    {
+                        p.Completion.TrySetException(new InvalidDataException($"worker {result.Worker} sent a malformed result for {result.UnitId}: {e.Message}", e));
+                    }
+                }
+                if (status.Mismatches.Length > 0)
+                {
+                    Fail(new ClusterMismatchException(
+                        $"a worker cannot run this run's units — {string.Join(" | ", status.Mismatches)}. This run asks for {_options.Model}; start workers with the same --weights, --dtype and --device, or stop the others."));
+                    return;
+                }
+                if (DateTime.UtcNow - lastHeartbeat > ClusterTimings.HeartbeatEvery)
+                {
+                    lastHeartbeat = DateTime.UtcNow;
+                    Observe(await _run.Open(_spec).WaitAsync(ClusterTimings.CallDeadline, stop));
+                    // Not awaited: a directory whose silo just died must not hold up the results.
+                    _ = directory.Register(_options.RunId).WaitAsync(ClusterTimings.CallDeadline, stop)
+                        .ContinueWith(t => { _ = t.Exception; }, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
+                    _options.Status?.Report(new ClusterStatus(_pending.Count, status.Queued, status.Leased, status.Workers, CompletedByWorker));
+                }
+                // The poll itself waits (up to 200 ms) for results, so the loop does not spin when nothing arrives.
+            }
+            catch (OperationCanceledException) when (stop.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e) when (e is TimeoutException or OrleansException or OperationCanceledException)
+            {
+                // The coordinator's silo died or a call timed out: the grain comes back elsewhere (a new incarnation).
+                await Task.Delay(ClusterTimings.IdleWait, CancellationToken.None);
+            }
+            catch (Exception e)
+            {
+                // Anything else ends the run with its message rather than leave the units waiting forever.
+                Fail(e);
+                return;
+            }
+        }
+
+        void Observe(long seen)
+        {
+            if (seen == incarnation)
+            {
+                return;
+            }
+            if (incarnation != 0)
+            {
+                // A new coordinator: everything not yet received is offered again (it ignores what it already has).
+                Interlocked.Increment(ref _coordinatorRestarts);
+                foreach (var id in _pending.Keys)
+                {
+                    _toOffer.Enqueue(id);
+                }
+            }
+            incarnation = seen;
+        }
+    }
+
+    private void Fail(Exception failure)
+    {
+        Volatile.Write(ref _failure, failure);
+        foreach (var pending in _pending.Values)
+        {
+            pending.Completion.TrySetException(failure);
+        }
+    }
+
+    /// <summary>Stops exchanging units and closes the run.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+        _stop.Cancel();
+        if (_pump is not null)
+        {
+            await _pump.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+        try
+        {
+            await _client.GetGrain<IRunDirectoryGrain>(0).Unregister(_options.RunId).WaitAsync(ClusterTimings.CallDeadline);
+        }
+        catch (Exception e) when (e is TimeoutException or OrleansException)
+        {
+            // The run expires from the directory by itself.
+        }
+        Fail(new OperationCanceledException("The cluster run was closed."));
+        _stop.Dispose();
+    }
+
+    private sealed class Pending(WorkItem item)
+    {
+        public WorkItem Item { get; } = item;
+        public TaskCompletionSource<T> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+}
