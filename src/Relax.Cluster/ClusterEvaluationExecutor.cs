@@ -8,8 +8,8 @@ namespace Relax.Cluster;
 /// for <see cref="DatasetEvaluator.RunAsync"/>. A clip is one unit: its worker explains it with every explainer, draws
 /// the flipping curves and the audio scores (<see cref="DatasetEvaluator.EvaluateClip"/>, rebuilt there from the
 /// explainers' names and settings with the worker's own model, classifier head and LRP network) and sends back the
-/// results and the maps; the client writes the folder. A clip goes out about 85 KB (example, audio, the next clip's
-/// example for the other-input replacement) and comes back about 25 KB per explainer plus its curves. Workers whose
+/// results and the maps; the client writes the folder. A clip goes out about 85 KB (example and audio; 110 KB with the
+/// next clip's example for the other-input replacement) and comes back about 25 KB per explainer plus its curves. Workers whose
 /// rebuilt evaluator has another fingerprint (another model, no classifier head where the client has one) are refused.
 /// </summary>
 public sealed class ClusterEvaluationExecutor : IClipEvaluationExecutor, IClusterRun

@@ -107,6 +107,9 @@ public interface IClusterRun : IAsyncDisposable
 /// <typeparam name="T">What a finished unit becomes.</typeparam>
 internal sealed class ClusterRun<T> : IAsyncDisposable
 {
+    /// <summary>Finished units fetched per poll at most (a reply of evaluated clips is about 200 KB each).</summary>
+    private const int PollBatch = 64;
+
     private readonly IClusterClient _client;
     private readonly ClusterRunOptions _options;
     private readonly RunSpec _spec;
@@ -158,6 +161,11 @@ internal sealed class ClusterRun<T> : IAsyncDisposable
     /// opening is tried again for up to <see cref="ClusterTimings.StartPatience"/>.</summary>
     public async Task StartAsync(CancellationToken cancellationToken = default)
     {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) == 1, this);
+        if (_pump is not null)
+        {
+            throw new InvalidOperationException("The run is already started.");
+        }
         var deadline = DateTime.UtcNow + ClusterTimings.StartPatience;
         while (true)
         {
@@ -171,6 +179,8 @@ internal sealed class ClusterRun<T> : IAsyncDisposable
                 await Task.Delay(ClusterTimings.IdleWait, cancellationToken);
             }
         }
+        // Closed while opening (a caller that gave up waiting): no pump starts after DisposeAsync.
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) == 1, this);
         _pump = Task.Run(() => PumpAsync(_stop.Token), CancellationToken.None);
     }
 
@@ -237,6 +247,7 @@ internal sealed class ClusterRun<T> : IAsyncDisposable
     private async Task PumpAsync(CancellationToken stop)
     {
         long incarnation = 0;
+        string[] received = []; // acknowledged with the next poll: the coordinator keeps them until then
         var lastHeartbeat = DateTime.UtcNow;
         var directory = _client.GetGrain<IRunDirectoryGrain>(0);
         while (!stop.IsCancellationRequested)
@@ -266,7 +277,8 @@ internal sealed class ClusterRun<T> : IAsyncDisposable
                         throw;
                     }
                 }
-                var status = await _run.Poll(256).WaitAsync(ClusterTimings.CallDeadline, stop);
+                var status = await _run.Poll(PollBatch, received).WaitAsync(ClusterTimings.CallDeadline, stop);
+                received = [.. status.Results.Select(r => r.UnitId)];
                 Observe(status.Incarnation);
                 foreach (var result in status.Results)
                 {
@@ -376,8 +388,12 @@ internal sealed class ClusterRun<T> : IAsyncDisposable
         {
             // The run expires from the directory by itself.
         }
-        Fail(new OperationCanceledException("The cluster run was closed."));
-        _stop.Dispose();
+        // Units still waiting are cancelled (not failed: nothing went wrong with them); later ones are refused.
+        Volatile.Write(ref _failure, new ObjectDisposedException(nameof(ClusterRun<T>), "The cluster run was closed."));
+        foreach (var pending in _pending.Values)
+        {
+            pending.Completion.TrySetCanceled();
+        }
     }
 
     private sealed class Pending(WorkItem item)

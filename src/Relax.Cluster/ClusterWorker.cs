@@ -98,6 +98,11 @@ internal sealed partial class ClusterWorker(IGrainFactory grains, ClusterWorkerO
                 try
                 {
                     runs = await directory.ActiveRuns().WaitAsync(ClusterTimings.DirectoryDeadline, stoppingToken);
+                    // Runs that closed or expired are forgotten with their rebuilt settings (an evaluator holds explainers).
+                    foreach (var closed in _runs.Keys.Except(runs, StringComparer.Ordinal).ToList())
+                    {
+                        _runs.Remove(closed);
+                    }
                 }
                 catch (Exception e) when (!stoppingToken.IsCancellationRequested)
                 {

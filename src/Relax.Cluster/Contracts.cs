@@ -73,8 +73,8 @@ internal sealed record ExampleInput(
     [property: Id(3)] int Width,
     [property: Id(4)] byte[] Values) : UnitInput;
 
-/// <summary>A clip to evaluate (about 85 KB): its example, label and audio, and the next clip's example when the
-/// other-input replacement is on.</summary>
+/// <summary>A clip to evaluate (about 85 KB; 110 KB with the other-input replacement): its example, label and audio,
+/// and the next clip's example when the other-input replacement is on.</summary>
 [GenerateSerializer, Immutable]
 internal sealed record ClipInput(
     [property: Id(0)] int? Label,
@@ -163,8 +163,10 @@ internal interface IExplainRunGrain : IGrainWithStringKey
     /// <summary>A worker that cannot run this run's units says why.</summary>
     Task ReportMismatch(string worker, string reason);
 
-    /// <summary>The client's poll: up to <paramref name="maxResults"/> finished units (removed from the grain) and the state.</summary>
-    Task<RunStatus> Poll(int maxResults);
+    /// <summary>The client's poll: forgets the units the client says it received (from the previous poll's reply),
+    /// then returns up to <paramref name="maxResults"/> finished units and the state. A unit stays until its receipt
+    /// is acknowledged, so a reply lost on the way is delivered again.</summary>
+    Task<RunStatus> Poll(int maxResults, string[] received);
 
     /// <summary>The silo this activation lives on.</summary>
     Task<string> Where();

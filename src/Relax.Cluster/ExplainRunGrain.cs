@@ -105,8 +105,15 @@ internal sealed class ExplainRunGrain(ILocalSiloDetails silo) : Grain, IExplainR
         return Task.CompletedTask;
     }
 
-    public async Task<RunStatus> Poll(int maxResults)
+    public async Task<RunStatus> Poll(int maxResults, string[] received)
     {
+        // Received: forgotten, so the grain's memory follows the window, not the corpus (a late duplicate is
+        // delivered again and the client drops it).
+        foreach (var id in received)
+        {
+            _finished.Remove(id);
+            _known.Remove(id);
+        }
         // A long poll: with nothing finished, wait up to 200 ms for the first result rather than have the client spin.
         // (The grain is reentrant: every method runs to completion between awaits, and only this one awaits.)
         if (_finished.Count == 0)
@@ -125,13 +132,6 @@ internal sealed class ExplainRunGrain(ILocalSiloDetails silo) : Grain, IExplainR
             _workers.Remove(gone);
         }
         var results = _finished.Values.Take(maxResults).ToArray();
-        foreach (var result in results)
-        {
-            // Delivered: forgotten, so the grain's memory follows the window, not the corpus (a late duplicate is
-            // delivered again and the client drops it).
-            _finished.Remove(result.UnitId);
-            _known.Remove(result.UnitId);
-        }
         return new RunStatus(_incarnation, results, _queue.Count, _held.Count, [.. _workers.Keys.Order(StringComparer.Ordinal)],
             [.. _mismatches.Select(m => $"{m.Key}: {m.Value}")]);
     }

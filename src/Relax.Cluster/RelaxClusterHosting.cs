@@ -33,8 +33,9 @@ public static class RelaxClusterHosting
         return silo.ConfigureRelaxTimings();
     }
 
-    /// <summary>Shared clocks for a silo that hosts Relax's grains (called by <see cref="AddRelaxWorker"/>); also
-    /// registers this assembly's grains and serializers, so an application needs no Orleans code generation of its own.</summary>
+    /// <summary>Shared clocks for a silo that hosts Relax's grains (called by <see cref="AddRelaxWorker"/>), and Orleans'
+    /// strongly consistent grain directory (every silo of a cluster must use the same directory); also registers this
+    /// assembly's grains and serializers, so an application needs no Orleans code generation of its own.</summary>
     public static ISiloBuilder ConfigureRelaxTimings(this ISiloBuilder silo)
     {
         ArgumentNullException.ThrowIfNull(silo);

@@ -33,7 +33,7 @@ internal static class RunSpecs
         {
             throw new ArgumentException($"A cluster run compares embeddings by cosine similarity; this evaluation's curves use {options.Flipping.Similarity.Name}.", nameof(options));
         }
-        if (options.Replacements.FirstOrDefault(r => !MaskReplacement.Names.Contains(r.Name)) is { } custom)
+        if (options.Replacements.FirstOrDefault(r => !IsNamed(r)) is { } custom)
         {
             throw new ArgumentException($"A cluster run flips cells to {string.Join(", ", MaskReplacement.Names)} or another input's; this evaluation uses {custom.Name}.", nameof(options));
         }
@@ -59,7 +59,7 @@ internal static class RunSpecs
         {
             throw new ArgumentException($"A cluster run compares embeddings by cosine similarity; these RELAX settings use {relax.Similarity.Name}.", parameter);
         }
-        if (!MaskReplacement.Names.Contains(relax.Replacement.Name))
+        if (!IsNamed(relax.Replacement))
         {
             throw new ArgumentException($"A cluster run replaces masked cells by {string.Join(", ", MaskReplacement.Names)}; these RELAX settings use {relax.Replacement.Name}.", parameter);
         }
@@ -175,8 +175,9 @@ internal static class RunSpecs
                     _ => throw new InvalidOperationException($"it does not know {spec.Recipe?.GetType().Name ?? "a run without a recipe"}"),
                 };
             }
-            catch (Exception e) when (e is ArgumentException or InvalidOperationException)
+            catch (Exception e) when (e is not OutOfMemoryException)
             {
+                // Also a malformed spec (missing fields from another build or a hostile peer): refused, not retried.
                 problems.Add($"it cannot rebuild the run's settings: {e.Message}");
             }
         }
@@ -197,6 +198,10 @@ internal static class RunSpecs
     /// <summary>Every RELAX setting that changes a unit's maps (but the seed), as one line.</summary>
     public static string Fingerprint(RelaxOptions relax) => string.Create(CultureInfo.InvariantCulture,
         $"count={relax.MaskCount};batch={relax.BatchSize};replacement={relax.Replacement.Name};normalization={relax.Normalization};similarity={relax.Similarity.Name};convergence={(relax.Convergence is { } c ? $"{c.TargetCorrelation:R}/{c.CheckEvery}/{c.MinMasks}" : "none")}");
+
+    /// <summary>Whether a replacement is one a worker gets back from its name (a custom one named "mean" is not).</summary>
+    private static bool IsNamed(MaskReplacement replacement) =>
+        MaskReplacement.Names.Contains(replacement.Name) && ReferenceEquals(replacement, MaskReplacement.Parse(replacement.Name));
 
     /// <summary>Whether the named kind with this keep probability draws the same masks as <paramref name="masks"/>.</summary>
     private static bool Reproducible(IMaskGenerator masks, double keepProbability)

@@ -53,6 +53,7 @@ public sealed partial class ClusterCommandTests(ITestOutputHelper output)
             w1.Process.Kill(); // SIGKILL, as a crash or an OOM kill
             var killedAt = DateTime.UtcNow;
             WaitFor(() => client.Process.HasExited, TimeSpan.FromMinutes(3), "the client to finish", client);
+            client.Process.WaitForExit(); // the rest of its output arrives after it exits
             Assert.True(client.Process.ExitCode == 0, client.Describe());
             output.WriteLine(client.Describe());
 
@@ -101,6 +102,7 @@ public sealed partial class ClusterCommandTests(ITestOutputHelper output)
             killed.Process.WaitForExit();
             var restarted = Start(started, "dotnet", [Relax, "explain", corpus, .. settings, "-o", resumed, "--cluster", address]);
             WaitFor(() => restarted.Process.HasExited, TimeSpan.FromMinutes(3), "the restarted client to finish", restarted);
+            restarted.Process.WaitForExit(); // the rest of its output arrives after it exits
             Assert.True(restarted.Process.ExitCode == 0, restarted.Describe());
             var reusedUnits = ReusedUnits().Match(restarted.Describe());
             Assert.True(reusedUnits.Success && int.Parse(reusedUnits.Groups["n"].Value, CultureInfo.InvariantCulture) >= 8, $"the restarted client reused too little: {restarted.Describe()}");
@@ -116,6 +118,7 @@ public sealed partial class ClusterCommandTests(ITestOutputHelper output)
             var evaluatedOnCluster = Path.Combine(root, "evaluate-cluster");
             var evaluate = Start(started, "dotnet", [Relax, .. evaluation, "-o", evaluatedOnCluster, "--cluster", address]);
             WaitFor(() => evaluate.Process.HasExited, TimeSpan.FromMinutes(3), "relax evaluate --cluster to finish", evaluate);
+            evaluate.Process.WaitForExit(); // the rest of its output arrives after it exits
             Assert.True(evaluate.Process.ExitCode == 0, evaluate.Describe());
             Assert.True(evaluate.Printed("Clips per worker: w2 3."), evaluate.Describe());
             var evaluatedHere = Path.Combine(root, "evaluate-single");
@@ -132,6 +135,7 @@ public sealed partial class ClusterCommandTests(ITestOutputHelper output)
             // The survivor leaves cleanly on SIGTERM.
             Signal(w2.Process, "TERM");
             WaitFor(() => w2.Process.HasExited, TimeSpan.FromSeconds(30), "the worker to leave on SIGTERM", w2);
+            w2.Process.WaitForExit(); // the rest of its output arrives after it exits
             Assert.True(w2.Printed("left the cluster after"), w2.Describe());
             Assert.Equal(0, w2.Process.ExitCode);
         }

@@ -12,7 +12,8 @@ namespace Relax.Cluster.Tests;
 
 /// <summary>
 /// A dataset evaluation (<c>relax evaluate --cluster</c>) on an in-process Orleans cluster whose silos are Relax
-/// workers with their own copy of the default model, its classifier head and its LRP network: every clip is evaluated
+/// workers with their own copy of the default model, its classifier head and its LRP network, with every explainer
+/// (each setting a worker rebuilds differs from its default: occlusion window and stride, IG steps, N, seeds): every clip is evaluated
 /// once by some worker, and the folder the client writes (maps, curves, per-clip, per-class, accuracy, rank-correlation
 /// and audio CSVs) equals a single-process run's byte for byte — also with the other-input replacement, whose donor
 /// travels with each clip. A worker whose model has no classifier head is refused when the client's has one.
@@ -20,7 +21,7 @@ namespace Relax.Cluster.Tests;
 public sealed class ClusterEvaluationTests(ITestOutputHelper output) : IDisposable
 {
     private static readonly ClusterModel Float32Cpu = new(SyntheticAnimalModel.Identity, "Float32", "cpu");
-    private static readonly string[] Explainers = ["relax", "occlusion", "gradient", "rise", "lrp"];
+    private static readonly string[] Explainers = ["relax", "u-relax", "occlusion", "gradient", "integrated-gradients", "rise", "lrp"];
     private readonly string _root = Path.Combine(Path.GetTempPath(), "relax-cluster-eval-" + Guid.NewGuid().ToString("N"));
     private readonly ConcurrentBag<IDisposable> _models = [];
 
@@ -43,7 +44,7 @@ public sealed class ClusterEvaluationTests(ITestOutputHelper output) : IDisposab
         RelaxMasks = MaskGenerators.Create("time-frequency"),
         Relax = new RelaxOptions { MaskCount = 64, BatchSize = 32, Seed = 5 },
         OcclusionWindow = (24, 16),
-        OcclusionStride = (24, 16),
+        OcclusionStride = (12, 8),
         IntegratedGradientsSteps = 4,
     };
 

@@ -4,7 +4,7 @@ namespace Relax.Cluster.Tests;
 
 /// <summary>The coordinator's leases on a one-silo in-memory cluster: a lease not renewed goes back to the queue and
 /// is handed out again with the next attempt number; a renewed one is not; a duplicate completion is taken once;
-/// offers of known units are ignored.</summary>
+/// offers of known units are ignored; finished units stay until the client acknowledges them.</summary>
 public sealed class ExplainRunGrainTests
 {
     private static WorkItem Item(string id) => new(id, new ExampleInput("time", 1, 2, 2, new byte[16]));
@@ -40,10 +40,17 @@ public sealed class ExplainRunGrainTests
         await run.Complete(Result("a", "w1", 1)); // the first worker was only slow: its late result is a duplicate
         await run.Complete(Result("b", "w2", 1));
         await run.Offer([Item("a")]);             // known: ignored
-        var status = await run.Poll(10);
+        var status = await run.Poll(10, []);
         Assert.Equal(["a", "b"], status.Results.Select(r => r.UnitId).Order());
         Assert.Equal(2, status.Results.Single(r => r.UnitId == "a").Attempt);
         Assert.Equal(0, status.Queued);
         Assert.Equal(0, status.Leased);
+
+        // The reply was lost on the way: nothing acknowledged, so the next poll delivers both again; acknowledged,
+        // they are gone.
+        var lost = await run.Poll(10, []);
+        Assert.Equal(["a", "b"], lost.Results.Select(r => r.UnitId).Order());
+        var acknowledged = await run.Poll(10, ["a", "b"]);
+        Assert.Empty(acknowledged.Results);
     }
 }

@@ -228,6 +228,66 @@ public class DatasetEvaluationTests
     }
 
     [Fact]
+    public async Task An_executor_that_returns_clips_out_of_order_writes_the_same_folder_and_one_with_other_settings_is_refused()
+    {
+        var folder = TempFolder();
+        try
+        {
+            var embedder = new TanhRectangleEmbedder(0, 0, 4, 4);
+            var options = new DatasetEvaluationOptions { OutputDirectory = Path.Combine(folder, "local"), Flipping = new PixelFlippingOptions { StepFraction = 0.25 }, UseOtherInputReplacement = true };
+            IAttributionMethod[] explainers = [new GradientAttribution(embedder), new OcclusionAttribution(embedder, 4, 4, 4, 4)];
+            var local = new DatasetEvaluator(embedder, explainers, options).Run(Items(4));
+
+            // Four clips in flight, finished last to first: the folder and the summary are the single-process run's.
+            var reordered = new DatasetEvaluator(embedder, explainers, options with { OutputDirectory = Path.Combine(folder, "reordered") });
+            var summary = await reordered.RunAsync(Items(4), new ReversingExecutor(reordered, 4));
+            Assert.Equal(local.PerClip, summary.PerClip);
+            foreach (var file in Directory.GetFiles(Path.Combine(folder, "local"), "*.*", SearchOption.AllDirectories).Where(f => !f.EndsWith(".json", StringComparison.Ordinal)))
+            {
+                Assert.Equal(File.ReadAllBytes(file), File.ReadAllBytes(file.Replace(Path.Combine(folder, "local"), Path.Combine(folder, "reordered"), StringComparison.Ordinal)));
+            }
+
+            // Results computed with other settings (another step) are refused with the item named, and nothing is written.
+            var other = new DatasetEvaluator(embedder, explainers, options with { Flipping = new PixelFlippingOptions { StepFraction = 0.5 } });
+            var strict = new DatasetEvaluator(embedder, explainers, options with { OutputDirectory = Path.Combine(folder, "strict") });
+            var e = await Assert.ThrowsAsync<InvalidDataException>(() => strict.RunAsync(Items(2), new ReversingExecutor(other, 1)));
+            Assert.Contains("clip-0", e.Message, StringComparison.Ordinal);
+            Assert.Contains("other settings", e.Message, StringComparison.Ordinal);
+            Assert.False(Directory.Exists(strict.ClipFolder("clip-0")));
+        }
+        finally
+        {
+            if (Directory.Exists(folder))
+            {
+                Directory.Delete(folder, true);
+            }
+        }
+    }
+
+    /// <summary>Evaluates with <paramref name="evaluator"/> and completes each window of clips last to first.</summary>
+    private sealed class ReversingExecutor(DatasetEvaluator evaluator, int window) : IClipEvaluationExecutor
+    {
+        private readonly List<(ClipWork Work, TaskCompletionSource<EvaluatedClip> Done)> _held = [];
+
+        public int Window => window;
+
+        public Task<EvaluatedClip> EvaluateAsync(ClipWork work, IProgress<string>? stages, CancellationToken cancellationToken)
+        {
+            var done = new TaskCompletionSource<EvaluatedClip>();
+            _held.Add((work, done));
+            if (_held.Count == window || work.Item.Id == "clip-3")
+            {
+                for (int k = _held.Count - 1; k >= 0; k--)
+                {
+                    _held[k].Done.SetResult(evaluator.EvaluateClip(_held[k].Work, null, cancellationToken));
+                }
+                _held.Clear();
+            }
+            return done.Task;
+        }
+    }
+
+    [Fact]
     public void A_cancelled_run_keeps_finished_clips_and_bad_settings_are_rejected()
     {
         var folder = TempFolder();

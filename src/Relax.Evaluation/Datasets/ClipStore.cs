@@ -22,11 +22,26 @@ internal sealed class ClipStore(string outputDirectory)
     public void Save(ClipEvaluation clip) => _store.Save(clip.Id, clip);
 
     /// <summary>An item's earlier results when present, readable and computed with these settings; else null.</summary>
-    public ClipEvaluation? TryLoad(EvaluationItem item, string fingerprint, IReadOnlyList<string> explainers, IReadOnlyList<string> replacements)
+    public ClipEvaluation? TryLoad(EvaluationItem item, string fingerprint, IReadOnlyList<string> explainers, IReadOnlyList<string> replacements) =>
+        _store.TryLoad(item.Id, clip => Problem(clip, item, fingerprint, explainers, replacements) is null);
+
+    /// <summary>What keeps a clip's results (read back, or received from elsewhere) from being this item's with these
+    /// settings, or null when nothing does: the same item and label, the fingerprint, explainers and replacements,
+    /// every curve, and correlations, timings and audio scores of the explainers' count.</summary>
+    public static string? Problem(ClipEvaluation? clip, EvaluationItem item, string fingerprint, IReadOnlyList<string> explainers, IReadOnlyList<string> replacements)
     {
-        int expected = replacements.Count * (2 * explainers.Count + 1);
-        return _store.TryLoad(item.Id, clip => clip.Id == item.Id && clip.Label == item.Label && clip.Settings == fingerprint
-            && clip.Explainers.SequenceEqual(explainers) && clip.Replacements.SequenceEqual(replacements)
-            && clip.Curves is { } curves && curves.Count == expected && curves.All(c => c?.Curve?.Fractions is not null && c.Curve.Similarity is not null));
+        int n = explainers.Count, expected = replacements.Count * (2 * n + 1);
+        return clip is null ? "no results"
+            : clip.Id != item.Id ? $"the results of '{clip.Id}'"
+            : clip.Label != item.Label ? $"label {clip.Label}, the item's is {item.Label}"
+            : clip.Settings != fingerprint ? $"results computed with other settings ({clip.Settings})"
+            : clip.Explainers is null || !clip.Explainers.SequenceEqual(explainers) ? "other explainers"
+            : clip.Replacements is null || !clip.Replacements.SequenceEqual(replacements) ? "other replacements"
+            : clip.Curves is null || clip.Curves.Count != expected || clip.Curves.Any(c => c?.Curve?.Fractions is null || c.Curve.Similarity is null) ? "missing curves"
+            : clip.RankCorrelation is null || clip.RankCorrelation.Count != n || clip.RankCorrelation.Any(r => r is null || r.Count != n) ? "rank correlations of the wrong shape"
+            : clip.ExplainSeconds is null || clip.ExplainSeconds.Count != n ? "timings of the wrong count"
+            : clip.Audio is { } audio && (audio.WithoutEvidence is null || audio.WithoutEvidence.Count != n || audio.EvidenceOnly is null || audio.EvidenceOnly.Count != n)
+                ? "audio scores of the wrong count"
+            : null;
     }
 }

@@ -248,17 +248,11 @@ public sealed class DatasetEvaluator
     private ClipEvaluation Store(EvaluationItem item, EvaluatedClip evaluated, ClipArtifactWriter? writeArtifacts)
     {
         var (clip, maps) = (evaluated?.Clip, evaluated?.Maps);
-        int expectedCurves = ReplacementNames.Count * (2 * _explainers.Length + 1);
-        string? problem = clip is null || maps is null ? "no results"
-            : clip.Id != item.Id ? $"the results of '{clip.Id}'"
-            : clip.Settings != Fingerprint ? $"results computed with other settings ({clip.Settings})"
-            : clip.Label != item.Label ? $"label {clip.Label}, the item's is {item.Label}"
-            : clip.Explainers is null || !clip.Explainers.SequenceEqual(ExplainerNames) ? "other explainers"
-            : clip.Replacements is null || !clip.Replacements.SequenceEqual(ReplacementNames) ? "other replacements"
-            : clip.Curves is null || clip.Curves.Count != expectedCurves || clip.Curves.Any(c => c?.Curve?.Similarity is null) ? "missing curves"
+        string? problem = ClipStore.Problem(clip, item, Fingerprint, ExplainerNames, ReplacementNames)
+            ?? (maps is null ? "no maps"
             : maps.Count != _explainers.Length || maps.Any(m => m is null || m.GetLength(0) != item.Input.GetLength(0) || m.GetLength(1) != item.Input.GetLength(1))
                 ? $"maps of the wrong number or shape (want {_explainers.Length} of {item.Input.GetLength(0)} × {item.Input.GetLength(1)})"
-            : null;
+            : null);
         if (problem is not null)
         {
             throw new InvalidDataException($"Item {item.Id}: the executor returned {problem}.");

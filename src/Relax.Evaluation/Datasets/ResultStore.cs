@@ -41,7 +41,7 @@ internal sealed class ResultStore<T>(string root, string recordFile, bool camelC
         {
             return JsonSerializer.Deserialize<T>(json, camelCase ? Camel : Pascal) ?? throw new InvalidDataException($"The JSON holds no {typeof(T).Name}.");
         }
-        catch (Exception e) when (e is JsonException or NotSupportedException or ArgumentException)
+        catch (Exception e) when (e is JsonException or NotSupportedException or ArgumentException or NullReferenceException)
         {
             throw new InvalidDataException($"Not a readable {typeof(T).Name}: {e.Message}", e);
         }
