@@ -15,6 +15,8 @@ tmp=$(mktemp -d)
 pids=()
 # The PIDs are the processes' own (dotnet and redis-server started directly, not through a function's subshell).
 cleanup() {
+  # The background half of a "halves" run is started in a command substitution's subshell: its PID is in a file.
+  [ -f "$tmp/halves.pid" ] && pids+=("$(cat "$tmp/halves.pid")")
   for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
   sleep 2
   for p in "${pids[@]}"; do kill -9 "$p" 2>/dev/null || true; done
@@ -41,8 +43,9 @@ done
 settings=(--masks time-frequency --count "$count" --no-figures)
 timed() { local start end; start=$(date +%s.%N); "$@" >/dev/null 2>&1; end=$(date +%s.%N); python3 -c "print(f'{$end - $start:.2f}')"; }
 halves() {
-  OMP_NUM_THREADS=1 relax explain "$tmp/half-a" "${settings[@]}" -o "$tmp/halves-$1/a" >/dev/null 2>&1 &
+  OMP_NUM_THREADS=1 dotnet "$relax_dll" explain "$tmp/half-a" "${settings[@]}" -o "$tmp/halves-$1/a" >/dev/null 2>&1 &
   local a=$!
+  echo "$a" >"$tmp/halves.pid"
   OMP_NUM_THREADS=1 relax explain "$tmp/half-b" "${settings[@]}" -o "$tmp/halves-$1/b" >/dev/null 2>&1
   wait "$a"
 }

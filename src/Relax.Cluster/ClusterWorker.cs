@@ -301,16 +301,25 @@ internal sealed partial class ClusterWorker(IGrainFactory grains, ClusterWorkerO
     {
         public static RunState For(RunSpec spec, ClusterWorkerOptions worker)
         {
-            if (RunSpecs.Mismatch(spec, worker) is { } mismatch)
+            var problems = RunSpecs.ModelMismatches(spec, worker.Model);
+            if (problems.Count == 0)
             {
-                return new RunState(spec, null, mismatch);
+                try
+                {
+                    return new RunState(spec, spec.Recipe switch
+                    {
+                        ExplainRecipe explain => Explainer(explain, worker.Embedder),
+                        EvaluateRecipe evaluate => Evaluator(RunSpecs.Rebuild(evaluate, worker)),
+                        _ => throw new InvalidOperationException($"it does not know {spec.Recipe?.GetType().Name ?? "a run without a recipe"}"),
+                    }, null);
+                }
+                catch (Exception e) when (e is not OutOfMemoryException)
+                {
+                    // Also a malformed spec (missing fields from another build or a hostile peer): refused, not retried.
+                    problems.Add($"it cannot rebuild the run's settings: {e.Message}");
+                }
             }
-            return new RunState(spec, spec.Recipe switch
-            {
-                ExplainRecipe explain => Explainer(explain, worker.Embedder),
-                EvaluateRecipe evaluate => Evaluator(RunSpecs.Rebuild(evaluate, worker)),
-                _ => throw new InvalidOperationException("A run without a recipe passed the check."),
-            }, null);
+            return new RunState(spec, null, string.Join("; ", problems));
         }
 
         /// <summary>Explains corpus units with RELAX (<see cref="CorpusExplainer.ExplainUnit"/>).</summary>

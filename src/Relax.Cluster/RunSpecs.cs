@@ -147,10 +147,10 @@ internal static class RunSpecs
         return evaluator;
     }
 
-    /// <summary>Why a worker cannot run this spec's units, or null when it can.</summary>
-    public static string? Mismatch(RunSpec spec, ClusterWorkerOptions worker)
+    /// <summary>How a worker's model differs from the one the spec asks for (identity, dtype, device); empty when it
+    /// does not. Whether the worker can rebuild the recipe is found by rebuilding it.</summary>
+    public static List<string> ModelMismatches(RunSpec spec, ClusterModel model)
     {
-        var model = worker.Model;
         var problems = new List<string>();
         if (spec.Model != model.Identity)
         {
@@ -164,24 +164,7 @@ internal static class RunSpecs
         {
             problems.Add($"its device is {model.Device}, the run's {spec.Device}");
         }
-        if (problems.Count == 0)
-        {
-            try
-            {
-                _ = spec.Recipe switch
-                {
-                    ExplainRecipe explain => (object)Rebuild(explain),
-                    EvaluateRecipe evaluate => Rebuild(evaluate, worker),
-                    _ => throw new InvalidOperationException($"it does not know {spec.Recipe?.GetType().Name ?? "a run without a recipe"}"),
-                };
-            }
-            catch (Exception e) when (e is not OutOfMemoryException)
-            {
-                // Also a malformed spec (missing fields from another build or a hostile peer): refused, not retried.
-                problems.Add($"it cannot rebuild the run's settings: {e.Message}");
-            }
-        }
-        return problems.Count == 0 ? null : string.Join("; ", problems);
+        return problems;
     }
 
     /// <summary>The spec as one comparable line (records compare arrays by reference).</summary>
