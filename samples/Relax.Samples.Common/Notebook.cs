@@ -17,6 +17,7 @@ public static class Notebook
     {
         ArgumentNullException.ThrowIfNull(run);
         Evaluation.NativeThreads.PreferPassiveWaiting();   // before libtorch loads; see docs/performance.md
+        Evaluation.NativeThreads.PreferThreadCountIndependentResults();
         var settings = SampleSettings.Parse(args, defaults, Console.Error);
         if (settings is null)
         {

@@ -66,9 +66,23 @@ internal static class CliOptions
     public static Option<int> MaskCount(string description, int defaultValue) =>
         new Option<int>("--count", "-n") { Description = description, DefaultValueFactory = _ => defaultValue }.InRange(1, what: "RELAX needs");
 
-    /// <summary><c>--batch</c>: inputs per forward pass, at least 1.</summary>
-    public static Option<int> Batch(string description) =>
-        new Option<int>("--batch") { Description = description, DefaultValueFactory = _ => 64 }.InRange(1, what: "the batch size must be");
+    /// <summary><c>--batch</c>: inputs per forward pass, at least 1; absent, the device's default
+    /// (<see cref="RelaxOptions.DefaultBatchSize"/>, through <see cref="BatchFor"/>).</summary>
+    public static Option<int?> Batch(string description)
+    {
+        var option = new Option<int?>("--batch") { Description = $"{description} Default: 64 on a CPU, 512 on a GPU. Changes speed only, not results." };
+        option.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<int?>() is < 1 and var value)
+            {
+                result.AddError($"--batch {value}: the batch size must be at least 1.");
+            }
+        });
+        return option;
+    }
+
+    /// <summary>The batch size given, or the device's default.</summary>
+    public static int BatchFor(int? batch, torch.Device device) => batch ?? RelaxOptions.DefaultBatchSize(device);
 
     /// <summary><c>--seed</c>: the seed of masks (and random orders).</summary>
     public static Option<long> Seed(string description) => new("--seed") { Description = description, DefaultValueFactory = _ => 1 };

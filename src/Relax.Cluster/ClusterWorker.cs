@@ -13,10 +13,11 @@ public sealed record ClusterWorkerOptions
     private readonly IEmbedder _embedder = null!;
     private readonly ClusterModel _model = null!;
     private readonly string _name = $"{Environment.MachineName}:{Environment.ProcessId}";
+    private readonly int? _batchSize;
 
     /// <summary>Creates the settings.</summary>
     /// <param name="embedder">The model (owned by the caller; it must stay alive while the worker runs).</param>
-    /// <param name="model">What the model is; a run that asks for another model, dtype or device is refused.</param>
+    /// <param name="model">What the model is; a run that asks for another model or dtype is refused (the device may differ).</param>
     public ClusterWorkerOptions(IEmbedder embedder, ClusterModel model)
     {
         Embedder = embedder;
@@ -44,6 +45,15 @@ public sealed record ClusterWorkerOptions
     /// <summary>The model's layers for LRP (<c>LrpNetwork.FromVggPattern</c>); null when LRP cannot walk it (then a run
     /// that asks for LRP is refused).</summary>
     public LrpNetwork? Lrp { get; init; }
+
+    /// <summary>Masks (and inputs) per forward pass on this worker; null for the batch size the run's client chose.
+    /// Results do not depend on it (masks are drawn per mask, not per batch), so each worker can run the batch that
+    /// suits its device: a GPU worker beside CPU workers, for example.</summary>
+    public int? BatchSize
+    {
+        get => _batchSize;
+        init => _batchSize = value is null or >= 1 ? value : throw new ArgumentOutOfRangeException(nameof(BatchSize), value, "The batch size must be at least 1.");
+    }
 
     /// <summary>The worker's name in status lines and results. Default <c>host:pid</c>.</summary>
     public string Name
@@ -308,7 +318,7 @@ internal sealed partial class ClusterWorker(IGrainFactory grains, ClusterWorkerO
                 {
                     return new RunState(spec, spec.Recipe switch
                     {
-                        ExplainRecipe explain => Explainer(explain, worker.Embedder),
+                        ExplainRecipe explain => Explainer(explain, worker),
                         EvaluateRecipe evaluate => Evaluator(RunSpecs.Rebuild(evaluate, worker)),
                         _ => throw new InvalidOperationException($"it does not know {spec.Recipe?.GetType().Name ?? "a run without a recipe"}"),
                     }, null);
@@ -323,9 +333,11 @@ internal sealed partial class ClusterWorker(IGrainFactory grains, ClusterWorkerO
         }
 
         /// <summary>Explains corpus units with RELAX (<see cref="CorpusExplainer.ExplainUnit"/>).</summary>
-        private static Func<WorkItem, CancellationToken, UnitOutput> Explainer(ExplainRecipe recipe, IEmbedder embedder)
+        private static Func<WorkItem, CancellationToken, UnitOutput> Explainer(ExplainRecipe recipe, ClusterWorkerOptions worker)
         {
             var (relax, masks) = RunSpecs.Rebuild(recipe);
+            relax = relax with { BatchSize = worker.BatchSize ?? relax.BatchSize };
+            var embedder = worker.Embedder;
             return (item, cancellationToken) =>
             {
                 if (item.Input is not ExampleInput x || !masks.TryGetValue(x.MaskKind, out var generator))

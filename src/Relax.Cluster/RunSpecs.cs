@@ -117,7 +117,7 @@ internal static class RunSpecs
             Head = worker.Head,
             Lrp = worker.Lrp,
             RelaxMasks = masks[recipe.Relax.MaskKinds[0]],
-            Relax = relax with { Seed = recipe.RelaxSeed },
+            Relax = relax with { Seed = recipe.RelaxSeed, BatchSize = worker.BatchSize ?? relax.BatchSize },
             OcclusionWindow = (windowFrames, windowBands),
             OcclusionStride = (strideFrames, strideBands),
             IntegratedGradientsSteps = recipe.IntegratedGradientsSteps,
@@ -147,8 +147,7 @@ internal static class RunSpecs
         return evaluator;
     }
 
-    /// <summary>How a worker's model differs from the one the spec asks for (identity, dtype, device); empty when it
-    /// does not. Whether the worker can rebuild the recipe is found by rebuilding it.</summary>
+    /// <summary>How a worker's model differs from the one the spec asks for (identity, dtype); empty when it does not. Whether the worker can rebuild the recipe is found by rebuilding it.</summary>
     public static List<string> ModelMismatches(RunSpec spec, ClusterModel model)
     {
         var problems = new List<string>();
@@ -160,10 +159,8 @@ internal static class RunSpecs
         {
             problems.Add($"its dtype is {model.DType}, the run's {spec.DType}");
         }
-        if (spec.Device != model.Device)
-        {
-            problems.Add($"its device is {model.Device}, the run's {spec.Device}");
-        }
+        // The device is not compared: masks are the same bits on every device and batch size, so a GPU worker's maps
+        // equal a CPU worker's to float rounding (TF32 aside, see docs/cluster.md).
         return problems;
     }
 
@@ -178,9 +175,10 @@ internal static class RunSpecs
     private static string Key(ExplainRecipe recipe) =>
         string.Join('|', recipe.Fingerprint, string.Join(',', recipe.MaskKinds), recipe.KeepProbability.ToString("R", CultureInfo.InvariantCulture));
 
-    /// <summary>Every RELAX setting that changes a unit's maps (but the seed), as one line.</summary>
+    /// <summary>Every RELAX setting that changes a unit's maps (but the seed), as one line. Not the batch size: each
+    /// worker runs its own (<see cref="ClusterWorkerOptions.BatchSize"/>), which changes nothing but speed.</summary>
     public static string Fingerprint(RelaxOptions relax) => string.Create(CultureInfo.InvariantCulture,
-        $"count={relax.MaskCount};batch={relax.BatchSize};replacement={relax.Replacement.Name};normalization={relax.Normalization};similarity={relax.Similarity.Name};convergence={(relax.Convergence is { } c ? $"{c.TargetCorrelation:R}/{c.CheckEvery}/{c.MinMasks}" : "none")}");
+        $"count={relax.MaskCount};masks={MaskBatch.StreamVersion};replacement={relax.Replacement.Name};normalization={relax.Normalization};similarity={relax.Similarity.Name};convergence={(relax.Convergence is { } c ? $"{c.TargetCorrelation:R}/{c.CheckEvery}/{c.MinMasks}" : "none")}");
 
     /// <summary>Whether a replacement is one a worker gets back from its name (a custom one named "mean" is not).</summary>
     private static bool IsNamed(MaskReplacement replacement) =>
@@ -195,10 +193,9 @@ internal static class RunSpecs
         }
         var named = MaskGenerators.Create(masks.Name, keepProbability);
         using var scope = torch.NewDisposeScope();
-        using var first = new torch.Generator(20261130);
-        using var second = new torch.Generator(20261130);
-        var a = masks.Generate(4, 96, 64, first, torch.CPU);
-        var b = named.Generate(4, 96, 64, second, torch.CPU);
+        var batch = new MaskBatch(20261130, 0, 4);
+        var a = masks.Generate(batch, 96, 64, torch.CPU);
+        var b = named.Generate(batch, 96, 64, torch.CPU);
         return a.shape.SequenceEqual(b.shape) && (a - b).abs().max().item<float>() == 0;
     }
 }

@@ -21,7 +21,8 @@ public sealed record ConvergenceOptions
             : throw new ArgumentOutOfRangeException(nameof(TargetCorrelation), value, "The target correlation must lie strictly between 0 and 1.");
     }
 
-    /// <summary>Masks between checks (rounded up to whole batches); at least 2. Default 256.</summary>
+    /// <summary>Masks between checks (batches end at check points, so checks fall on the same mask counts whatever the
+    /// batch size); at least 2. Default 256.</summary>
     public int CheckEvery
     {
         get => _checkEvery;

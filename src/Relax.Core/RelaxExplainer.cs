@@ -83,8 +83,7 @@ public sealed class RelaxExplainer
         var clock = Stopwatch.StartNew();
         var device = Embedder.Device;
         int total = Options.MaskCount;
-        int batchSize = Options.BatchSize;
-        var schedule = new ConvergenceSchedule(Options.Convergence, batchSize, total);
+        var schedule = new ConvergenceSchedule(Options.Convergence, total);
         int done = 0;
 
         using (no_grad())
@@ -94,27 +93,38 @@ public sealed class RelaxExplainer
 
             var replacement = Options.Replacement.Compute(x).to(ScalarType.Float32, device);
             var difference = x - replacement; // masked input = r + (x − r)·m: one multiply-add per batch
-            var reference = EmbedChecked(x, 1, -1, firstMask: -1);
+            var reference = EmbedChecked(x, 1, -1);
+            EmbeddingHealth.ThrowIfNotFinite(reference, Embedder);
             long embeddingSize = reference.shape[1];
-            var zeroNorms = zeros(1, dtype: ScalarType.Int64, device: device);
-            using var generator = new Generator(unchecked((ulong)Options.Seed), device);
+            // Read on the host only at check points (every few batches, at convergence checks and at the end), so that
+            // a GPU never waits for the host between batches.
+            using var health = new EmbeddingHealth(device);
+            var batches = new List<(int First, int Count)>();
+            int batchesSinceCheck = 0;
 
             while (done < total)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                int count = Math.Min(batchSize, total - done);
+                int count = Math.Min(Options.BatchSize, schedule.MasksBeforeNextCheck(done));
                 using (NewDisposeScope())
                 {
-                    var masks = Masks.Generate(count, height, width, generator, device);
+                    var masks = Masks.Generate(new MaskBatch(Options.Seed, done, count), height, width, device);
                     CheckMasks(masks, count, height, width);
                     var masked = addcmul(replacement, difference, masks.unsqueeze(1), 1);
-                    var embeddings = EmbedChecked(masked, count, embeddingSize, firstMask: done);
-                    zeroNorms.add_((embeddings.abs().amax(1) == 0).sum());
+                    var embeddings = EmbedChecked(masked, count, embeddingSize);
+                    health.Add(embeddings, done);
                     var scores = Options.Similarity.Score(reference, embeddings);
                     estimator.Accumulate(masks, scores);
                 }
+                batches.Add((done, count));
                 done += count;
-                bool stop = schedule.AfterBatch(done, estimator.SplitHalfCorrelation);
+                bool checkDue = schedule.IsCheckDue(done);
+                if (checkDue || ++batchesSinceCheck == HealthCheckBatches || done == total)
+                {
+                    health.ThrowIfNotFinite(Embedder, batches);
+                    batchesSinceCheck = 0;
+                }
+                bool stop = checkDue && schedule.Check(done, estimator.SplitHalfCorrelation);
                 progress?.Report(new RelaxProgress(done, total, clock.Elapsed, schedule.Estimated));
                 if (stop)
                 {
@@ -128,7 +138,7 @@ public sealed class RelaxExplainer
             {
                 warnings.Add($"The embedder {Embedder.GetType().Name} maps the unmasked input to the zero vector: its similarity to every masked input is 0, so the maps carry no information.");
             }
-            else if (zeroNorms.item<long>() is var zero and > 0)
+            else if (health.ZeroEmbeddings is var zero and > 0)
             {
                 warnings.Add($"{zero} of {done} masked inputs embedded to the zero vector; their similarity counts as 0.");
             }
@@ -142,7 +152,11 @@ public sealed class RelaxExplainer
         }
     }
 
-    private Tensor EmbedChecked(Tensor batch, long count, long embeddingSize, long firstMask)
+    /// <summary>Batches between two reads of the embeddings' health when no convergence check comes sooner: a broken
+    /// model is reported after at most this many batches, and a GPU is kept waiting at most once per this many.</summary>
+    internal const int HealthCheckBatches = 16;
+
+    private Tensor EmbedChecked(Tensor batch, long count, long embeddingSize)
     {
         var embeddings = Embedder.Embed(batch);
         if (embeddings is null || embeddings.dim() != 2 || embeddings.shape[0] != count || (embeddingSize > 0 && embeddings.shape[1] != embeddingSize))
@@ -151,16 +165,7 @@ public sealed class RelaxExplainer
             var expected = embeddingSize > 0 ? $"({count}, {embeddingSize})" : $"({count}, D)";
             throw new InvalidOperationException($"The embedder {Embedder.GetType().Name} returned {got} for a batch of {count}; expected {expected}.");
         }
-        var result = embeddings.to(ScalarType.Float32);
-        using var finite = isfinite(result).all(1);
-        if (!finite.all().item<bool>())
-        {
-            long row = finite.logical_not().nonzero()[0, 0].item<long>();
-            throw firstMask < 0
-                ? new NonFiniteEmbeddingException($"The embedder {Embedder.GetType().Name} returned NaN or infinite values for the unmasked input; its weights may be broken.", -1)
-                : new NonFiniteEmbeddingException($"The embedder {Embedder.GetType().Name} returned NaN or infinite values for mask {firstMask + row} (in the batch of masks {firstMask}–{firstMask + count - 1}); its weights may be broken.", firstMask + row);
-        }
-        return result;
+        return embeddings.to(ScalarType.Float32);
     }
 
     private void CheckMasks(Tensor masks, int count, int height, int width)

@@ -23,7 +23,9 @@ public sealed record RelaxOptions
             : throw new ArgumentOutOfRangeException(nameof(MaskCount), value, "RELAX needs at least 1 mask.");
     }
 
-    /// <summary>Masks embedded per forward pass; at least 1. Default 64.</summary>
+    /// <summary>Masks embedded per forward pass; at least 1. Default 64 (the CPU's; see <see cref="DefaultBatchSize"/>).
+    /// A speed setting only: masks and convergence checks do not depend on it, so maps agree to float rounding
+    /// whatever the batch.</summary>
     public int BatchSize
     {
         get => _batchSize;
@@ -63,5 +65,14 @@ public sealed record RelaxOptions
 
     /// <summary>Early stopping; null (the default) draws exactly <see cref="MaskCount"/> masks.</summary>
     public ConvergenceOptions? Convergence { get; init; }
+
+    /// <summary>A batch size that keeps <paramref name="device"/> busy: 64 on a CPU (measured fastest there, see
+    /// docs/performance.md), 512 on a GPU (a GPU needs large batches to fill; 512 VGGish examples need about 2 GiB of
+    /// activations in float32).</summary>
+    public static int DefaultBatchSize(TorchSharp.torch.Device device)
+    {
+        ArgumentNullException.ThrowIfNull(device);
+        return device.type == TorchSharp.DeviceType.CPU ? 64 : 512;
+    }
 
 }

@@ -22,25 +22,41 @@ public static class NativeThreads
     /// who keeps the last word); true if it set it.</summary>
     public static bool PreferPassiveWaiting()
     {
-        if (!string.IsNullOrEmpty(Environment.GetEnvironmentVariable(WaitPolicyVariable)))
+        bool set = SetUnlessPresent(WaitPolicyVariable, "PASSIVE");
+        SetByHost |= set;
+        return set;
+    }
+
+    /// <summary>The variable <see cref="PreferThreadCountIndependentResults"/> sets.</summary>
+    public const string MklReproducibilityVariable = "MKL_CBWR";
+
+    /// <summary>Sets <c>MKL_CBWR=AUTO,STRICT</c> for this process unless the variable is already set: MKL's strict
+    /// conditional numerical reproducibility, in which its matrix products (libtorch's CPU <c>matmul</c> and linear
+    /// layers) give the same bits whatever the number of threads and the alignment of the buffers. Without it a
+    /// one-thread cluster worker and a two-thread process round the same product differently now and then (one ulp in
+    /// one flipping-curve point, seen in <c>relax evaluate --cluster</c>), and byte-identical output folders need the
+    /// same bits. It costs nothing measurable here (docs/performance.md). True if it set the variable.</summary>
+    public static bool PreferThreadCountIndependentResults() => SetUnlessPresent(MklReproducibilityVariable, "AUTO,STRICT");
+
+    private static bool SetUnlessPresent(string name, string value)
+    {
+        if (!string.IsNullOrEmpty(Environment.GetEnvironmentVariable(name)))
         {
             return false;
         }
-        Environment.SetEnvironmentVariable(WaitPolicyVariable, "PASSIVE");
+        Environment.SetEnvironmentVariable(name, value);
         if (OperatingSystem.IsLinux() || OperatingSystem.IsMacOS())
         {
             try
             {
-                SetByHost = SetEnv(WaitPolicyVariable, "PASSIVE", 0) == 0;
+                return SetEnv(name, value, 0) == 0;
             }
             catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
             {
-                SetByHost = false;
+                return false;
             }
-            return SetByHost;
         }
-        SetByHost = true; // Windows: the process environment is the one native code reads
-        return true;
+        return true; // Windows: the process environment is the one native code reads
     }
 
     /// <summary>True once <see cref="PreferPassiveWaiting"/> has set the policy in this process.</summary>

@@ -13,7 +13,8 @@ namespace Relax.Cli.Tests;
 /// The cluster across real processes, as a user runs it: a redis-server on a free local port (no persistence), two
 /// <c>relax worker</c>s and one <c>relax explain --cluster</c> client. One worker is SIGKILLed once the first recording
 /// is finished; the run still completes, every map equals a single-process run's byte for byte, the dead worker's
-/// unit is running elsewhere within 5 s (when the coordinator did not die with it), and the survivor leaves the
+/// unit is running elsewhere once its lease lapses (within the lease and a few units' time measured in the same run, when
+/// the coordinator did not die with it), and the survivor leaves the
 /// cluster cleanly on SIGTERM. Every process the test starts it stops by its PID, also when it fails.
 /// </summary>
 public sealed partial class ClusterCommandTests(ITestOutputHelper output)
@@ -89,7 +90,15 @@ public sealed partial class ClusterCommandTests(ITestOutputHelper output)
                 output.WriteLine($"the killed worker's unit was leased again {seconds:F2} s after the kill; coordinator restarts: {restarts}");
                 if (restarts == 0)
                 {
-                    Assert.True(seconds < 5, $"re-issued {seconds:F2} s after the kill (target: within 5 s)");
+                    // The unit is re-issued once its 2-s lease lapses and the survivor next asks for work, which it does
+                    // when its current unit is done. So the bound is the lease plus a few units' time, measured in this
+                    // run (elapsed × workers / units): about 5 s on a quiet machine, more on a loaded one, and always far
+                    // less than waiting for the end of the run.
+                    var summary = RunSummary().Match(text);
+                    Assert.True(summary.Success, text);
+                    double unitSeconds = double.Parse(summary.Groups["seconds"].Value, CultureInfo.InvariantCulture) * 2 / int.Parse(summary.Groups["units"].Value, CultureInfo.InvariantCulture);
+                    double bound = 2 + 3 * unitSeconds + 2;
+                    Assert.True(seconds < bound, $"re-issued {seconds:F2} s after the kill (bound: lease 2 s + 3 units of {unitSeconds:F2} s + 2 s = {bound:F1} s)");
                 }
             }
 
@@ -151,6 +160,9 @@ public sealed partial class ClusterCommandTests(ITestOutputHelper output)
             }
         }
     }
+
+    [GeneratedRegex(@"(?<units>\d+) example × mask kind\(s\) explained .* in (?<seconds>[\d.]+) s\.")]
+    private static partial Regex RunSummary();
 
     [GeneratedRegex(@"(?<n>\d+) reused")]
     private static partial Regex ReusedUnits();

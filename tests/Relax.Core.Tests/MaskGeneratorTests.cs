@@ -19,8 +19,7 @@ public class MaskGeneratorTests
 
     private static float[] Draw(IMaskGenerator masks, int count, int h, int w, long seed)
     {
-        using var generator = new Generator((ulong)seed, CPU);
-        using var m = masks.Generate(count, h, w, generator, CPU);
+        using var m = masks.Generate(new MaskBatch(seed, 0, count), h, w, CPU);
         Assert.Equal(new long[] { count, h, w }, m.shape);
         Assert.Equal(ScalarType.Float32, m.dtype);
         return m.contiguous().data<float>().ToArray();
@@ -149,13 +148,15 @@ public class MaskGeneratorTests
     [Fact]
     public void Layouts_larger_than_the_input_are_rejected_with_the_sizes_in_the_message()
     {
-        using var generator = new Generator(1, CPU);
-        var grid = Assert.Throws<ArgumentException>(() => new RandomGridMasks(10, 0.5).Generate(1, 8, 64, generator, CPU));
+        var batch = new MaskBatch(1, 0, 1);
+        var grid = Assert.Throws<ArgumentException>(() => new RandomGridMasks(10, 0.5).Generate(batch, 8, 64, CPU));
         Assert.Contains("10", grid.Message);
         Assert.Contains("8", grid.Message);
-        Assert.Throws<ArgumentException>(() => new TimeBandMasks(100).Generate(1, 96, 64, generator, CPU));
-        Assert.Throws<ArgumentException>(() => new FrequencyBandMasks(65).Generate(1, 96, 64, generator, CPU));
-        Assert.Throws<ArgumentOutOfRangeException>(() => new BernoulliPixelMasks().Generate(0, 96, 64, generator, CPU));
+        Assert.Throws<ArgumentException>(() => new TimeBandMasks(100).Generate(batch, 96, 64, CPU));
+        Assert.Throws<ArgumentException>(() => new FrequencyBandMasks(65).Generate(batch, 96, 64, CPU));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new BernoulliPixelMasks().Generate(batch, 0, 64, CPU));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new MaskBatch(1, 0, 0));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new MaskBatch(1, -1, 4));
     }
 }
 
@@ -167,8 +168,7 @@ public class RandomGridShiftTests
 {
     private static (HashSet<int> Rows, HashSet<int> Columns) KinkPositions(int rows, int columns, int height, int width, int count)
     {
-        using var generator = new Generator(11);
-        using var masks = new RandomGridMasks(rows, columns, 0.5).Generate(count, height, width, generator, CPU);
+        using var masks = new RandomGridMasks(rows, columns, 0.5).Generate(new MaskBatch(11, 0, count), height, width, CPU);
         var values = masks.to(ScalarType.Float64).contiguous().data<double>().ToArray();
         double At(int n, int i, int j) => values[((long)n * height + i) * width + j];
         var kinkRows = new HashSet<int>();

@@ -61,7 +61,7 @@ internal static class EvaluateCommand
         command.SetAction(parse => RelaxCli.Guarded(parse.GetValue(context.Verbose), context.Error, () => Run(new Settings(
             parse.GetValue(inputs) ?? [], parse.GetValue(synthetic), parse.GetRequiredValue(outputDir), parse.GetValue(explainers),
             parse.GetRequiredValue(replace), parse.GetValue(step), parse.GetValue(count), parse.GetRequiredValue(masks),
-            parse.GetValue(window), parse.GetValue(stride), parse.GetValue(igSteps), parse.GetValue(batch), parse.GetValue(seed),
+            parse.GetValue(window), parse.GetValue(stride), parse.GetValue(igSteps), CliOptions.BatchFor(parse.GetValue(batch), parse.GetRequiredValue(device)), parse.GetValue(seed),
             parse.GetValue(maxExamples), CliOptions.FrontEnd(parse.GetValue(pad), parse.GetValue(hop)), parse.GetValue(noFigures),
             parse.GetValue(noAudio) ? null : new AudioFaithfulnessOptions { EvidenceFraction = parse.GetValue(evidenceFraction), Seed = parse.GetValue(seed) }, parse.GetValue(dtype),
             parse.GetRequiredValue(device), parse.GetValue(weights), parse.GetValue(cluster) is { } address ? ClusterConnection.Address(address) : null,
@@ -90,7 +90,7 @@ internal static class EvaluateCommand
         }
         var files = s.Inputs.SelectMany(AudioInput.WavFiles).ToList();
 
-        using var model = ModelLoader.Load(s.Weights, new VGGishEmbedderOptions { Device = s.Device, DType = s.DType });
+        using var model = ModelLoader.Load(s.Weights, new VGGishEmbedderOptions { Device = s.Device, DType = s.DType, BatchSize = s.Batch });
         NativeNnpack.DisableIfUnavailable(); // host policy: no futile NNPACK attempt (and its warning) per convolution
         RelaxCli.CheckBatchFits(s.Batch, model.Embedder.ActivationBytesPerExample);
         var (embedder, head, identity) = (model.Embedder, model.Head, model.Identity);

@@ -72,7 +72,7 @@ internal static class ExplainCommand
             var relaxOptions = new RelaxOptions
             {
                 MaskCount = parse.GetValue(count),
-                BatchSize = parse.GetValue(batch),
+                BatchSize = CliOptions.BatchFor(parse.GetValue(batch), parse.GetRequiredValue(device)),
                 Seed = parse.GetValue(seed),
                 Replacement = MaskReplacement.Parse(parse.GetRequiredValue(replace)),
                 Normalization = Normalizations[parse.GetRequiredValue(normalization)],
@@ -98,7 +98,7 @@ internal static class ExplainCommand
         var (output, error) = (context.Output, context.Error);
         var corpus = CorpusInputs.Find(s.Inputs, s.Labels, s.FrontEnd, error);
         RelaxCli.CheckWritableFolder(s.Output);
-        using var model = ModelLoader.Load(s.Weights, new VGGishEmbedderOptions { Device = s.Device, DType = s.DType });
+        using var model = ModelLoader.Load(s.Weights, new VGGishEmbedderOptions { Device = s.Device, DType = s.DType, BatchSize = s.Relax.BatchSize });
         NativeNnpack.DisableIfUnavailable(); // host policy: no futile NNPACK attempt (and its warning) per convolution
         RelaxCli.CheckBatchFits(s.Relax.BatchSize, model.Embedder.ActivationBytesPerExample);
         var options = new CorpusOptions
@@ -112,7 +112,6 @@ internal static class ExplainCommand
             {
                 ["model"] = model.Identity,
                 ["dtype"] = s.DType.ToString(),
-                ["device"] = s.Device.ToString(),
                 ["keep"] = s.Keep.ToString("R", CultureInfo.InvariantCulture),
                 ["front-end.pad"] = s.FrontEnd.PadFinalExample ? "true" : "false",
                 ["front-end.hop-frames"] = s.FrontEnd.ExampleHopFrames.ToString(CultureInfo.InvariantCulture),

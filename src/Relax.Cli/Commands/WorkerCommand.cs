@@ -32,25 +32,27 @@ internal static class WorkerCommand
         var name = new Option<string?>("--name") { Description = "This worker's name in status lines; default host:pid." };
         var dtype = CliOptions.DType();
         var device = CliOptions.Device();
+        var batch = CliOptions.Batch("Masks (inputs) per forward pass on this worker; results do not depend on it.");
         var weights = CliOptions.Weights("Official VGGish weights; every worker and the client must load the same model. Default: $RELAX_VGGISH_WEIGHTS, the cache, else the shipped default model.");
         var command = new Command("worker", "Join a Relax cluster (membership in Redis) and explain the examples (relax explain --cluster) or evaluate the clips (relax evaluate --cluster) clients send, until Ctrl+C or SIGTERM.")
         {
-            cluster, threads, advertise, port, gatewayPort, name, dtype, device, weights,
+            cluster, threads, advertise, port, gatewayPort, name, dtype, device, batch, weights,
         };
         command.SetAction(parse => RelaxCli.Guarded(parse.GetValue(context.Verbose), context.Error, () => Run(
             ClusterConnection.Address(parse.GetRequiredValue(cluster)), parse.GetValue(threads), parse.GetValue(advertise), parse.GetValue(port),
-            parse.GetValue(gatewayPort), parse.GetValue(name), parse.GetValue(dtype), parse.GetRequiredValue(device), parse.GetValue(weights), context)));
+            parse.GetValue(gatewayPort), parse.GetValue(name), parse.GetValue(dtype), parse.GetRequiredValue(device),
+            CliOptions.BatchFor(parse.GetValue(batch), parse.GetRequiredValue(device)), parse.GetValue(weights), context)));
         return command;
     }
 
     private static void Run(string redis, int? threads, string? advertise, int port, int gatewayPort, string? name, ScalarType dtype, Device device,
-        string? weights, CliContext context)
+        int batch, string? weights, CliContext context)
     {
         if (threads is { } t)
         {
             set_num_threads(t);
         }
-        using var model = ModelLoader.Load(weights, new VGGishEmbedderOptions { Device = device, DType = dtype });
+        using var model = ModelLoader.Load(weights, new VGGishEmbedderOptions { Device = device, DType = dtype, BatchSize = batch });
         NativeNnpack.DisableIfUnavailable();
         var identity = new ClusterModel(model.Identity, dtype.ToString(), device.ToString());
         var options = new ClusterWorkerOptions(model.Embedder, identity)
@@ -58,6 +60,7 @@ internal static class WorkerCommand
             Name = name ?? $"{Environment.MachineName}:{Environment.ProcessId}",
             Head = model.Head,
             Lrp = EvaluateCommand.LrpOf(model.Embedder),
+            BatchSize = batch,
         };
         var address = ClusterConnection.Advertised(redis, advertise);
         int siloPort = port == 0 ? ClusterConnection.FreePort() : port, clientPort = gatewayPort == 0 ? ClusterConnection.FreePort() : gatewayPort;

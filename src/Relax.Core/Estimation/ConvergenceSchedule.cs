@@ -1,26 +1,25 @@
 namespace Relax.Estimation;
 
 /// <summary>
-/// When a RELAX run checks its convergence and when it stops: the first check after
-/// <see cref="ConvergenceOptions.MinMasks"/> masks, then one every <see cref="ConvergenceOptions.CheckEvery"/> masks
-/// rounded up to whole batches, never after the last batch; the run stops at the first check whose estimate reaches
-/// <see cref="ConvergenceOptions.TargetCorrelation"/>. Without options it never checks, and the final estimate is NaN.
+/// When a RELAX run checks its convergence and when it stops: the first check after exactly
+/// <see cref="ConvergenceOptions.MinMasks"/> masks, then one every <see cref="ConvergenceOptions.CheckEvery"/> masks,
+/// never after the last mask; the run stops at the first check whose estimate reaches
+/// <see cref="ConvergenceOptions.TargetCorrelation"/>. Batches end at check points, so checks fall on the same mask
+/// counts, and a run stops after the same masks, whatever the batch size. Without options it never checks, and the
+/// final estimate is NaN.
 /// </summary>
 internal sealed class ConvergenceSchedule
 {
     private readonly ConvergenceOptions? _options;
     private readonly int _total;
-    private readonly int _checkEvery;
-    private int _nextCheck;
+    private long _nextCheck;
 
-    public ConvergenceSchedule(ConvergenceOptions? options, int batchSize, int total)
+    public ConvergenceSchedule(ConvergenceOptions? options, int total)
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(total, 1);
         _options = options;
         _total = total;
-        _checkEvery = options is null ? int.MaxValue : Math.Max(batchSize, (options.CheckEvery + batchSize - 1) / batchSize * batchSize);
-        _nextCheck = options is null ? int.MaxValue : Math.Max(options.MinMasks, _checkEvery);
+        _nextCheck = options is null ? long.MaxValue : options.MinMasks;
     }
 
     /// <summary>The latest estimated correlation with the converged map; NaN before the first check.</summary>
@@ -29,17 +28,24 @@ internal sealed class ConvergenceSchedule
     /// <summary>True once a check reached the target.</summary>
     public bool StoppedEarly { get; private set; }
 
-    /// <summary>Called after each batch with the masks done so far; checks when one is due (computing the split-half
-    /// correlation only then) and returns true when the run should stop early.</summary>
-    public bool AfterBatch(int done, Func<double> splitHalfCorrelation)
+    /// <summary>How many masks may run from <paramref name="done"/> on before the next check or the end (at least 1
+    /// while masks remain): the most the next batch may hold.</summary>
+    public int MasksBeforeNextCheck(int done) => (int)(Math.Min(_total, _nextCheck) - done);
+
+    /// <summary>Whether a check is due now that <paramref name="done"/> masks are done.</summary>
+    public bool IsCheckDue(int done) => _options is not null && done >= _nextCheck && done < _total;
+
+    /// <summary>Checks (computing the split-half correlation now) and returns true when the run should stop early;
+    /// call when <see cref="IsCheckDue"/>.</summary>
+    public bool Check(int done, Func<double> splitHalfCorrelation)
     {
         ArgumentNullException.ThrowIfNull(splitHalfCorrelation);
-        if (_options is null || done < _nextCheck || done >= _total)
+        if (!IsCheckDue(done))
         {
             return false;
         }
         Estimated = ConvergenceOptions.EstimatedCorrelation(splitHalfCorrelation());
-        _nextCheck += _checkEvery;
+        _nextCheck += _options!.CheckEvery;
         StoppedEarly = Estimated >= _options.TargetCorrelation;
         return StoppedEarly;
     }

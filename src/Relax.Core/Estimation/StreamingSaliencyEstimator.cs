@@ -5,14 +5,14 @@ namespace Relax.Estimation;
 /// <summary>
 /// The RELAX estimator in one pass, on the device of the masks: for every cell it keeps the sums
 /// Σ Mᵢⱼ, Σ (sₙ − c) Mᵢⱼ and Σ (sₙ − c)² Mᵢⱼ in float64, separately for even- and odd-numbered masks
-/// (for the split-half check), where c is the mean score of the first batch. Shifting by c keeps the
+/// (for the split-half check), where c is the first mask's score (kept on the device: no batch waits for the host). Shifting by c keeps the
 /// second moment free of cancellation when similarities sit close to 1 with a small spread.
 /// One batch costs one (6 × B) · (B × H·W) matrix product; memory is O(H·W), whatever the number of masks.
 /// </summary>
 public sealed class StreamingSaliencyEstimator : ISaliencyEstimator
 {
     private readonly Tensor _sums; // (6, H·W): [weight, Σ s'M, Σ s'²M] for even masks, then for odd masks
-    private double? _shift;
+    private Tensor? _shift; // c, a float64 scalar on the device
     private bool _disposed;
 
     /// <summary>Creates an empty estimator.</summary>
@@ -78,8 +78,8 @@ public sealed class StreamingSaliencyEstimator : ISaliencyEstimator
 
         using var scope = NewDisposeScope();
         var s = scores.to(ScalarType.Float64, Device);
-        _shift ??= s.mean().item<double>();
-        var centred = s - _shift.Value;
+        _shift ??= s[0].detach().clone().DetachFromDisposeScope();
+        var centred = s - _shift;
         var odd = (arange(Count, Count + batch, dtype: ScalarType.Int64, device: Device) % 2).to(ScalarType.Float64);
         var even = 1.0 - odd;
         var squared = centred * centred;
@@ -132,7 +132,8 @@ public sealed class StreamingSaliencyEstimator : ISaliencyEstimator
     /// <summary>Saliency and uncertainty from the shifted sums of one or both halves.</summary>
     private (Tensor Saliency, Tensor Uncertainty) Maps(Tensor weight, Tensor first, Tensor second, long count)
     {
-        double c = _shift ?? 0.0;
+        using var zero = _shift is null ? zeros(1, dtype: ScalarType.Float64, device: Device) : null;
+        var c = _shift ?? zero!;
         if (count == 0)
         {
             return (zeros_like(weight), zeros_like(weight));
@@ -162,6 +163,7 @@ public sealed class StreamingSaliencyEstimator : ISaliencyEstimator
         if (!_disposed)
         {
             _sums.Dispose();
+            _shift?.Dispose();
             _disposed = true;
         }
     }

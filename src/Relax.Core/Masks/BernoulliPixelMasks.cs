@@ -19,11 +19,24 @@ public sealed class BernoulliPixelMasks : IMaskGenerator
     public string Name => "pixel";
 
     /// <inheritdoc />
-    public Tensor Generate(int count, int height, int width, Generator generator, Device device)
+    public Tensor Generate(MaskBatch batch, int height, int width, Device device)
     {
-        MaskArguments.Request(count, height, width, generator, device);
+        MaskArguments.Request(height, width, device);
+        int cells = checked(height * width);
+        var keep = new byte[checked(batch.Count * cells)];
+        // Every cell is its own draw: for large batches the masks are drawn in parallel (each depends on its index only).
+        if ((long)batch.Count * cells >= 1 << 18)
+        {
+            Parallel.For(0, batch.Count, m => batch.Bernoulli(m, MaskStreams.Pixel, KeepProbability, keep.AsSpan(m * cells, cells)));
+        }
+        else
+        {
+            for (int m = 0; m < batch.Count; m++)
+            {
+                batch.Bernoulli(m, MaskStreams.Pixel, KeepProbability, keep.AsSpan(m * cells, cells));
+            }
+        }
         using var scope = NewDisposeScope();
-        return (rand(new long[] { count, height, width }, generator: generator, device: device) < KeepProbability)
-            .to(ScalarType.Float32).MoveToOuterDisposeScope();
+        return HostUpload.ToDevice(keep, [batch.Count, height, width], device).to(ScalarType.Float32).MoveToOuterDisposeScope();
     }
 }

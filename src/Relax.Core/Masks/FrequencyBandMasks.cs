@@ -27,12 +27,12 @@ public sealed class FrequencyBandMasks : IMaskGenerator
     public string Name => "frequency";
 
     /// <inheritdoc />
-    public Tensor Generate(int count, int height, int width, Generator generator, Device device)
+    public Tensor Generate(MaskBatch batch, int height, int width, Device device)
     {
-        MaskArguments.Request(count, height, width, generator, device);
+        MaskArguments.Request(height, width, device);
         MaskArguments.FitsAxis(nameof(FrequencyBandMasks), "a band width", BandWidth, "width (frequency)", width);
         using var scope = NewDisposeScope();
-        return Bands.Draw(count, width, BandWidth, KeepProbability, generator, device)
-            .unsqueeze(1).expand(count, height, width).contiguous().MoveToOuterDisposeScope();
+        var frequency = HostUpload.ToDevice(Bands.Draw(batch, width, BandWidth, KeepProbability, MaskStreams.Frequency), [batch.Count, 1, width], device);
+        return frequency.to(ScalarType.Float32).expand(batch.Count, height, width).contiguous().MoveToOuterDisposeScope();
     }
 }

@@ -23,12 +23,10 @@ internal static class MaskArguments
         return value;
     }
 
-    public static void Request(int count, int height, int width, Generator generator, Device device)
+    public static void Request(int height, int width, Device device)
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(height, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(width, 1);
-        ArgumentNullException.ThrowIfNull(generator);
         ArgumentNullException.ThrowIfNull(device);
     }
 

@@ -27,12 +27,12 @@ public sealed class TimeBandMasks : IMaskGenerator
     public string Name => "time";
 
     /// <inheritdoc />
-    public Tensor Generate(int count, int height, int width, Generator generator, Device device)
+    public Tensor Generate(MaskBatch batch, int height, int width, Device device)
     {
-        MaskArguments.Request(count, height, width, generator, device);
+        MaskArguments.Request(height, width, device);
         MaskArguments.FitsAxis(nameof(TimeBandMasks), "a band width", BandWidth, "height (time)", height);
         using var scope = NewDisposeScope();
-        return Bands.Draw(count, height, BandWidth, KeepProbability, generator, device)
-            .unsqueeze(2).expand(count, height, width).contiguous().MoveToOuterDisposeScope();
+        var time = HostUpload.ToDevice(Bands.Draw(batch, height, BandWidth, KeepProbability, MaskStreams.Time), [batch.Count, height, 1], device);
+        return time.to(ScalarType.Float32).expand(batch.Count, height, width).contiguous().MoveToOuterDisposeScope();
     }
 }

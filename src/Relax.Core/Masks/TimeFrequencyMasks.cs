@@ -33,15 +33,15 @@ public sealed class TimeFrequencyMasks : IMaskGenerator
     public string Name => "time-frequency";
 
     /// <inheritdoc />
-    public Tensor Generate(int count, int height, int width, Generator generator, Device device)
+    public Tensor Generate(MaskBatch batch, int height, int width, Device device)
     {
-        MaskArguments.Request(count, height, width, generator, device);
+        MaskArguments.Request(height, width, device);
         MaskArguments.FitsAxis(nameof(TimeFrequencyMasks), "a time band width", TimeBandWidth, "height (time)", height);
         MaskArguments.FitsAxis(nameof(TimeFrequencyMasks), "a frequency band width", FrequencyBandWidth, "width (frequency)", width);
         using var scope = NewDisposeScope();
         double axisKeep = Math.Sqrt(KeepProbability);
-        var time = Bands.Draw(count, height, TimeBandWidth, axisKeep, generator, device).unsqueeze(2);
-        var frequency = Bands.Draw(count, width, FrequencyBandWidth, axisKeep, generator, device).unsqueeze(1);
-        return (time * frequency).MoveToOuterDisposeScope();
+        var time = HostUpload.ToDevice(Bands.Draw(batch, height, TimeBandWidth, axisKeep, MaskStreams.Time), [batch.Count, height, 1], device);
+        var frequency = HostUpload.ToDevice(Bands.Draw(batch, width, FrequencyBandWidth, axisKeep, MaskStreams.Frequency), [batch.Count, 1, width], device);
+        return (time.to(ScalarType.Float32) * frequency.to(ScalarType.Float32)).MoveToOuterDisposeScope();
     }
 }

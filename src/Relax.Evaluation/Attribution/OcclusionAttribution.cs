@@ -106,26 +106,30 @@ public sealed class OcclusionAttribution : IAttributionMethod
         int rows = (height - WindowHeight) / StrideRows + 1, columns = (width - WindowWidth) / StrideColumns + 1;
         var replacement = Replacement.Compute(x).to(ScalarType.Float32, x.device);
         var reference = _embedder.Embed(x).to(ScalarType.Float32);
-        var drops = new double[rows, columns];
         int total = rows * columns;
+        // Window k's top-left cell, on the device: its keep mask is built there in a few operations per batch, and the
+        // scores of every batch are read back once, at the end.
+        var top = (arange(total, dtype: ScalarType.Int64, device: x.device).div(columns, rounding_mode: RoundingMode.floor) * StrideRows).view(-1, 1, 1);
+        var left = (arange(total, dtype: ScalarType.Int64, device: x.device).remainder(columns) * StrideColumns).view(-1, 1, 1);
+        var row = arange(height, dtype: ScalarType.Int64, device: x.device).view(1, -1, 1);
+        var column = arange(width, dtype: ScalarType.Int64, device: x.device).view(1, 1, -1);
+        var scores = new List<Tensor>();
         for (int start = 0; start < total; start += BatchSize)
         {
             cancellationToken.ThrowIfCancellationRequested();
             using var batchScope = NewDisposeScope();
             int count = Math.Min(BatchSize, total - start);
-            var keep = ones(new long[] { count, 1, height, width }, device: x.device);
-            for (int k = 0; k < count; k++)
-            {
-                int r = (start + k) / columns, c = (start + k) % columns;
-                keep[k, 0, (r * StrideRows)..(r * StrideRows + WindowHeight), (c * StrideColumns)..(c * StrideColumns + WindowWidth)] = 0;
-            }
+            var (t, l) = (top[start..(start + count)], left[start..(start + count)]);
+            var inside = (row >= t).logical_and(row < t + WindowHeight).logical_and(column >= l).logical_and(column < l + WindowWidth);
+            var keep = inside.logical_not().to(ScalarType.Float32).unsqueeze(1);
             var masked = replacement + (x - replacement) * keep;
-            var scores = Similarity.Score(reference, _embedder.Embed(masked).to(ScalarType.Float32))
-                .to(ScalarType.Float64, CPU).data<double>().ToArray();
-            for (int k = 0; k < count; k++)
-            {
-                drops[(start + k) / columns, (start + k) % columns] = 1 - scores[k];
-            }
+            scores.Add(Similarity.Score(reference, _embedder.Embed(masked).to(ScalarType.Float32)).to(ScalarType.Float64).MoveToOuterDisposeScope());
+        }
+        var values = cat(scores, 0).to(CPU).data<double>().ToArray();
+        var drops = new double[rows, columns];
+        for (int k = 0; k < total; k++)
+        {
+            drops[k / columns, k % columns] = 1 - values[k];
         }
         return (drops, rows, columns, height, width);
     }

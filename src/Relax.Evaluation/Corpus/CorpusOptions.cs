@@ -62,8 +62,8 @@ public sealed record CorpusOptions
         init => _onlyExample = value is null or >= 0 ? value : throw new ArgumentOutOfRangeException(nameof(OnlyExample), value, "Give an index of 0 or more.");
     }
 
-    /// <summary>Settings the runner cannot see but that change results (model identity, dtype, device, the front
-    /// end's padding and hop, …), by name. With the runner's own settings they make the folder's fingerprint: a run
+    /// <summary>Settings the runner cannot see but that change results (model identity, dtype, the front end's
+    /// padding and hop, …), by name. With the runner's own settings they make the folder's fingerprint: a run
     /// into a folder that holds results of other settings is refused (<see cref="CorpusSettingsMismatchException"/>).</summary>
     public IReadOnlyDictionary<string, string> Settings
     {
@@ -71,15 +71,17 @@ public sealed record CorpusOptions
         init => _settings = value is null ? throw new ArgumentNullException(nameof(Settings)) : new SortedDictionary<string, string>(value.ToDictionary(), StringComparer.Ordinal);
     }
 
-    /// <summary>Every setting that changes a unit's results, by name: <see cref="Settings"/> and the RELAX settings.
-    /// Which mask kinds and how many examples per recording are not among them: adding a kind or more examples to a
-    /// finished folder extends it.</summary>
+    /// <summary>Every setting that changes a unit's results, by name: <see cref="Settings"/> and the RELAX settings,
+    /// with the way masks are drawn from seeds (<see cref="MaskBatch.StreamVersion"/>). Which mask kinds and how many
+    /// examples per recording are not among them: adding a kind or more examples to a finished folder extends it. Nor
+    /// is the batch size: masks and convergence checks do not depend on it, so a rerun with another batch size (on
+    /// another device, say) resumes.</summary>
     public IReadOnlyDictionary<string, string> Fingerprint()
     {
         var all = new SortedDictionary<string, string>(Settings.ToDictionary(), StringComparer.Ordinal)
         {
             ["relax.count"] = Relax.MaskCount.ToString(CultureInfo.InvariantCulture),
-            ["relax.batch"] = Relax.BatchSize.ToString(CultureInfo.InvariantCulture),
+            ["relax.masks"] = MaskBatch.StreamVersion,
             ["relax.seed"] = Relax.Seed.ToString(CultureInfo.InvariantCulture),
             ["relax.replacement"] = Relax.Replacement.Name,
             ["relax.normalization"] = Relax.Normalization.ToString(),

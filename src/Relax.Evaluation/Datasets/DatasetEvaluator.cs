@@ -88,9 +88,11 @@ public sealed class DatasetEvaluator
         return _store.TryLoad(item, Fingerprint, ExplainerNames, ReplacementNames);
     }
 
-    /// <summary>The fingerprint stored with every clip; a clip is reused only when it matches.</summary>
+    /// <summary>The fingerprint stored with every clip; a clip is reused only when it matches. It names the way masks
+    /// are drawn from seeds (<see cref="MaskBatch.StreamVersion"/>), so that clips whose random explainers drew their
+    /// masks another way are recomputed.</summary>
     public string Fingerprint => string.Create(CultureInfo.InvariantCulture,
-        $"explainers={string.Join(',', _explainers.Select(e => e.Name))};replacements={string.Join(',', ReplacementNames)};step={Options.Flipping.StepFraction:R};seed={Options.Flipping.Seed};classifier={_classifier is not null};{SimilarityTag}{AudioTag}{Options.Settings}");
+        $"explainers={string.Join(',', _explainers.Select(e => e.Name))};replacements={string.Join(',', ReplacementNames)};step={Options.Flipping.StepFraction:R};seed={Options.Flipping.Seed};classifier={_classifier is not null};masks-drawn={MaskBatch.StreamVersion};{SimilarityTag}{AudioTag}{Options.Settings}");
 
     // Off, the default, adds nothing, so that folders written before audio scores existed still resume.
     private string AudioTag => Options.Audio is { } a ? string.Create(CultureInfo.InvariantCulture, $"audio={a.EvidenceFraction:R},{a.RandomDraws},{a.Seed};") : "";

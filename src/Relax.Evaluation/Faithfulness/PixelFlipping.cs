@@ -68,8 +68,8 @@ public sealed class PixelFlipping
         var replacement = Options.Replacement.Compute(x).to(ScalarType.Float32, x.device);
         var difference = x - replacement;
         var reference = _embedder.Embed(x).to(ScalarType.Float32);
-        var similarity = new double[fractions.Length];
-        var probabilities = new List<Tensor>();   // class probabilities per batch, on the model's device
+        var scores = new List<Tensor>();          // similarities per batch, on the model's device: read once, at the end
+        var probabilities = new List<Tensor>();   // class probabilities per batch, likewise
         for (int start = 0; start < fractions.Length; start += Options.BatchSize)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -77,13 +77,13 @@ public sealed class PixelFlipping
             int count = Math.Min(Options.BatchSize, fractions.Length - start);
             var masked = addcmul(replacement, difference, keep[start..(start + count)], 1);
             var e = _embedder.Embed(masked).to(ScalarType.Float32);
-            var s = Options.Similarity.Score(reference, e).to(ScalarType.Float64, CPU).data<double>().ToArray();
-            Array.Copy(s, 0, similarity, start, count);
+            scores.Add(Options.Similarity.Score(reference, e).to(ScalarType.Float64).MoveToOuterDisposeScope());
             if (_classifier is not null)
             {
                 probabilities.Add(_classifier.Probabilities(e).MoveToOuterDisposeScope());
             }
         }
+        var similarity = cat(scores, 0).to(CPU).data<double>().ToArray();
 
         double[]? probability = null;
         int[]? predicted = null;

@@ -1,0 +1,16 @@
+using System.Runtime.CompilerServices;
+
+namespace Relax.Cli.Tests;
+
+/// <summary>The tests run the command in-process (<see cref="CliHarness.Run"/>) beside child processes of it, whose
+/// output they compare byte for byte: this process takes the same host policy as <c>relax</c>'s Program does, before
+/// libtorch loads (MKL's thread-count-independent products; OpenMP threads that sleep).</summary>
+internal static class HostPolicy
+{
+    [ModuleInitializer]
+    internal static void Apply()
+    {
+        Relax.Evaluation.NativeThreads.PreferPassiveWaiting();
+        Relax.Evaluation.NativeThreads.PreferThreadCountIndependentResults();
+    }
+}
