@@ -7,7 +7,7 @@
 #   4. publishes it as one self-extracting file (IncludeNativeLibrariesForSelfExtract) and runs that too;
 #   5. runs a console app without a backend package and checks for the one-line message that names it;
 #   6. packs the relax tool into artifacts/packages and installs it with the README's config file (into a tool path
-#      of its own, not globally), then runs it.
+#      of its own, not globally), runs it, and checks that no Roslyn assembly came with it.
 # Everything it makes lives in one temporary folder, removed at the end (also on failure), with the feed's
 # versions in the NuGet cache.
 set -euo pipefail
@@ -125,5 +125,8 @@ dotnet tool install Relax.Cli --version "$version" --tool-path "$work/tool" --co
 "$work/tool/relax" synth bird --seconds 1 -o "$work/tool-bird.wav"
 "$work/tool/relax" explain "$work/tool-bird.wav" --count 32 -o "$work/tool-out" 2>/dev/null | tail -n 1
 test -s "$work/tool-out/index.csv" || { say "the installed tool wrote no index.csv"; exit 1; }
-say "installed tool: $(du -sh "$work/tool" | cut -f1)"
+# Orleans lists Roslyn as a runtime dependency; the tool leaves it out (build/NoRoslynAtRuntime.props).
+leaked=$(find "$work/tool" -name 'Microsoft.CodeAnalysis*.dll' -o -name 'System.Composition*.dll' -o -name 'Humanizer.dll' | head -n 5)
+if [ -n "$leaked" ]; then say "the installed tool carries Roslyn: $leaked"; exit 1; fi
+say "installed tool: $(du -sh "$work/tool" | cut -f1), no Roslyn in it"
 say "passed"

@@ -24,10 +24,7 @@ internal static class AudioInput
     /// <exception cref="CliException">Missing, unreadable or unsupported.</exception>
     public static LogMelExamples Load(string path, TextWriter? warnings = null, VGGishFrontEndOptions? frontEnd = null)
     {
-        if (!File.Exists(path))
-        {
-            throw new CliException($"{path}: no such file.");
-        }
+        RelaxCli.CheckFileExists(path, "a WAV file");
         LogMelExamples examples;
         try
         {

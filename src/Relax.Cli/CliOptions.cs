@@ -16,7 +16,8 @@ internal static class CliOptions
     /// <summary><c>--device</c>: cpu, cuda, cuda:N or auto.</summary>
     public static Option<torch.Device> Device() => new("--device")
     {
-        Description = "cpu, cuda, cuda:N or auto.",
+        Description = "cpu, cuda, cuda:N or auto (CUDA when available).",
+        HelpName = "cpu|cuda|cuda:N|auto",
         DefaultValueFactory = _ => torch.CPU,
         CustomParser = result => VGGishEmbedderOptions.TryParseDevice(result.Tokens[0].Value, out var device, out var problem)
             ? device
@@ -24,17 +25,21 @@ internal static class CliOptions
     };
 
     /// <summary><c>--dtype</c>: float32, bfloat16, float16 or auto (bfloat16 where the CPU computes it natively,
-    /// <see cref="CpuFeatures.HasNativeBFloat16"/>; else float32).</summary>
-    public static Option<torch.ScalarType> DType() => new("--dtype")
+    /// <see cref="CpuFeatures.HasNativeBFloat16"/>; else float32); absent, float32 (read it with <see cref="DTypeOf"/>).
+    /// Nullable so that help shows the accepted names in lower case, not TorchSharp's enum members.</summary>
+    public static Option<torch.ScalarType?> DType() => new("--dtype")
     {
-        Description = "float32, bfloat16, float16 or auto (bfloat16 where the CPU computes it natively: AVX-512 BF16 or AMX; else float32).",
-        DefaultValueFactory = _ => torch.ScalarType.Float32,
+        Description = "float32 (default), bfloat16, float16 or auto (bfloat16 where the CPU computes it natively: AVX-512 BF16 or AMX; else float32).",
+        HelpName = "float32|bfloat16|float16|auto",
         CustomParser = result => result.Tokens[0].Value.Trim().Equals("auto", StringComparison.OrdinalIgnoreCase)
             ? (CpuFeatures.HasNativeBFloat16 ? torch.ScalarType.BFloat16 : torch.ScalarType.Float32)
             : VGGishEmbedderOptions.TryParseDType(result.Tokens[0].Value, out var dtype, out var problem)
                 ? dtype
-                : Reject<torch.ScalarType>(result, $"--dtype: {problem.Replace("bfloat16 or float16", "bfloat16, float16 or auto", StringComparison.Ordinal)}"),
+                : Reject<torch.ScalarType?>(result, $"--dtype: {problem.Replace("bfloat16 or float16", "bfloat16, float16 or auto", StringComparison.Ordinal)}"),
     };
+
+    /// <summary>The dtype <c>--dtype</c> names, float32 when absent.</summary>
+    public static torch.ScalarType DTypeOf(ParseResult parse, Option<torch.ScalarType?> option) => parse.GetValue(option) ?? torch.ScalarType.Float32;
 
     /// <summary><c>--pad</c>: pad a final partial example, and a clip shorter than one example, with silence.</summary>
     public static Option<bool> Pad() => new("--pad")

@@ -145,10 +145,7 @@ internal sealed class CorpusInputs : IReadOnlyCollection<CorpusRecording>
     /// <summary>Reads <c>path,label</c> rows (an optional header <c>path,label</c>; quotes around a field allowed).</summary>
     private static Dictionary<string, string> ReadLabels(string file)
     {
-        if (!File.Exists(file))
-        {
-            throw new CliException($"--labels {file}: no such file.");
-        }
+        RelaxCli.CheckFileExists(file, "a CSV file of path,label rows", "--labels ");
         var folder = Path.GetDirectoryName(Path.GetFullPath(file))!;
         var labels = new Dictionary<string, string>(StringComparer.Ordinal);
         int number = 0;

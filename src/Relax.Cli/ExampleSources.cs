@@ -39,10 +39,7 @@ internal static class ExampleSources
     /// <exception cref="CliException">No source accepts the file, or it cannot be read.</exception>
     public static Examples Read(string path, TextWriter? warnings = null, Relax.Audio.VGGishFrontEndOptions? frontEnd = null)
     {
-        if (!File.Exists(path))
-        {
-            throw new CliException($"{path}: no such file.");
-        }
+        RelaxCli.CheckFileExists(path, "a WAV or .npy file");
         var source = All.FirstOrDefault(s => s.Accepts(path))
             ?? throw new CliException($"{path}: unsupported input; expected one of: {string.Join("; ", All.Select(s => s.Description))}.");
         return source.Read(path, warnings, frontEnd);

@@ -102,6 +102,33 @@ internal static class RelaxCli
         return end < 0 || first.EndsWith('.') ? first : first + " (--verbose shows the rest)";
     }
 
+    /// <summary>Prints a model's notice (advice for the user, <c>LoadedModel.Notice</c>) as one "Note:" line.</summary>
+    internal static void WriteNotice(TextWriter output, string? notice)
+    {
+        if (notice is not null)
+        {
+            output.WriteLine($"Note: {notice}.");
+        }
+    }
+
+    /// <summary>Refuses a path that names no file: a folder is "a directory" (not "no such file"), anything missing is
+    /// "no such file", each in one line that says what was expected.</summary>
+    /// <param name="path">The path given.</param>
+    /// <param name="expected">What the option or argument takes, e.g. "a WAV file".</param>
+    /// <param name="prefix">The option's name and a space, when the path came with one (e.g. "--labels ").</param>
+    /// <exception cref="CliException">The path is a directory or does not exist.</exception>
+    internal static void CheckFileExists(string path, string expected, string prefix = "")
+    {
+        if (Directory.Exists(path))
+        {
+            throw new CliException($"{prefix}{path}: is a directory; expected {expected}.");
+        }
+        if (!File.Exists(path))
+        {
+            throw new CliException($"{prefix}{path}: no such file.");
+        }
+    }
+
     /// <summary>Makes sure an output folder can be written before any work starts: creates it and writes and deletes a
     /// probe file in it.</summary>
     /// <exception cref="CliException">It cannot be created or written.</exception>

@@ -100,7 +100,9 @@ public sealed class VGGishWeightsResolver
         var full = Path.GetFullPath(path);
         return File.Exists(full)
             ? full
-            : throw new VGGishWeightsNotFoundException($"{full} ({what}) does not exist.", new[] { full }, named: true);
+            : Directory.Exists(full)
+                ? throw new VGGishWeightsNotFoundException($"{full} ({what}) is a directory; give the weights file itself.", new[] { full }, named: true)
+                : throw new VGGishWeightsNotFoundException($"{full} ({what}) does not exist.", new[] { full }, named: true);
     }
 
     private static string Check(string path, OfficialWeightsFile file, bool cacheCopy)

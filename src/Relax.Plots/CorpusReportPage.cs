@@ -9,10 +9,12 @@ namespace Relax.Plots;
 /// <summary>
 /// <c>report.html</c> of a corpus run: one static page that needs no server, script library or font from elsewhere —
 /// the settings and model identity, the class grids (embedded in the page), the distinctiveness table, and a table of
-/// every example with a thumbnail (<c>thumb.png</c> in its folder) that links to its folder.
+/// every example with a thumbnail (<c>thumb.png</c> in its folder) that links to its folder and, when the run wrote the
+/// evidence as sound (<c>relax explain --audio</c>), players for <c>evidence.wav</c> and <c>without-evidence.wav</c>.
 /// </summary>
 /// <remarks>A few lines of inline script count the images that loaded and write the count at the foot of the page
-/// (<c>#image-check</c>), so that a reader — or a test in a headless browser — sees at once whether a file is missing.</remarks>
+/// (<c>#image-check</c>), and likewise the sounds whose players could read them (<c>#audio-check</c>), so that a reader —
+/// or a test in a headless browser — sees at once whether a file is missing.</remarks>
 public static class CorpusReportPage
 {
     /// <summary>The page's file name in the corpus folder.</summary>
@@ -20,6 +22,10 @@ public static class CorpusReportPage
 
     /// <summary>The thumbnail's file name in a unit's folder.</summary>
     public const string ThumbnailFile = "thumb.png";
+
+    /// <summary>The sounds of a unit's evidence (<c>relax explain --audio</c>), each with its player's label: only the
+    /// most salient cells, and everything but them.</summary>
+    public static IReadOnlyList<(string File, string Label)> EvidenceSounds { get; } = [("evidence.wav", "evidence"), ("without-evidence.wav", "without")];
 
     /// <summary>Writes <c>report.html</c> atomically.</summary>
     /// <param name="summary">The run.</param>
@@ -75,22 +81,25 @@ public static class CorpusReportPage
             html.Append(CultureInfo.InvariantCulture,
                 $"<tr><td>{E(r.MaskKind)}</td><td>{CorpusReport.Estimator(r.Estimator)}</td><td>{E(r.Label)}</td><td class=\"num\">{r.Examples}</td><td class=\"num\">{N(r.SplitHalf)}</td><td class=\"num\">{N(r.MeanBetween)}</td><td>{E(r.NearestLabel ?? "")}</td><td class=\"num\">{N(r.NearestCorrelation)}</td></tr>\n");
         }
-        html.Append("</table>\n<h2>Examples</h2>\n<table><tr><th>recording</th><th>label</th><th>example</th><th>start (s)</th><th>mask kind</th><th>masks</th><th>seconds</th><th>status</th><th>saliency</th></tr>\n");
+        bool sounds = summary.Units.Any(u => u.Status != CorpusUnitStatus.NoExamples && HasSounds(outputDirectory, u.Folder));
+        html.Append(CultureInfo.InvariantCulture,
+            $"</table>\n<h2>Examples</h2>\n<table><tr><th>recording</th><th>label</th><th>example</th><th>start (s)</th><th>mask kind</th><th>masks</th><th>seconds</th><th>status</th><th>saliency</th>{(sounds ? "<th>listen: evidence / without it</th>" : "")}</tr>\n");
         foreach (var u in summary.Units)
         {
             if (u.Status == CorpusUnitStatus.NoExamples)
             {
-                html.Append(CultureInfo.InvariantCulture, $"<tr><td>{E(u.Recording)}</td><td>{E(u.Label ?? "")}</td><td colspan=\"7\">no example: {E(u.Problem ?? "")}</td></tr>\n");
+                html.Append(CultureInfo.InvariantCulture, $"<tr><td>{E(u.Recording)}</td><td>{E(u.Label ?? "")}</td><td colspan=\"{(sounds ? 8 : 7)}\">no example: {E(u.Problem ?? "")}</td></tr>\n");
                 continue;
             }
             var href = string.Join('/', u.Folder.Split('/').Select(Uri.EscapeDataString));
             bool thumb = File.Exists(Path.Combine(outputDirectory, u.Folder, ThumbnailFile));
             html.Append(CultureInfo.InvariantCulture,
-                $"<tr><td><a href=\"{href}/\">{E(u.Recording)}</a></td><td>{E(u.Label ?? "")}</td><td class=\"num\">{u.Example}</td><td class=\"num\">{u.StartSeconds:0.##}</td><td>{E(u.MaskKind)}</td><td class=\"num\">{u.MasksUsed}</td><td class=\"num\">{u.Seconds:0.0}</td><td>{(u.Status == CorpusUnitStatus.Reused ? "reused" : "done")}</td><td>{(thumb ? $"<a href=\"{href}/\"><img class=\"thumb\" alt=\"saliency of {E(u.Folder)}\" src=\"{href}/{ThumbnailFile}\"></a>" : "")}</td></tr>\n");
+                $"<tr><td><a href=\"{href}/\">{E(u.Recording)}</a></td><td>{E(u.Label ?? "")}</td><td class=\"num\">{u.Example}</td><td class=\"num\">{u.StartSeconds:0.##}</td><td>{E(u.MaskKind)}</td><td class=\"num\">{u.MasksUsed}</td><td class=\"num\">{u.Seconds:0.0}</td><td>{(u.Status == CorpusUnitStatus.Reused ? "reused" : "done")}</td><td>{(thumb ? $"<a href=\"{href}/\"><img class=\"thumb\" alt=\"saliency of {E(u.Folder)}\" src=\"{href}/{ThumbnailFile}\"></a>" : "")}</td>{(sounds ? $"<td>{Players(outputDirectory, u.Folder, href)}</td>" : "")}</tr>\n");
         }
         html.Append("""
             </table>
             <p id="image-check" class="note">Checking images…</p>
+            <p id="audio-check" class="note"></p>
             <script>
             window.addEventListener('load', function () {
               var images = Array.prototype.slice.call(document.images);
@@ -100,12 +109,43 @@ public static class CorpusReportPage
               check.dataset.broken = String(broken.length);
               check.textContent = broken.length === 0 ? 'All ' + images.length + ' images loaded.' : broken.length + ' of ' + images.length + ' images are missing: ' + broken.map(function (i) { return i.alt; }).join(', ');
             });
+            (function () {
+              var players = Array.prototype.slice.call(document.getElementsByTagName('audio'));
+              var check = document.getElementById('audio-check');
+              var loaded = 0, broken = [];
+              function settle() {
+                check.dataset.loaded = String(loaded);
+                check.dataset.broken = String(broken.length);
+                if (players.length > 0 && loaded + broken.length === players.length) {
+                  check.textContent = broken.length === 0 ? 'All ' + players.length + ' sounds can be played.' : broken.length + ' of ' + players.length + ' sounds are missing: ' + broken.join(', ');
+                }
+              }
+              players.forEach(function (a) {
+                if (a.readyState >= 1) { loaded++; }
+                else if (a.error) { broken.push(a.title); }
+                else {
+                  a.addEventListener('loadedmetadata', function () { loaded++; settle(); });
+                  a.addEventListener('error', function () { broken.push(a.title); settle(); });
+                }
+              });
+              settle();
+            })();
             </script>
             </body></html>
 
             """);
         AtomicFile.Write(Path.Combine(outputDirectory, FileName), s => s.Write(Encoding.UTF8.GetBytes(html.ToString())));
     }
+
+    private static bool HasSounds(string outputDirectory, string folder) =>
+        EvidenceSounds.All(s => File.Exists(Path.Combine(outputDirectory, folder, s.File)));
+
+    /// <summary>Players for a unit's evidence sounds (relative links; the browser reads each sound's header only until
+    /// it is played), or nothing when the unit has none.</summary>
+    private static string Players(string outputDirectory, string folder, string href) => HasSounds(outputDirectory, folder)
+        ? string.Join("<br>", EvidenceSounds.Select(s =>
+            $"<audio controls preload=\"metadata\" title=\"{E(s.Label)} of {E(folder)}\" src=\"{href}/{s.File}\"></audio>"))
+        : "";
 
     private static string E(string text) => WebUtility.HtmlEncode(text);
 

@@ -11,6 +11,11 @@ namespace Relax.Synthetic;
 /// <param name="IsOfficialVGGish">True for Google's VGGish weights, false for the shipped default model.</param>
 public sealed record LoadedModel(VGGishEmbedder Embedder, IEmbeddingClassifier? Head, string Identity, bool IsOfficialVGGish) : IDisposable
 {
+    /// <summary>Advice for the person running the program, not part of what the model is (so not in
+    /// <see cref="Identity"/>, reports or fingerprints): for the shipped default model, how to use Google's VGGish
+    /// instead. Null when there is nothing to say.</summary>
+    public string? Notice { get; init; }
+
     /// <inheritdoc />
     public void Dispose() => Embedder.Dispose();
 }

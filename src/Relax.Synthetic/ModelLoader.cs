@@ -44,7 +44,7 @@ public static class ModelLoader
         var model = SyntheticAnimalModel.Load(options);
         return model with
         {
-            Identity = model.Identity + $" — no official VGGish weights found; pass --weights, set ${VGGishWeights.Network.EnvironmentVariable} or put them in {VGGishWeights.DefaultCacheDirectory}",
+            Notice = $"no official VGGish weights found, so this is the shipped default model; for Google's VGGish pass --weights, set ${VGGishWeights.Network.EnvironmentVariable} or put them in {VGGishWeights.DefaultCacheDirectory}",
         };
     }
 }

@@ -28,6 +28,20 @@ public sealed class HostileInputCommandTests
     }
 
     [Fact]
+    public void A_folder_where_a_file_is_expected_is_called_a_directory()
+    {
+        InTempFolder("directory-input", root =>
+        {
+            var folder = Directory.CreateDirectory(Path.Combine(root, "adir.wav")).FullName;
+            AssertFailsCleanly($"{folder}: is a directory; expected a WAV or .npy file.", "features", folder);
+            AssertFailsCleanly($"{folder}: is a directory; expected a WAV or .npy file.", "embed", folder);
+            AssertFailsCleanly("is a directory; give the weights file itself", "explain", Clip, "--weights", folder);
+            AssertFailsCleanly($"--labels {folder}: is a directory; expected a CSV file", "explain", Clip, "--labels", folder);
+            AssertFailsCleanly("no such file", "features", Path.Combine(root, "missing.wav"));
+        });
+    }
+
+    [Fact]
     public void An_unwritable_output_is_refused_before_the_work()
     {
         var clock = Stopwatch.StartNew();

@@ -25,8 +25,10 @@ public class LatentCommandTests
             Assert.Equal(0, Run("synth", "bird", "--seconds", "2", "--seed", "9", "-o", Path.Combine(corpus, "dog", "not-a-dog.wav")).Code);
 
             var output = Path.Combine(root, "out");
-            var (code, stdout, error) = Run("latent", corpus, "--perplexity", "4", "--neighbours", "3", "-o", output);
+            // No --perplexity: scikit-learn's 30 needs more than 90 recordings, so 13 get (13 − 1) / 3 = 4, said in one line.
+            var (code, stdout, error) = Run("latent", corpus, "--neighbours", "3", "-o", output);
             Assert.True(code == 0, error);
+            Assert.Contains("t-SNE perplexity 4: scikit-learn's default 30 needs more than 90 recordings", stdout, StringComparison.Ordinal);
             Assert.Contains("13 recording(s), 3 label(s)", stdout, StringComparison.Ordinal);
             Assert.Equal(new long[] { 13, NpyFile.Read(Path.Combine(output, "embeddings.npy")).Shape[1] }, NpyFile.Read(Path.Combine(output, "embeddings.npy")).Shape);
             Assert.Equal(14, File.ReadAllLines(Path.Combine(output, "labels.csv")).Length);
@@ -39,6 +41,22 @@ public class LatentCommandTests
             var outliers = File.ReadAllLines(Path.Combine(output, "outliers.csv")).Skip(1).ToList();
             Assert.Contains(outliers, l => l.StartsWith("dog/not-a-dog,dog,bird,", StringComparison.Ordinal));
             Assert.Contains("relax explain ", stdout, StringComparison.Ordinal);
+        });
+    }
+
+    [Fact]
+    public void An_explicit_perplexity_too_large_for_the_corpus_is_still_refused()
+    {
+        InTempFolder("latent", root =>
+        {
+            var corpus = Path.Combine(root, "corpus");
+            foreach (var (kind, seed) in new[] { ("dog", 1), ("cat", 2), ("bird", 3), ("bird", 4) })
+            {
+                Assert.Equal(0, Run("synth", kind, "--seconds", "1", "--seed", seed.ToString(System.Globalization.CultureInfo.InvariantCulture), "-o", Path.Combine(corpus, kind, $"{kind}{seed}.wav")).Code);
+            }
+            var (code, _, error) = Run("latent", corpus, "--perplexity", "30", "--neighbours", "2", "-o", Path.Combine(root, "out"));
+            Assert.Equal(RelaxCli.Failure, code);
+            Assert.Equal("relax: error: --perplexity 30 must be below the number of recordings (4).", error.Trim());
         });
     }
 

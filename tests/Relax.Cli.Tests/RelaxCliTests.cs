@@ -61,6 +61,24 @@ public class RelaxCliTests : IClassFixture<CliFilesFixture>
         Assert.Contains("Usage:", output, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("explain")]
+    [InlineData("evaluate")]
+    [InlineData("worker")]
+    [InlineData("embed")]
+    public void Help_lists_the_accepted_dtypes_and_devices_in_lower_case(string command)
+    {
+        var (code, output, _) = Run(command, "--help");
+        Assert.Equal(0, code);
+        Assert.Contains("--dtype <float32|bfloat16|float16|auto>", output, StringComparison.Ordinal);
+        Assert.Contains("<cpu|cuda|cuda:N|auto>", output, StringComparison.Ordinal);
+        // Not every TorchSharp scalar type, and no default spelled as an enum member.
+        foreach (var refused in new[] { "ComplexFloat32", "QUInt8", "Int64", "BFloat16", "Float32]" })
+        {
+            Assert.DoesNotContain(refused, output, StringComparison.Ordinal);
+        }
+    }
+
     [Fact]
     public void Embed_writes_float32_embeddings_equal_to_pytorch()
     {

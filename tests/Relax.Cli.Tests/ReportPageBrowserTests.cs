@@ -6,8 +6,10 @@ namespace Relax.Cli.Tests;
 
 /// <summary>
 /// <c>report.html</c> in a real headless browser (Debian's chromium; skipped with a message where it is absent):
-/// the page loads from the file system with no server, and every image on it — the grids embedded in the page and
-/// every example's thumbnail beside it — loads. The page's own script writes the count into <c>#image-check</c>.
+/// the page loads from the file system with no server, every image on it — the grids embedded in the page and every
+/// example's thumbnail beside it — loads, and every example's evidence sounds (<c>--audio</c>) have players whose files
+/// the browser reads. The page's own script writes the counts into <c>#image-check</c> and <c>#audio-check</c>; the
+/// settings table names the model, without the console's advice about official weights.
 /// </summary>
 public sealed partial class ReportPageBrowserTests
 {
@@ -30,7 +32,7 @@ public sealed partial class ReportPageBrowserTests
             Assert.Equal(0, Run("synth", "bird", "--seconds", "1", "-o", Path.Combine(corpus, "bird", "a b.wav")).Code);   // a space in a name
             Assert.Equal(0, Run("synth", "cat", "--seconds", "2", "-o", Path.Combine(corpus, "cat", "c.wav")).Code);
             var output = Path.Combine(root, "out");
-            var (code, _, error) = Run("explain", corpus, "--masks", "time,random-grid", "--count", "16", "--no-figures", "-o", output);
+            var (code, _, error) = Run("explain", corpus, "--masks", "time,random-grid", "--count", "16", "--no-figures", "--audio", "-o", output);
             Assert.True(code == 0, error);
 
             var page = new Uri(Path.Combine(output, "report.html")).AbsoluteUri;
@@ -41,6 +43,17 @@ public sealed partial class ReportPageBrowserTests
             // 2 class grids + 1 saliency-by-mask grid + one thumbnail per unit (3 examples × 2 kinds).
             Assert.Equal(3 + 6, loaded);
             Assert.Equal("0", check.Groups["broken"].Value);
+
+            // Two players per example row (evidence, and the sound without it), each reading its file beside the unit.
+            Assert.Equal(2 * 6, AudioElement().Count(dom));
+            Assert.Contains("src=\"bird/a_b/example-000/time/evidence.wav\"", dom, StringComparison.Ordinal);
+            var sounds = AudioCheck().Match(dom);
+            Assert.True(sounds.Success, $"no audio check in the rendered page: {dom[..Math.Min(dom.Length, 400)]}");
+            Assert.Equal("12", sounds.Groups["loaded"].Value);
+            Assert.Equal("0", sounds.Groups["broken"].Value);
+            var modelRow = ModelRow().Match(dom);
+            Assert.True(modelRow.Success && modelRow.Groups["identity"].Value.Contains("default model", StringComparison.Ordinal), "no model row");
+            Assert.DoesNotContain("--weights", modelRow.Groups["identity"].Value, StringComparison.Ordinal);
 
             // A screenshot for a person to look at (kept beside the report in the temporary folder during the test).
             var screenshot = Path.Combine(root, "report.png");
@@ -87,4 +100,13 @@ public sealed partial class ReportPageBrowserTests
 
     [GeneratedRegex("id=\"image-check\"[^>]*data-loaded=\"(?<loaded>\\d+)\"[^>]*data-broken=\"(?<broken>\\d+)\"")]
     private static partial Regex ImageCheck();
+
+    [GeneratedRegex("id=\"audio-check\"[^>]*data-loaded=\"(?<loaded>\\d+)\"[^>]*data-broken=\"(?<broken>\\d+)\"")]
+    private static partial Regex AudioCheck();
+
+    [GeneratedRegex("<audio [^>]*src=\"[^\"]+\\.wav\"")]
+    private static partial Regex AudioElement();
+
+    [GeneratedRegex("<tr><td>model</td><td>(?<identity>[^<]*)</td></tr>")]
+    private static partial Regex ModelRow();
 }

@@ -44,6 +44,9 @@ public sealed class ModelLoaderTests
             Assert.False(model.IsOfficialVGGish);
             Assert.NotNull(model.Head);
             Assert.Contains("not Google's VGGish", model.Identity, StringComparison.Ordinal);
+            // The advice is for the console, not part of the identity that reports and fingerprints carry.
+            Assert.DoesNotContain("--weights", model.Identity, StringComparison.Ordinal);
+            Assert.Contains("pass --weights", model.Notice, StringComparison.Ordinal);
         }
         finally
         {

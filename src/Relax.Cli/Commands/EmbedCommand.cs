@@ -29,7 +29,7 @@ internal static class EmbedCommand
             var options = new VGGishEmbedderOptions
             {
                 Device = parse.GetRequiredValue(device),
-                DType = parse.GetValue(dtype),
+                DType = CliOptions.DTypeOf(parse, dtype),
                 BatchSize = parse.GetValue(batchSize),
             };
             var target = parse.GetRequiredValue(outputPath);

@@ -63,7 +63,7 @@ internal static class EvaluateCommand
             parse.GetRequiredValue(replace), parse.GetValue(step), parse.GetValue(count), parse.GetRequiredValue(masks),
             parse.GetValue(window), parse.GetValue(stride), parse.GetValue(igSteps), CliOptions.BatchFor(parse.GetValue(batch), parse.GetRequiredValue(device)), parse.GetValue(seed),
             parse.GetValue(maxExamples), CliOptions.FrontEnd(parse.GetValue(pad), parse.GetValue(hop)), parse.GetValue(noFigures),
-            parse.GetValue(noAudio) ? null : new AudioFaithfulnessOptions { EvidenceFraction = parse.GetValue(evidenceFraction), Seed = parse.GetValue(seed) }, parse.GetValue(dtype),
+            parse.GetValue(noAudio) ? null : new AudioFaithfulnessOptions { EvidenceFraction = parse.GetValue(evidenceFraction), Seed = parse.GetValue(seed) }, CliOptions.DTypeOf(parse, dtype),
             parse.GetRequiredValue(device), parse.GetValue(weights), parse.GetValue(cluster) is { } address ? ClusterConnection.Address(address) : null,
             parse.GetValue(clusterWindow), parse.GetValue(advertise)), context)));
         return command;
@@ -110,6 +110,7 @@ internal static class EvaluateCommand
         }
         RelaxCli.CheckWritableFolder(s.Output);
         output.WriteLine($"Model: {identity}");
+        RelaxCli.WriteNotice(output, model.Notice);
         output.WriteLine(head is null
             ? "No classifier head: similarity curves only (no class-probability or accuracy curves)."
             : $"Classifier head: {string.Join(" / ", classNames!)}; probability and accuracy curves included.");

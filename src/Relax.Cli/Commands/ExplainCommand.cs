@@ -82,7 +82,7 @@ internal static class ExplainCommand
             var settings = new ExplainSettings(parse.GetRequiredValue(inputs), parse.GetRequiredValue(outputDir),
                 parse.GetRequiredValue(masks).Select(name => MaskGenerators.Create(name, keepProbability)).ToArray(), keepProbability, relaxOptions,
                 parse.GetValue(example), parse.GetValue(perFile), CliOptions.FrontEnd(parse.GetValue(pad), parse.GetValue(hop)), parse.GetValue(labels),
-                parse.GetValue(noFigures), parse.GetValue(audio), parse.GetValue(evidenceFraction), parse.GetValue(dtype), parse.GetRequiredValue(device), parse.GetValue(weights),
+                parse.GetValue(noFigures), parse.GetValue(audio), parse.GetValue(evidenceFraction), CliOptions.DTypeOf(parse, dtype), parse.GetRequiredValue(device), parse.GetValue(weights),
                 parse.GetValue(cluster) is { } address ? ClusterConnection.Address(address) : null, parse.GetValue(window), parse.GetValue(advertise));
             Run(settings, context);
         }));
@@ -97,8 +97,9 @@ internal static class ExplainCommand
     {
         var (output, error) = (context.Output, context.Error);
         var corpus = CorpusInputs.Find(s.Inputs, s.Labels, s.FrontEnd, error);
-        RelaxCli.CheckWritableFolder(s.Output);
+        // The model first: a weights file that cannot be loaded is refused before the output folder is made.
         using var model = ModelLoader.Load(s.Weights, new VGGishEmbedderOptions { Device = s.Device, DType = s.DType, BatchSize = s.Relax.BatchSize });
+        RelaxCli.CheckWritableFolder(s.Output);
         NativeNnpack.DisableIfUnavailable(); // host policy: no futile NNPACK attempt (and its warning) per convolution
         RelaxCli.CheckBatchFits(s.Relax.BatchSize, model.Embedder.ActivationBytesPerExample);
         var options = new CorpusOptions
@@ -124,6 +125,7 @@ internal static class ExplainCommand
         }
 
         output.WriteLine($"Model: {model.Identity} ({s.DType}, {s.Device})");
+        RelaxCli.WriteNotice(output, model.Notice);
         output.WriteLine($"Corpus: {corpus.Count} recording(s), classes {string.Join(", ", corpus.Labels)}; mask kinds {string.Join(", ", s.Masks.Select(m => m.Name))}.");
         output.WriteLine($"RELAX: keep {s.Keep}, N = {s.Relax.MaskCount}{(s.Relax.Convergence is { } c ? $" at most, stopping at estimated r ≥ {c.TargetCorrelation}" : "")}, batch {s.Relax.BatchSize}, replacement {s.Relax.Replacement.Name}, {s.Relax.Normalization} normalisation, seed {s.Relax.Seed}.");
 
@@ -191,8 +193,9 @@ internal static class ExplainCommand
         if (s.Audio && waveform is not null)
         {
             var (kept, without) = EvidenceAudio.Split(waveform, evidence);
-            WavWriter.WritePcm16(Path.Combine(folder, "evidence.wav"), kept, VGGishLogMel.SampleRate);
-            WavWriter.WritePcm16(Path.Combine(folder, "without-evidence.wav"), without, VGGishLogMel.SampleRate);
+            // The names report.html links its players to.
+            WavWriter.WritePcm16(Path.Combine(folder, CorpusReportPage.EvidenceSounds[0].File), kept, VGGishLogMel.SampleRate);
+            WavWriter.WritePcm16(Path.Combine(folder, CorpusReportPage.EvidenceSounds[1].File), without, VGGishLogMel.SampleRate);
         }
         if (s.NoFigures)
         {

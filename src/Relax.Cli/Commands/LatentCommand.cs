@@ -20,7 +20,7 @@ internal static class LatentCommand
         var outputDir = new Option<string>("--output", "-o") { Description = "The folder to write: embeddings.npy, labels.csv, pca.csv/png, tsne.csv/png, outliers.csv.", Required = true };
         var labels = new Option<string?>("--labels") { Description = "A CSV of path,label rows." };
         var pad = CliOptions.Pad();
-        var perplexity = new Option<double>("--perplexity") { Description = "t-SNE perplexity (scikit-learn's default 30; below the number of recordings).", DefaultValueFactory = _ => 30 }.Between(0, 10_000);
+        var perplexity = new Option<double?>("--perplexity") { Description = "t-SNE perplexity, below the number of recordings. Default: scikit-learn's 30, or (recordings − 1) / 3 for fewer than 91 recordings." }.Between(0, 10_000);
         var neighbours = new Option<int>("--neighbours", "-k") { Description = "Neighbours that decide whether a recording is an outlier.", DefaultValueFactory = _ => 10 }.InRange(1, 1000);
         var device = CliOptions.Device();
         var weights = CliOptions.Weights("Official VGGish weights. Default: $RELAX_VGGISH_WEIGHTS, the cache, else the shipped default model.");
@@ -34,14 +34,15 @@ internal static class LatentCommand
         return command;
     }
 
-    private static void Run(string[] inputs, string output, string? labelsFile, bool pad, double perplexity, int k, TorchSharp.torch.Device device,
+    private static void Run(string[] inputs, string output, string? labelsFile, bool pad, double? perplexityGiven, int k, TorchSharp.torch.Device device,
         string? weightsPath, CliContext context)
     {
         var corpus = CorpusInputs.Find(inputs, labelsFile, CliOptions.FrontEnd(pad, 0.96), context.Error);
-        RelaxCli.CheckWritableFolder(output);
         using var model = ModelLoader.Load(weightsPath, new VGGishEmbedderOptions { Device = device });
+        RelaxCli.CheckWritableFolder(output);
         NativeNnpack.DisableIfUnavailable(); // host policy: no futile NNPACK attempt (and its warning) per convolution
         context.Output.WriteLine($"Model: {model.Identity}");
+        RelaxCli.WriteNotice(context.Output, model.Notice);
 
         var ids = new List<string>();
         var labels = new List<string>();
@@ -76,9 +77,15 @@ internal static class LatentCommand
         {
             throw new CliException($"{n} recording(s) with an example: a map needs at least 3.");
         }
-        if (perplexity >= n)
+        if (perplexityGiven >= n)
         {
-            throw new CliException(string.Create(CultureInfo.InvariantCulture, $"--perplexity {perplexity} must be below the number of recordings ({n})."));
+            throw new CliException(string.Create(CultureInfo.InvariantCulture, $"--perplexity {perplexityGiven} must be below the number of recordings ({n})."));
+        }
+        double perplexity = perplexityGiven ?? DefaultPerplexity(n);
+        if (perplexityGiven is null && perplexity < DefaultPerplexity(int.MaxValue))
+        {
+            context.Output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"t-SNE perplexity {perplexity:0.##}: scikit-learn's default 30 needs more than 90 recordings, so (recordings − 1) / 3 for {n}; --perplexity sets another."));
         }
         if (k >= n)
         {
@@ -127,6 +134,10 @@ internal static class LatentCommand
         }
         context.Output.WriteLine($"Wrote {Path.GetFullPath(output)}");
     }
+
+    /// <summary>scikit-learn's default perplexity, 30, or (n − 1) / 3 when that is smaller: t-SNE calibrates each point
+    /// on about three times the perplexity's neighbours, so a small corpus needs a smaller one.</summary>
+    internal static double DefaultPerplexity(int recordings) => Math.Min(30, (recordings - 1) / 3.0);
 
     private static void WriteCsv(string path, string header, IEnumerable<string> rows)
     {

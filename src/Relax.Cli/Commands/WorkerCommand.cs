@@ -40,7 +40,7 @@ internal static class WorkerCommand
         };
         command.SetAction(parse => RelaxCli.Guarded(parse.GetValue(context.Verbose), context.Error, () => Run(
             ClusterConnection.Address(parse.GetRequiredValue(cluster)), parse.GetValue(threads), parse.GetValue(advertise), parse.GetValue(port),
-            parse.GetValue(gatewayPort), parse.GetValue(name), parse.GetValue(dtype), parse.GetRequiredValue(device),
+            parse.GetValue(gatewayPort), parse.GetValue(name), CliOptions.DTypeOf(parse, dtype), parse.GetRequiredValue(device),
             CliOptions.BatchFor(parse.GetValue(batch), parse.GetRequiredValue(device)), parse.GetValue(weights), context)));
         return command;
     }
@@ -55,6 +55,7 @@ internal static class WorkerCommand
         using var model = ModelLoader.Load(weights, new VGGishEmbedderOptions { Device = device, DType = dtype, BatchSize = batch });
         NativeNnpack.DisableIfUnavailable();
         var identity = new ClusterModel(model.Identity, dtype.ToString(), device.ToString());
+        RelaxCli.WriteNotice(context.Output, model.Notice);
         var options = new ClusterWorkerOptions(model.Embedder, identity)
         {
             Name = name ?? $"{Environment.MachineName}:{Environment.ProcessId}",
