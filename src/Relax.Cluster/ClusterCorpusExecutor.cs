@@ -40,6 +40,9 @@ public sealed class ClusterCorpusExecutor : ICorpusExecutor, IClusterRun
     public int CoordinatorRestarts => _run.CoordinatorRestarts;
 
     /// <inheritdoc />
+    public int ExpiredLeases => _run.ExpiredLeases;
+
+    /// <inheritdoc />
     public IReadOnlyDictionary<string, int> CompletedByWorker => _run.CompletedByWorker;
 
     /// <inheritdoc />

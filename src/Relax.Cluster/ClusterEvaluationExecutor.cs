@@ -53,6 +53,9 @@ public sealed class ClusterEvaluationExecutor : IClipEvaluationExecutor, ICluste
     public int CoordinatorRestarts => _run.CoordinatorRestarts;
 
     /// <inheritdoc />
+    public int ExpiredLeases => _run.ExpiredLeases;
+
+    /// <inheritdoc />
     public IReadOnlyDictionary<string, int> CompletedByWorker => _run.CompletedByWorker;
 
     /// <inheritdoc />

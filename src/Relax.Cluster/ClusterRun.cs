@@ -89,6 +89,11 @@ public interface IClusterRun : IAsyncDisposable
     /// <summary>How often the run's coordinator came back empty (its silo died) and was offered the units in flight again.</summary>
     int CoordinatorRestarts { get; }
 
+    /// <summary>Leases that lapsed and went back to the queue (as the current coordinator counts them): a unit whose
+    /// worker died, or was too slow to renew on a loaded machine, is computed again elsewhere — at least once, written
+    /// once — so workers may compute up to this many units more than the run has.</summary>
+    int ExpiredLeases { get; }
+
     /// <summary>Units received from each worker so far.</summary>
     IReadOnlyDictionary<string, int> CompletedByWorker { get; }
 
@@ -122,6 +127,7 @@ internal sealed class ClusterRun<T> : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private Task? _pump;
     private int _coordinatorRestarts;
+    private int _expiredLeases;
     private int _disposed;
     private Exception? _failure;
 
@@ -152,6 +158,9 @@ internal sealed class ClusterRun<T> : IAsyncDisposable
 
     /// <summary>How often the run's coordinator came back empty (its silo died) and was offered the units in flight again.</summary>
     public int CoordinatorRestarts => Volatile.Read(ref _coordinatorRestarts);
+
+    /// <inheritdoc cref="IClusterRun.ExpiredLeases"/>
+    public int ExpiredLeases => Volatile.Read(ref _expiredLeases);
 
     /// <summary>Units received from each worker so far.</summary>
     public IReadOnlyDictionary<string, int> CompletedByWorker => new Dictionary<string, int>(_byWorker);
@@ -279,6 +288,7 @@ internal sealed class ClusterRun<T> : IAsyncDisposable
                 }
                 var status = await _run.Poll(PollBatch, received).WaitAsync(ClusterTimings.CallDeadline, stop);
                 received = [.. status.Results.Select(r => r.UnitId)];
+                Volatile.Write(ref _expiredLeases, Math.Max(Volatile.Read(ref _expiredLeases), status.ExpiredLeases));
                 Observe(status.Incarnation);
                 foreach (var result in status.Results)
                 {

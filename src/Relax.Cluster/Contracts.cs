@@ -138,7 +138,8 @@ internal sealed record RunStatus(
     [property: Id(2)] int Queued,
     [property: Id(3)] int Leased,
     [property: Id(4)] string[] Workers,
-    [property: Id(5)] string[] Mismatches);
+    [property: Id(5)] string[] Mismatches,
+    [property: Id(6)] int ExpiredLeases = 0);
 
 /// <summary>The coordinator of one run (keyed by run id): a queue of units with leases. The authoritative list of
 /// work and the results live with the client (its output folder); losing this grain loses only what the client will

@@ -23,6 +23,7 @@ internal sealed class ExplainRunGrain(ILocalSiloDetails silo) : Grain, IExplainR
     private readonly Dictionary<string, DateTime> _workers = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> _mismatches = new(StringComparer.Ordinal);
     private readonly HashSet<string> _known = new(StringComparer.Ordinal);
+    private int _expiredLeases;
     private RunSpec? _spec;
 
     public Task<long> Open(RunSpec spec)
@@ -133,7 +134,7 @@ internal sealed class ExplainRunGrain(ILocalSiloDetails silo) : Grain, IExplainR
         }
         var results = _finished.Values.Take(maxResults).ToArray();
         return new RunStatus(_incarnation, results, _queue.Count, _held.Count, [.. _workers.Keys.Order(StringComparer.Ordinal)],
-            [.. _mismatches.Select(m => $"{m.Key}: {m.Value}")]);
+            [.. _mismatches.Select(m => $"{m.Key}: {m.Value}")], _expiredLeases);
     }
 
     public Task<string> Where() => Task.FromResult(silo.SiloAddress.ToString());
@@ -151,6 +152,7 @@ internal sealed class ExplainRunGrain(ILocalSiloDetails silo) : Grain, IExplainR
         {
             _held.Remove(expired.Item.UnitId);
             _queue.AddFirst(expired.Item);
+            _expiredLeases++;
         }
     }
 

@@ -280,6 +280,12 @@ public class ExplainCommandTests
             var (code, stdout, error) = Run("explain", Clip, "--count", "32", "-o", output);
             Assert.True(code == 0, error);
             Assert.Contains("0 example × mask kind(s) explained, 3 reused", stdout, StringComparison.Ordinal);
+            // Fully reused, the recording still counts as finished: its progress line and the summary say 1 of 1.
+            Assert.Contains("[1/1] synthetic-bird", error, StringComparison.Ordinal);
+            using (var summary = System.Text.Json.JsonDocument.Parse(File.ReadAllBytes(Path.Combine(output, "summary.json"))))
+            {
+                Assert.Equal(1, summary.RootElement.GetProperty("recordings").GetInt32());
+            }
             (code, _, error) = Run("explain", Clip, "--count", "48", "-o", output);
             Assert.Equal(RelaxCli.Failure, code);
             Assert.Contains("relax.count was 32, now 48", error, StringComparison.Ordinal);

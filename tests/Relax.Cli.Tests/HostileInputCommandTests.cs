@@ -24,7 +24,8 @@ public sealed class HostileInputCommandTests
         {
             File.Delete(link);
         }
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $"took {clock.Elapsed}");
+        // Refusals take well under a second each; reading the device would never end. Generous for a loaded machine.
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30), $"took {clock.Elapsed}");
     }
 
     [Fact]
@@ -49,7 +50,8 @@ public sealed class HostileInputCommandTests
         Assert.Equal(RelaxCli.Failure, code);
         Assert.Contains("--output /proc/relax-cannot-write-here: cannot write there", error, StringComparison.Ordinal);
         Assert.DoesNotContain("RELAX:", output, StringComparison.Ordinal);   // nothing was explained
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(20), $"took {clock.Elapsed}");
+        // Refused before the work: the 100,000 masks would take many minutes; loading the model takes a second or two.
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(60), $"took {clock.Elapsed}");
     }
 
     [Fact]

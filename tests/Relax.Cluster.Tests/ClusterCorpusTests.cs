@@ -76,6 +76,13 @@ public sealed class ClusterCorpusTests(ITestOutputHelper output) : IDisposable
     private static async Task<(CorpusSummary Summary, IReadOnlyDictionary<string, int> ByWorker)> OnCluster(InProcessTestCluster cluster, CorpusOptions options,
         IProgress<CorpusProgress>? progress = null, ClusterModel? asked = null)
     {
+        var (summary, byWorker, _) = await OnClusterCounted(cluster, options, progress, asked);
+        return (summary, byWorker);
+    }
+
+    private static async Task<(CorpusSummary Summary, IReadOnlyDictionary<string, int> ByWorker, int ExpiredLeases)> OnClusterCounted(InProcessTestCluster cluster,
+        CorpusOptions options, IProgress<CorpusProgress>? progress = null, ClusterModel? asked = null)
+    {
         using var model = SyntheticAnimalModel.Load(); // the client's model is not used to explain (only for the runner's type)
         await using var executor = new ClusterCorpusExecutor(cluster.Client, options, new ClusterRunOptions(asked ?? Float32Cpu) { Window = 8 });
         await executor.StartAsync();
@@ -84,7 +91,7 @@ public sealed class ClusterCorpusTests(ITestOutputHelper output) : IDisposable
         {
             Console.WriteLine($"re-issued {reissue.UnitId} (lease {reissue.Attempt}) at {reissue.LeasedAt:HH:mm:ss.fff} to {reissue.Worker}; coordinator restarts {executor.CoordinatorRestarts}");
         }
-        return (summary, executor.CompletedByWorker);
+        return (summary, executor.CompletedByWorker, executor.ExpiredLeases);
     }
 
     /// <summary>Every map, CSV map and class map of <paramref name="b"/> equals <paramref name="a"/>'s byte for byte.</summary>
@@ -107,14 +114,16 @@ public sealed class ClusterCorpusTests(ITestOutputHelper output) : IDisposable
         var local = Local("local");
         await using var cluster = Cluster(3);
         await cluster.DeployAsync();
-        var (summary, byWorker) = await OnCluster(cluster, Options("cluster"));
-        output.WriteLine($"units per worker: {string.Join(", ", byWorker.Select(w => $"{w.Key} {w.Value}"))}");
+        var (summary, byWorker, expired) = await OnClusterCounted(cluster, Options("cluster"));
+        output.WriteLine($"units per worker: {string.Join(", ", byWorker.Select(w => $"{w.Key} {w.Value}"))}; leases expired: {expired}");
+        // What the cluster promises: every unit written exactly once and identical to a single-process run's; a unit
+        // is computed at least once, and again only when its lease lapsed (a loaded machine can delay renewals).
         Assert.Equal(12, summary.Explained);
         Assert.Equal(12, byWorker.Values.Sum());
         Assert.Equal(local.Units.Select(u => (u.Recording, u.Example, u.MaskKind, u.Seed, u.MasksUsed)), summary.Units.Select(u => (u.Recording, u.Example, u.MaskKind, u.Seed, u.MasksUsed)));
         AssertSameMaps(Path.Combine(_root, "local"), Path.Combine(_root, "cluster"));
         var workers = cluster.Silos.Sum(s => s.ServiceProvider.GetRequiredService<ClusterWorker>().Completed);
-        Assert.Equal(12, workers); // each unit explained once: no lease expired and was redone
+        Assert.InRange(workers, 12, 12 + expired);
     }
 
     [Fact]

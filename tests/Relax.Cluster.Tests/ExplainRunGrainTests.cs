@@ -15,6 +15,41 @@ public sealed class ExplainRunGrainTests
     private static RunSpec Spec() => new("run", "model", "Float32", "cpu", new ExplainRecipe(8, 8, "mean", 1, null, 0, 0, "cosine", ["time"], "f", 0.5));
 
     [Fact]
+    public async Task A_renewed_lease_lapses_one_lease_time_after_its_last_renewal()
+    {
+        await using var cluster = new InProcessTestClusterBuilder(1).Build();
+        await cluster.DeployAsync();
+        var run = cluster.Client.GetGrain<IExplainRunGrain>("run");
+        await run.Open(Spec());
+        await run.Offer([Item("a")]);
+        Assert.Equal("a", (await run.Take("w1", 1)).Items.Single().UnitId);
+        for (int i = 0; i < 8; i++)
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(500));
+            await run.Renew("w1", ["a"]);
+        }
+        // w1 stops renewing (it died). A renewal extends from the time it arrives, so the unit goes out again one lease
+        // time after the last one — not earlier (renewals ignored), not 8 lease times later (each extending the last
+        // expiry). The upper bound leaves 4 s for a loaded machine; the second fault would take 14 s.
+        var sinceLastRenewal = System.Diagnostics.Stopwatch.StartNew();
+        WorkItem? again = null;
+        while (again is null && sinceLastRenewal.Elapsed < ClusterTimings.LeaseTime + TimeSpan.FromSeconds(16))
+        {
+            again = (await run.Take("w2", 1)).Items.SingleOrDefault();
+            if (again is null)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(100));
+            }
+        }
+        var elapsed = sinceLastRenewal.Elapsed;
+        Assert.NotNull(again);
+        Assert.Equal(("a", 2), (again!.UnitId, again.Attempt));
+        Assert.True(elapsed >= ClusterTimings.LeaseTime - TimeSpan.FromMilliseconds(250), $"re-issued {elapsed.TotalSeconds:F2} s after the last renewal, before the lease lapsed");
+        Assert.True(elapsed < ClusterTimings.LeaseTime + TimeSpan.FromSeconds(4), $"re-issued {elapsed.TotalSeconds:F2} s after the last renewal (lease {ClusterTimings.LeaseTime.TotalSeconds} s)");
+        Assert.Equal(1, (await run.Poll(0, [])).ExpiredLeases);
+    }
+
+    [Fact]
     public async Task An_expired_lease_is_handed_out_again_and_a_renewed_one_is_not()
     {
         await using var cluster = new InProcessTestClusterBuilder(1).Build();

@@ -49,6 +49,30 @@ public class MaskGeneratorTests
         Assert.NotEqual(a, c);
     }
 
+    [Theory]
+    [InlineData(0.3)]
+    [InlineData(0.8)]
+    public void Every_named_generator_takes_the_keep_probability_it_is_given(double p)
+    {
+        foreach (var name in MaskGenerators.Names)
+        {
+            var generator = MaskGenerators.Create(name, p);
+            Assert.Equal(name, generator.Name);
+            double reported = generator switch
+            {
+                RandomGridMasks g => g.KeepProbability,
+                BernoulliPixelMasks g => g.KeepProbability,
+                TimeBandMasks g => g.KeepProbability,
+                FrequencyBandMasks g => g.KeepProbability,
+                TimeFrequencyMasks g => g.KeepProbability,
+                _ => double.NaN,
+            };
+            Assert.Equal(p, reported);
+            double mean = Draw(generator, 600, 96, 64, seed: 4).Average(v => (double)v);
+            Assert.True(Math.Abs(mean - p) < 0.03, $"{name} created with p = {p}: mean mask value {mean:F3}");
+        }
+    }
+
     [Fact]
     public void Binary_generators_draw_only_zeros_and_ones_while_the_grid_is_smooth()
     {

@@ -81,6 +81,31 @@ public sealed class ClassMapStatisticsTests
     }
 
     [Fact]
+    public void With_three_classes_the_nearest_class_is_the_most_correlated_one()
+    {
+        // "a" and "c" ramp along rows (c with a bump), "b" along columns: a's nearest is c, not b; c's is a.
+        string[] labels = ["a", "a", "b", "b", "c", "c"];
+        Func<int, int, double>[] shapes = [(i, _) => i, (i, _) => i, (_, j) => 2 * j, (_, j) => 2 * j, (i, j) => i + (i == 1 && j == 1 ? 2 : 0), (i, j) => i + (i == 1 && j == 1 ? 2 : 0)];
+        var saliency = Enumerable.Range(0, 6).Select(k => Map(40 + k, shapes[k])).ToArray();
+        var entries = Enumerable.Range(0, 6).Select(k => new ClassMapEntry(labels[k], "time", $"{labels[k]}{k}",
+            () => new ExampleMaps(Map(60 + k), saliency[k], Map(70 + k), Map(80 + k, (_, _) => 20), 50, SaliencyNormalization.MaskWeight)));
+        var rows = new ClassMapStatistics(entries).Distinctiveness().Where(r => r.Estimator == CorpusEstimator.MaskWeight).ToDictionary(r => r.Label);
+
+        var means = new[] { "a", "b", "c" }.ToDictionary(l => l, l => Mean(Enumerable.Range(0, 6).Where(k => labels[k] == l).Select(k => Z(saliency[k])).ToArray()));
+        foreach (var label in means.Keys)
+        {
+            var others = means.Keys.Where(o => o != label).Select(o => (Label: o, R: Pearson(means[label], means[o]))).ToList();
+            var best = others.OrderByDescending(o => o.R).First();
+            Assert.Equal(best.Label, rows[label].NearestLabel);
+            Assert.Equal(best.R, rows[label].NearestCorrelation, 10);
+            Assert.Equal(others.Average(o => o.R), rows[label].MeanBetween, 10);
+            Assert.True(rows[label].NearestCorrelation >= rows[label].MeanBetween, $"{label}: nearest r {rows[label].NearestCorrelation} below the mean {rows[label].MeanBetween}");
+        }
+        Assert.Equal("c", rows["a"].NearestLabel);
+        Assert.Equal("a", rows["c"].NearestLabel);
+    }
+
+    [Fact]
     public void The_mask_weight_estimator_is_recovered_from_a_mask_count_map()
     {
         // Under mask-count normalisation the stored map is Σ s·m / N; the mask-weight one is that × N / Σ m.

@@ -94,7 +94,9 @@ public sealed class CorpusExplainerTests : IDisposable
         Assert.InRange(finished, 5, 6);
         Assert.False(File.Exists(Path.Combine(Folder("resumed"), "index.csv")));
 
-        var resumed = new CorpusExplainer(_embedder, Options(Folder("resumed"))).Run(Corpus());
+        var resumedReports = new List<CorpusProgress>();
+        var resumed = new CorpusExplainer(_embedder, Options(Folder("resumed"))).Run(Corpus(), new Progress(resumedReports.Add));
+        AssertEveryRecordingFinishedOnce(resumed, resumedReports);
         Assert.Equal(finished, resumed.Reused);
         Assert.Equal(22 - finished, resumed.Explained);
 
@@ -107,10 +109,23 @@ public sealed class CorpusExplainerTests : IDisposable
         // index.csv: the same rows but for the time taken and whether the unit was reused.
         Assert.Equal(IndexWithoutTimes(Folder("whole")), IndexWithoutTimes(Folder("resumed")));
 
-        // A third run reuses everything.
-        var again = new CorpusExplainer(_embedder, Options(Folder("resumed"))).Run(Corpus());
+        // A third run reuses everything, and still finishes every recording.
+        var againReports = new List<CorpusProgress>();
+        var again = new CorpusExplainer(_embedder, Options(Folder("resumed"))).Run(Corpus(), new Progress(againReports.Add));
         Assert.Equal(0, again.Explained);
         Assert.Equal(22, again.Reused);
+        AssertEveryRecordingFinishedOnce(again, againReports);
+    }
+
+    /// <summary>What any run promises, fresh, resumed or fully reused: every recording of the corpus counts as seen and
+    /// gets exactly one finished line, and the last report says all of them are done.</summary>
+    private static void AssertEveryRecordingFinishedOnce(CorpusSummary summary, List<CorpusProgress> reports)
+    {
+        var corpus = Corpus().Select(r => r.Id).Order(StringComparer.Ordinal).ToList();
+        Assert.Equal(corpus.Count, summary.Recordings);
+        Assert.Equal(corpus, reports.Where(r => r.FinishedRecording is not null).Select(r => r.Recording).Order(StringComparer.Ordinal).ToList());
+        Assert.Equal(corpus.Count, reports[^1].RecordingsDone);
+        Assert.Equal(corpus.Count, reports[^1].RecordingsTotal);
     }
 
     private static List<string> Files(string folder) =>

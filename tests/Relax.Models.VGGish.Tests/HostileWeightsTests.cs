@@ -58,7 +58,32 @@ public sealed class HostileWeightsTests : IDisposable
         var error = Assert.Throws<VGGishWeightsFormatException>(() => StateDictFile.Load(path));
         Assert.Contains(path, error.Message, StringComparison.Ordinal);
         Assert.Contains("pca_eigen_vectors.npy", error.Message, StringComparison.Ordinal);
+        // Refused by the per-tensor budget from the declared shape (1.5 GiB against 1 GiB), not later by another check.
+        Assert.Contains("more than the 1,073,741,824 one tensor of this model may take", error.Message, StringComparison.Ordinal);
         Assert.Equal(before, TempFiles());
+    }
+
+    [Fact]
+    public void The_per_tensor_budget_holds_at_its_boundary_and_the_total_one_separately()
+    {
+        var budget = new StateDictBudget(MaxTensorBytes: 1000, MaxTotalBytes: 10_000);
+        long total = 0;
+        budget.Charge("w.pth", "tensor a", 1000, ref total);   // exactly the per-tensor limit: accepted
+        Assert.Equal(1000, total);
+        long other = 0;
+        var tooLarge = Assert.Throws<VGGishWeightsFormatException>(() => budget.Charge("w.pth", "tensor b", 1001, ref other));
+        Assert.Contains("tensor b declares 1,001 bytes, more than the 1,000 one tensor", tooLarge.Message, StringComparison.Ordinal);
+        Assert.Equal(0, other);
+
+        // Nine more tensors at the limit fill the total exactly; one byte more is refused by the total, naming it.
+        for (int i = 0; i < 9; i++)
+        {
+            budget.Charge("w.pth", $"tensor {i}", 1000, ref total);
+        }
+        Assert.Equal(10_000, total);
+        var overTotal = Assert.Throws<VGGishWeightsFormatException>(() => budget.Charge("w.pth", "tensor z", 1, ref total));
+        Assert.Contains("more than the 10,000 bytes this model's weights may take in all", overTotal.Message, StringComparison.Ordinal);
+        Assert.Throws<ArgumentOutOfRangeException>(() => new StateDictBudget(MaxTensorBytes: 1000, MaxTotalBytes: 999));
     }
 
     [Fact]

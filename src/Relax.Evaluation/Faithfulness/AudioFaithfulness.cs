@@ -103,8 +103,10 @@ public sealed class AudioFaithfulness
         return scores.data<double>().ToArray();
     }
 
-    /// <summary>A uniform random map for one item and draw (its top cells are a random set of the evidence's area).</summary>
-    private float[,] RandomMap(string identity, int draw)
+    /// <summary>A uniform random map for one item and draw (its top cells are a random set of the evidence's area):
+    /// cell by cell, row-major, <see cref="Random.NextDouble"/> of a <see cref="Random"/> seeded with the first four
+    /// bytes (little-endian) of the SHA-256 of <c>relax-audio-random-v1|seed|identity|draw</c>.</summary>
+    internal float[,] RandomMap(string identity, int draw)
     {
         var key = SHA256.HashData(Encoding.UTF8.GetBytes(string.Create(CultureInfo.InvariantCulture, $"relax-audio-random-v1|{Options.Seed}|{identity}|{draw}")));
         var random = new Random(BitConverter.ToInt32(key, 0));
