@@ -50,21 +50,57 @@ internal static class AudioInput
     }
 
     /// <summary>The WAV files a path names: the file itself, or every <c>*.wav</c> under a folder (any letter case),
-    /// in ordinal order of their paths.</summary>
+    /// in ordinal order of their paths. Links to folders are followed, but each real folder is searched once, so a link
+    /// back up the tree (<c>sub/up -> ..</c>) or two links to one folder add no recording twice and the search ends.</summary>
     /// <exception cref="CliException">Nothing there, or a folder without WAV files.</exception>
     public static IEnumerable<string> WavFiles(string path)
     {
         if (Directory.Exists(path))
         {
-            var found = Directory.EnumerateFiles(path, "*.wav", WavSearch).Order(StringComparer.Ordinal).ToList();
+            var found = WavFilesUnder(path).Order(StringComparer.Ordinal).ToList();
             return found.Count > 0 ? found : throw new CliException($"{path}: no .wav files in this folder.");
         }
         return File.Exists(path) ? [path] : throw new CliException($"{path}: no such file or folder.");
     }
 
+    /// <summary>The most folders one search visits: a bound on any tree, however its links are laid out.</summary>
+    private const int MaxFolders = 1_000_000;
+
+    private static List<string> WavFilesUnder(string root)
+    {
+        var files = new List<string>();
+        var searched = new HashSet<string>(StringComparer.Ordinal);
+        var pending = new Stack<string>();
+        pending.Push(root);
+        while (pending.Count > 0 && searched.Count < MaxFolders)
+        {
+            var folder = pending.Pop();
+            var info = new DirectoryInfo(folder);
+            // A folder reached through a link is searched under its own name only the first time its target is.
+            var real = (info.LinkTarget is null ? info : info.ResolveLinkTarget(returnFinalTarget: true) ?? info).FullName;
+            if (!searched.Add(Path.TrimEndingDirectorySeparator(real)))
+            {
+                continue;
+            }
+            try
+            {
+                files.AddRange(Directory.EnumerateFiles(folder, "*.wav", WavSearch));
+                foreach (var sub in Directory.EnumerateDirectories(folder, "*", WavSearch).Order(StringComparer.Ordinal).Reverse())
+                {
+                    pending.Push(sub);
+                }
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // An unreadable folder holds no recording this run can read.
+            }
+        }
+        return files;
+    }
+
     private static readonly EnumerationOptions WavSearch = new()
     {
-        RecurseSubdirectories = true,
+        RecurseSubdirectories = false, // WavFilesUnder recurses, following each real folder once
         MatchCasing = MatchCasing.CaseInsensitive,
         IgnoreInaccessible = true,
         AttributesToSkip = FileAttributes.Hidden,

@@ -48,20 +48,19 @@ internal static class CliOptions
     };
 
     /// <summary><c>--hop</c>: seconds between the starts of examples, 0.01 to 0.96 (whole 10 ms frames).</summary>
-    public static Option<double> Hop()
+    public static Option<double> Hop() => new("--hop")
     {
-        var option = new Option<double>("--hop") { Description = "Seconds between the starts of consecutive examples, 0.01 to 0.96 (default 0.96: no overlap).", DefaultValueFactory = _ => 0.96 };
-        option.Validators.Add(result =>
+        Description = "Seconds between the starts of consecutive examples, 0.01 to 0.96 (default 0.96: no overlap).",
+        DefaultValueFactory = _ => 0.96,
+        CustomParser = result =>
         {
-            double hop = result.GetValueOrDefault<double>();
-            double frames = hop * 100;
-            if (!(hop >= 0.01 && hop <= 0.96) || Math.Abs(frames - Math.Round(frames)) > 1e-6)
-            {
-                result.AddError($"--hop {Format(hop)}: use 0.01 to 0.96 seconds in whole 10 ms frames, e.g. 0.48.");
-            }
-        });
-        return option;
-    }
+            var text = result.Tokens[0].Value;
+            return double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double hop) && hop >= 0.01 && hop <= 0.96
+                && Math.Abs(hop * 100 - Math.Round(hop * 100)) <= 1e-6
+                ? hop
+                : Reject<double>(result, $"--hop {text}: use 0.01 to 0.96 seconds in whole 10 ms frames, e.g. 0.48.");
+        },
+    };
 
     /// <summary>The front end's settings from <c>--pad</c> and <c>--hop</c>.</summary>
     public static Relax.Audio.VGGishFrontEndOptions FrontEnd(bool pad, double hopSeconds) =>
@@ -69,28 +68,26 @@ internal static class CliOptions
 
     /// <summary><c>--count</c>: masks per input (N), at least 1.</summary>
     public static Option<int> MaskCount(string description, int defaultValue) =>
-        new Option<int>("--count", "-n") { Description = description, DefaultValueFactory = _ => defaultValue }.InRange(1, what: "RELAX needs");
+        new Option<int>("--count", "-n") { Description = description, DefaultValueFactory = _ => defaultValue }.InRange(1, MaxMasks, what: "RELAX needs");
+
+    /// <summary>The most masks <c>--count</c> takes: ten million (hours of work per example even on a GPU).</summary>
+    public const int MaxMasks = 10_000_000;
 
     /// <summary><c>--batch</c>: inputs per forward pass, at least 1; absent, the device's default
     /// (<see cref="RelaxOptions.DefaultBatchSize"/>, through <see cref="BatchFor"/>).</summary>
-    public static Option<int?> Batch(string description)
-    {
-        var option = new Option<int?>("--batch") { Description = $"{description} Default: 64 on a CPU, 512 on a GPU. Changes speed only, not results." };
-        option.Validators.Add(result =>
-        {
-            if (result.GetValueOrDefault<int?>() is < 1 and var value)
-            {
-                result.AddError($"--batch {value}: the batch size must be at least 1.");
-            }
-        });
-        return option;
-    }
+    public static Option<int?> Batch(string description) =>
+        new Option<int?>("--batch") { Description = $"{description} Default: 64 on a CPU, 512 on a GPU. Changes speed only, not results." }
+            .InRange(1, MaxBatch, what: "the batch size must be");
+
+    /// <summary>The largest <c>--batch</c> parsed (2^20); what fits in memory is checked against the model after.</summary>
+    public const int MaxBatch = 1 << 20;
 
     /// <summary>The batch size given, or the device's default.</summary>
     public static int BatchFor(int? batch, torch.Device device) => batch ?? RelaxOptions.DefaultBatchSize(device);
 
     /// <summary><c>--seed</c>: the seed of masks (and random orders).</summary>
-    public static Option<long> Seed(string description) => new("--seed") { Description = description, DefaultValueFactory = _ => 1 };
+    public static Option<long> Seed(string description) =>
+        new Option<long>("--seed") { Description = description, DefaultValueFactory = _ => 1 }.InRange(long.MinValue, long.MaxValue, what: "the seed must be");
 
     /// <summary><c>--cluster HOST:PORT</c>: spread the work over a cluster's workers.</summary>
     public static Option<string?> Cluster(string what) => new("--cluster")
@@ -169,50 +166,63 @@ internal static class CliOptions
         },
     };
 
-    /// <summary>Requires the option's value to be at least <paramref name="minimum"/> (and at most <paramref name="maximum"/>).</summary>
+    /// <summary>Parses the option's value as a <typeparamref name="T"/> of at least <paramref name="minimum"/> (and at
+    /// most <paramref name="maximum"/>): anything else — a word, <c>1e308</c>, <c>NaN</c>, a number past the type's
+    /// range — is one usage line that names the option, the value and the range, before any work.</summary>
     public static Option<T> InRange<T>(this Option<T> option, T minimum, T? maximum = null, string? what = null)
-        where T : struct, IComparable<T>
+        where T : struct, IComparable<T>, IParsable<T>
     {
-        option.Validators.Add(result =>
-        {
-            var value = result.GetValueOrDefault<T>();
-            if (value.CompareTo(minimum) < 0 || (maximum is { } max && value.CompareTo(max) > 0))
-            {
-                var range = maximum is { } m ? $"between {Format(minimum)} and {Format(m)}" : $"at least {Format(minimum)}";
-                result.AddError($"{option.Name} {Format(value)}: {what ?? "must be"} {range}.");
-            }
-        });
+        option.CustomParser = result => ParseInRange(result, option.Name, minimum, maximum, what);
         return option;
     }
 
-    /// <summary>Requires a present value to lie in the open interval (<paramref name="low"/>, <paramref name="high"/>).</summary>
+    /// <summary>Like <see cref="InRange{T}(Option{T}, T, T?, string?)"/> for an optional value (absent stays null).</summary>
+    public static Option<T?> InRange<T>(this Option<T?> option, T minimum, T? maximum = null, string? what = null)
+        where T : struct, IComparable<T>, IParsable<T>
+    {
+        option.CustomParser = result => ParseInRange(result, option.Name, minimum, maximum, what);
+        return option;
+    }
+
+    private static T ParseInRange<T>(ArgumentResult result, string name, T minimum, T? maximum, string? what)
+        where T : struct, IComparable<T>, IParsable<T>
+    {
+        var text = result.Tokens.Count > 0 ? result.Tokens[0].Value : "";
+        if (T.TryParse(text, CultureInfo.InvariantCulture, out var value) && value.CompareTo(minimum) >= 0 && (maximum is not { } max || value.CompareTo(max) <= 0))
+        {
+            return value;
+        }
+        var range = maximum is { } m ? $"between {Format(minimum)} and {Format(m)}" : $"at least {Format(minimum)}";
+        var kind = typeof(T) == typeof(double) ? "" : " (a whole number)";
+        return Reject<T>(result, $"{name} {text}: {what ?? "must be"} {range}{kind}.");
+    }
+
+    /// <summary>Parses the option's value as a number in the open interval (<paramref name="low"/>,
+    /// <paramref name="high"/>), or (low, high] with <paramref name="includeHigh"/>; anything else (a word, NaN, ∞, out
+    /// of range) is one usage line.</summary>
     public static Option<double> Between(this Option<double> option, double low, double high, bool includeHigh = false)
     {
-        option.Validators.Add(result => Check(result, option.Name, result.GetValueOrDefault<double>(), low, high, includeHigh));
+        option.CustomParser = result => ParseBetween(result, option.Name, low, high, includeHigh);
         return option;
     }
 
     /// <summary>Like <see cref="Between(Option{double}, double, double, bool)"/> for an optional value.</summary>
     public static Option<double?> Between(this Option<double?> option, double low, double high)
     {
-        option.Validators.Add(result =>
-        {
-            if (result.GetValueOrDefault<double?>() is { } value)
-            {
-                Check(result, option.Name, value, low, high, includeHigh: false);
-            }
-        });
+        option.CustomParser = result => ParseBetween(result, option.Name, low, high, includeHigh: false);
         return option;
     }
 
-    private static void Check(OptionResult result, string name, double value, double low, double high, bool includeHigh)
+    private static double ParseBetween(ArgumentResult result, string name, double low, double high, bool includeHigh)
     {
-        if (!(value > low && (includeHigh ? value <= high : value < high)))
+        var text = result.Tokens.Count > 0 ? result.Tokens[0].Value : "";
+        if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double value) && value > low && (includeHigh ? value <= high : value < high))
         {
-            result.AddError(includeHigh
-                ? $"{name} {Format(value)}: must lie in ({Format(low)}, {Format(high)}]."
-                : $"{name} {Format(value)}: must lie strictly between {Format(low)} and {Format(high)}.");
+            return value;
         }
+        return Reject<double>(result, includeHigh
+            ? $"{name} {text}: must lie in ({Format(low)}, {Format(high)}]."
+            : $"{name} {text}: must lie strictly between {Format(low)} and {Format(high)}.");
     }
 
     private static string Format<T>(T value) => Convert.ToString(value, CultureInfo.InvariantCulture) ?? "";

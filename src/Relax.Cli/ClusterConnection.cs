@@ -63,11 +63,16 @@ internal static class ClusterConnection
         using var host = JoinAsync(redis, advertise, TimeSpan.FromSeconds(60)).GetAwaiter().GetResult();
         var client = host.Services.GetRequiredService<IClusterClient>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
+        var refused = new HashSet<string>(StringComparer.Ordinal);
         var lastBusy = DateTime.UtcNow;
         bool warned = false;
         var status = new SyncProgress<ClusterStatus>(st =>
         {
-            foreach (var worker in st.Workers.Where(seen.Add))
+            foreach (var (worker, why) in st.Refused.Where(r => refused.Add(r.Key)).OrderBy(r => r.Key, StringComparer.Ordinal))
+            {
+                context.Error.WriteLine($"relax: warning: worker {worker} cannot run this run's {unit}s and takes none ({why}); the run goes on with the others.");
+            }
+            foreach (var worker in st.Workers.Where(w => !refused.Contains(w)).Where(seen.Add))
             {
                 context.Error.WriteLine($"relax: worker {worker} is taking work");
             }
@@ -100,6 +105,10 @@ internal static class ClusterConnection
             else if (executor.CoordinatorRestarts > 0)
             {
                 context.Output.WriteLine($"The coordinator restarted {executor.CoordinatorRestarts} time(s); its {unit}s were offered again.");
+            }
+            if (executor.RefusedResults > 0)
+            {
+                context.Output.WriteLine($"Refused {executor.RefusedResults} result(s) from senders that had not been given those {unit}s.");
             }
             return result;
         }

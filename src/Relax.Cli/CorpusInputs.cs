@@ -1,5 +1,6 @@
 using System.Collections;
 using System.Globalization;
+using Microsoft.VisualBasic.FileIO;
 using Relax.Audio;
 using Relax.Evaluation;
 
@@ -37,7 +38,7 @@ internal sealed class CorpusInputs : IReadOnlyCollection<CorpusRecording>
     /// output folder, or the labels file is unreadable.</exception>
     public static CorpusInputs Find(IReadOnlyList<string> inputs, string? labelsFile, VGGishFrontEndOptions frontEnd, TextWriter? warnings)
     {
-        var labels = labelsFile is null ? null : ReadLabels(labelsFile);
+        var labels = labelsFile is null ? null : ReadLabels(labelsFile, warnings);
         var files = new List<(string, string, string)>();
         var owners = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         var seen = new HashSet<string>(StringComparer.Ordinal);
@@ -75,9 +76,17 @@ internal sealed class CorpusInputs : IReadOnlyCollection<CorpusRecording>
                 files.Add((file, id, label.Length > 0 ? label : CorpusReport.Unlabelled));
             }
         }
-        if (labels is not null && labels.Count > 0 && !files.Any(f => labels.ContainsKey(Path.GetFullPath(f.Item1))))
+        if (labels is not null && labels.Count > 0)
         {
-            throw new CliException($"{labelsFile}: none of its paths names one of the recordings given (paths are absolute or relative to the CSV's folder).");
+            var unmatched = labels.Keys.Except(files.Select(f => Path.GetFullPath(f.Item1)), StringComparer.Ordinal).ToList();
+            if (unmatched.Count == labels.Count)
+            {
+                throw new CliException($"{labelsFile}: none of its paths names one of the recordings given (paths are absolute or relative to the CSV's folder).");
+            }
+            if (unmatched.Count > 0)
+            {
+                warnings?.WriteLine($"relax: warning: --labels {labelsFile}: {unmatched.Count} row(s) name no recording given, e.g. {unmatched[0]}.");
+            }
         }
         return new CorpusInputs(files, frontEnd, warnings);
     }
@@ -142,28 +151,59 @@ internal sealed class CorpusInputs : IReadOnlyCollection<CorpusRecording>
         return string.Join('/', segments);
     }
 
-    /// <summary>Reads <c>path,label</c> rows (an optional header <c>path,label</c>; quotes around a field allowed).</summary>
-    private static Dictionary<string, string> ReadLabels(string file)
+    /// <summary>The largest labels file read: 64 MiB (about a million rows).</summary>
+    private const long MaxLabelsBytes = 64L << 20;
+
+    /// <summary>Reads <c>path,label</c> rows (an optional header <c>path,label</c>): CSV as RFC 4180 writes it, so a
+    /// field with a comma is quoted (<c>d.wav,"quoted,comma"</c>). The file goes through the same checks as every
+    /// input (a regular file, at most 64 MiB; a device or FIFO is refused before it is opened). A path labelled twice
+    /// keeps its last label, with a warning.</summary>
+    /// <remarks>Microsoft.VisualBasic's <c>TextFieldParser</c>, part of .NET, does the CSV.</remarks>
+    private static Dictionary<string, string> ReadLabels(string file, TextWriter? warnings)
     {
         RelaxCli.CheckFileExists(file, "a CSV file of path,label rows", "--labels ");
+        try
+        {
+            Relax.IO.InputFile.Check(file, MaxLabelsBytes, "a CSV file of path,label rows");
+        }
+        catch (InvalidDataException e)
+        {
+            throw new CliException($"--labels {e.Message}", e);
+        }
         var folder = Path.GetDirectoryName(Path.GetFullPath(file))!;
         var labels = new Dictionary<string, string>(StringComparer.Ordinal);
-        int number = 0;
-        foreach (var line in File.ReadLines(file))
+        using var parser = new TextFieldParser(file) { TextFieldType = FieldType.Delimited, HasFieldsEnclosedInQuotes = true, TrimWhiteSpace = true };
+        parser.SetDelimiters(",");
+        bool first = true;
+        while (!parser.EndOfData)
         {
-            number++;
-            if (string.IsNullOrWhiteSpace(line) || (number == 1 && line.Trim().Equals("path,label", StringComparison.OrdinalIgnoreCase)))
+            long number = parser.LineNumber;
+            string[]? fields;
+            try
+            {
+                fields = parser.ReadFields();
+            }
+            catch (MalformedLineException e)
+            {
+                throw new CliException(string.Create(CultureInfo.InvariantCulture, $"--labels {file}: line {e.LineNumber} is not valid CSV (an unclosed quote?)."), e);
+            }
+            bool header = first && fields is [var p, var l] && p.Equals("path", StringComparison.OrdinalIgnoreCase) && l.Equals("label", StringComparison.OrdinalIgnoreCase);
+            first = false;
+            if (fields is null || header || fields.All(string.IsNullOrEmpty))
             {
                 continue;
             }
-            int comma = line.LastIndexOf(',');
-            if (comma <= 0)
+            if (fields is not [var path, var label] || path.Length == 0)
             {
-                throw new CliException(string.Create(CultureInfo.InvariantCulture, $"--labels {file}: line {number} is not 'path,label': {line}"));
+                throw new CliException(string.Create(CultureInfo.InvariantCulture,
+                    $"--labels {file}: line {number} has {fields.Length} field(s); expected path,label (quote a field that holds a comma)."));
             }
-            var path = line[..comma].Trim().Trim('"');
-            var label = line[(comma + 1)..].Trim().Trim('"');
-            labels[Path.GetFullPath(Path.IsPathRooted(path) ? path : Path.Combine(folder, path))] = label;
+            var full = Path.GetFullPath(Path.IsPathRooted(path) ? path : Path.Combine(folder, path));
+            if (labels.TryGetValue(full, out var earlier) && earlier != label)
+            {
+                warnings?.WriteLine(string.Create(CultureInfo.InvariantCulture, $"relax: warning: --labels {file}: line {number} labels {path} '{label}', an earlier line '{earlier}'; the last one counts."));
+            }
+            labels[full] = label;
         }
         return labels;
     }

@@ -77,6 +77,14 @@ internal sealed class NpyExampleSource : IExampleSource
             [var n, 1, frames, bands] => n,
             _ => throw new CliException($"{path}: expected examples of shape (n, {frames}, {bands}); found ({string.Join(", ", shape)})."),
         };
+        // A log-mel example is finite (log(x + 0.01) of a finite power); NaN or ∞ would flow through the model into
+        // NaN embeddings written with exit code 0.
+        int bad = Array.FindIndex(data, v => !float.IsFinite(v));
+        if (bad >= 0)
+        {
+            throw new CliException(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"{path}: example {bad / (frames * bands)} holds {data[bad]} (value {bad}); expected finite log-mel values."));
+        }
         return new Examples(data, count);
     }
 }

@@ -43,6 +43,12 @@ public sealed class ClusterCorpusExecutor : ICorpusExecutor, IClusterRun
     public int ExpiredLeases => _run.ExpiredLeases;
 
     /// <inheritdoc />
+    public int RefusedResults => _run.RefusedResults;
+
+    /// <inheritdoc />
+    public IReadOnlyDictionary<string, string> RefusedWorkers => _run.RefusedWorkers;
+
+    /// <inheritdoc />
     public IReadOnlyDictionary<string, int> CompletedByWorker => _run.CompletedByWorker;
 
     /// <inheritdoc />

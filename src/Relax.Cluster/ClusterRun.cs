@@ -62,7 +62,11 @@ public sealed record ClusterRunOptions
 /// <param name="Leased">Units a worker holds.</param>
 /// <param name="Workers">Workers that have asked the run for work.</param>
 /// <param name="CompletedByWorker">Units received from each worker in this run.</param>
-public sealed record ClusterStatus(int InFlight, int Queued, int Leased, IReadOnlyList<string> Workers, IReadOnlyDictionary<string, int> CompletedByWorker);
+public sealed record ClusterStatus(int InFlight, int Queued, int Leased, IReadOnlyList<string> Workers, IReadOnlyDictionary<string, int> CompletedByWorker)
+{
+    /// <summary>Workers that cannot run this run's units (another model or dtype), with why; they take none.</summary>
+    public IReadOnlyDictionary<string, string> Refused { get; init; } = new Dictionary<string, string>();
+}
 
 /// <summary>A unit that was leased again after its lease expired.</summary>
 /// <param name="UnitId">The unit.</param>
@@ -93,6 +97,14 @@ public interface IClusterRun : IAsyncDisposable
     /// worker died, or was too slow to renew on a loaded machine, is computed again elsewhere — at least once, written
     /// once — so workers may compute up to this many units more than the run has.</summary>
     int ExpiredLeases { get; }
+
+    /// <summary>Results the coordinator refused because their sender had not been given that unit under that attempt
+    /// (a stray or forged completion); zero in a healthy run.</summary>
+    int RefusedResults { get; }
+
+    /// <summary>Workers that said they cannot run this run's units (another model or dtype), with why: they take no
+    /// units and the run goes on with the others; it stops only when no worker that can run it turns up.</summary>
+    IReadOnlyDictionary<string, string> RefusedWorkers { get; }
 
     /// <summary>Units received from each worker so far.</summary>
     IReadOnlyDictionary<string, int> CompletedByWorker { get; }
@@ -128,6 +140,8 @@ internal sealed class ClusterRun<T> : IAsyncDisposable
     private Task? _pump;
     private int _coordinatorRestarts;
     private int _expiredLeases;
+    private int _refusedResults;
+    private readonly ConcurrentDictionary<string, string> _refusedWorkers = new(StringComparer.Ordinal);
     private int _disposed;
     private Exception? _failure;
 
@@ -161,6 +175,12 @@ internal sealed class ClusterRun<T> : IAsyncDisposable
 
     /// <inheritdoc cref="IClusterRun.ExpiredLeases"/>
     public int ExpiredLeases => Volatile.Read(ref _expiredLeases);
+
+    /// <inheritdoc cref="IClusterRun.RefusedResults"/>
+    public int RefusedResults => Volatile.Read(ref _refusedResults);
+
+    /// <inheritdoc cref="IClusterRun.RefusedWorkers"/>
+    public IReadOnlyDictionary<string, string> RefusedWorkers => new Dictionary<string, string>(_refusedWorkers);
 
     /// <summary>Units received from each worker so far.</summary>
     public IReadOnlyDictionary<string, int> CompletedByWorker => new Dictionary<string, int>(_byWorker);
@@ -258,6 +278,7 @@ internal sealed class ClusterRun<T> : IAsyncDisposable
         long incarnation = 0;
         string[] received = []; // acknowledged with the next poll: the coordinator keeps them until then
         var lastHeartbeat = DateTime.UtcNow;
+        DateTime? firstMismatch = null;
         var directory = _client.GetGrain<IRunDirectoryGrain>(0);
         while (!stop.IsCancellationRequested)
         {
@@ -289,6 +310,7 @@ internal sealed class ClusterRun<T> : IAsyncDisposable
                 var status = await _run.Poll(PollBatch, received).WaitAsync(ClusterTimings.CallDeadline, stop);
                 received = [.. status.Results.Select(r => r.UnitId)];
                 Volatile.Write(ref _expiredLeases, Math.Max(Volatile.Read(ref _expiredLeases), status.ExpiredLeases));
+                Volatile.Write(ref _refusedResults, Math.Max(Volatile.Read(ref _refusedResults), status.RefusedResults));
                 Observe(status.Incarnation);
                 foreach (var result in status.Results)
                 {
@@ -318,9 +340,26 @@ internal sealed class ClusterRun<T> : IAsyncDisposable
                 }
                 if (status.Mismatches.Length > 0)
                 {
-                    Fail(new ClusterMismatchException(
-                        $"a worker cannot run this run's units — {string.Join(" | ", status.Mismatches)}. This run asks for {_options.Model}; start workers with the same --weights, --dtype and --device, or stop the others."));
-                    return;
+                    // A worker that cannot run these units takes none; the run goes on with the others. It stops only
+                    // when, some time after the first refusal, no other worker has taken work or sent a unit.
+                    var names = status.MismatchedWorkers ?? [];
+                    bool news = false;
+                    for (int i = 0; i < names.Length && i < status.Mismatches.Length; i++)
+                    {
+                        news |= _refusedWorkers.TryAdd(names[i], status.Mismatches[i]);
+                    }
+                    firstMismatch ??= DateTime.UtcNow;
+                    bool othersWork = !_byWorker.IsEmpty || status.Workers.Any(w => !_refusedWorkers.ContainsKey(w));
+                    if (!othersWork && DateTime.UtcNow - firstMismatch > ClusterTimings.MismatchPatience)
+                    {
+                        Fail(new ClusterMismatchException(
+                            $"a worker cannot run this run's units — {string.Join(" | ", status.Mismatches)}. This run asks for {_options.Model}; start workers with the same --weights, --dtype and --device, or stop the others."));
+                        return;
+                    }
+                    if (news)
+                    {
+                        lastHeartbeat = DateTime.MinValue; // tell the caller now
+                    }
                 }
                 if (DateTime.UtcNow - lastHeartbeat > ClusterTimings.HeartbeatEvery)
                 {
@@ -329,7 +368,7 @@ internal sealed class ClusterRun<T> : IAsyncDisposable
                     // Not awaited: a directory whose silo just died must not hold up the results.
                     _ = directory.Register(_options.RunId).WaitAsync(ClusterTimings.CallDeadline, stop)
                         .ContinueWith(t => { _ = t.Exception; }, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
-                    _options.Status?.Report(new ClusterStatus(_pending.Count, status.Queued, status.Leased, status.Workers, CompletedByWorker));
+                    _options.Status?.Report(new ClusterStatus(_pending.Count, status.Queued, status.Leased, status.Workers, CompletedByWorker) { Refused = RefusedWorkers });
                 }
                 // The poll itself waits (up to 200 ms) for results, so the loop does not spin when nothing arrives.
             }

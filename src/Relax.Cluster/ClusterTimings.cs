@@ -23,6 +23,11 @@ internal static class ClusterTimings
     /// <summary>How long a client keeps trying to open its run (longer than membership takes to declare a dead silo dead).</summary>
     public static readonly TimeSpan StartPatience = TimeSpan.FromSeconds(40);
 
+    /// <summary>How long a run waits, once a worker has said it cannot run the run's units, for a worker that can
+    /// (one seen taking work, or a unit received) before it stops with the mismatch: workers started together may
+    /// report in any order.</summary>
+    public static readonly TimeSpan MismatchPatience = TimeSpan.FromSeconds(10);
+
     /// <summary>How long a worker's lease batch should last: it leases about this much work at once.</summary>
     public static readonly TimeSpan LeaseBatchTarget = TimeSpan.FromMilliseconds(500);
 }

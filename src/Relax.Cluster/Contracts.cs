@@ -130,7 +130,8 @@ internal sealed record ClipOutput(
 internal sealed record Lease([property: Id(0)] RunSpec? Spec, [property: Id(1)] WorkItem[] Items);
 
 /// <summary>What the client learns on each poll: the coordinator's incarnation (a new one has lost its queue),
-/// finished units, the queue's state, the workers seen and the mismatches reported.</summary>
+/// finished units, the queue's state, the workers seen, the mismatches reported, leases that lapsed and results
+/// refused because their sender was not given that unit under that attempt.</summary>
 [GenerateSerializer, Immutable]
 internal sealed record RunStatus(
     [property: Id(0)] long Incarnation,
@@ -139,7 +140,9 @@ internal sealed record RunStatus(
     [property: Id(3)] int Leased,
     [property: Id(4)] string[] Workers,
     [property: Id(5)] string[] Mismatches,
-    [property: Id(6)] int ExpiredLeases = 0);
+    [property: Id(6)] int ExpiredLeases = 0,
+    [property: Id(7)] int RefusedResults = 0,
+    [property: Id(8)] string[]? MismatchedWorkers = null);
 
 /// <summary>The coordinator of one run (keyed by run id): a queue of units with leases. The authoritative list of
 /// work and the results live with the client (its output folder); losing this grain loses only what the client will
@@ -158,7 +161,8 @@ internal interface IExplainRunGrain : IGrainWithStringKey
     /// <summary>Extends the leases a worker still holds.</summary>
     Task Renew(string worker, string[] unitIds);
 
-    /// <summary>Stores a finished unit for the client (a duplicate is ignored).</summary>
+    /// <summary>Stores a finished unit for the client (a duplicate is ignored; a result from a worker that was not
+    /// given the unit under that attempt is refused and counted in <see cref="RunStatus.RefusedResults"/>).</summary>
     Task Complete(WorkResult result);
 
     /// <summary>A worker that cannot run this run's units says why.</summary>

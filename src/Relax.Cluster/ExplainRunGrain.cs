@@ -17,13 +17,10 @@ internal sealed class ExplainRunGrain(ILocalSiloDetails silo) : Grain, IExplainR
 {
     private TaskCompletionSource _arrived = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly long _incarnation = Random.Shared.NextInt64(1, long.MaxValue);
-    private readonly LinkedList<WorkItem> _queue = new();
-    private readonly Dictionary<string, Held> _held = new(StringComparer.Ordinal);
+    private readonly LeaseBook _book = new();
     private readonly Dictionary<string, WorkResult> _finished = new(StringComparer.Ordinal);
     private readonly Dictionary<string, DateTime> _workers = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> _mismatches = new(StringComparer.Ordinal);
-    private readonly HashSet<string> _known = new(StringComparer.Ordinal);
-    private int _expiredLeases;
     private RunSpec? _spec;
 
     public Task<long> Open(RunSpec spec)
@@ -34,13 +31,7 @@ internal sealed class ExplainRunGrain(ILocalSiloDetails silo) : Grain, IExplainR
 
     public Task<long> Offer(WorkItem[] items)
     {
-        foreach (var item in items)
-        {
-            if (_known.Add(item.UnitId))
-            {
-                _queue.AddLast(item);
-            }
-        }
+        _book.Offer(items);
         return Task.FromResult(_incarnation);
     }
 
@@ -52,49 +43,26 @@ internal sealed class ExplainRunGrain(ILocalSiloDetails silo) : Grain, IExplainR
         {
             return Task.FromResult(new Lease(null, []));
         }
-        ReissueExpired(now);
-        var items = new List<WorkItem>();
-        while (items.Count < max && _queue.First is { } first)
-        {
-            _queue.RemoveFirst();
-            var leased = first.Value with { Attempt = first.Value.Attempt + 1, LeasedAt = now };
-            _held[leased.UnitId] = new Held(leased, worker, now + ClusterTimings.LeaseTime);
-            items.Add(leased);
-        }
-        return Task.FromResult(new Lease(_spec, [.. items]));
+        return Task.FromResult(new Lease(_spec, [.. _book.Take(worker, max, now)]));
     }
 
     public Task Renew(string worker, string[] unitIds)
     {
         var now = DateTime.UtcNow;
         _workers[worker] = now;
-        foreach (var id in unitIds)
-        {
-            if (_held.TryGetValue(id, out var held) && held.Worker == worker)
-            {
-                _held[id] = held with { Expires = now + ClusterTimings.LeaseTime };
-            }
-        }
+        _book.Renew(worker, unitIds, now);
         return Task.CompletedTask;
     }
 
     public Task Complete(WorkResult result)
     {
         _workers[result.Worker] = DateTime.UtcNow;
-        _held.Remove(result.UnitId);
-        // A unit re-issued after its lease expired may still be queued: drop it there (its result is here now).
-        if (_known.Contains(result.UnitId) && !_held.ContainsKey(result.UnitId))
+        // Only a worker that was given this unit, under this attempt, may complete it (a late result of an expired
+        // lease still counts: at least once, first result kept). Anything else is dropped and counted.
+        if (_book.Complete(result))
         {
-            for (var node = _queue.First; node is not null; node = node.Next)
-            {
-                if (node.Value.UnitId == result.UnitId)
-                {
-                    _queue.Remove(node);
-                    break;
-                }
-            }
+            _finished.TryAdd(result.UnitId, result);
         }
-        _finished.TryAdd(result.UnitId, result);
         _arrived.TrySetResult();
         return Task.CompletedTask;
     }
@@ -113,7 +81,7 @@ internal sealed class ExplainRunGrain(ILocalSiloDetails silo) : Grain, IExplainR
         foreach (var id in received)
         {
             _finished.Remove(id);
-            _known.Remove(id);
+            _book.Forget(id);
         }
         // A long poll: with nothing finished, wait up to 200 ms for the first result rather than have the client spin.
         // (The grain is reentrant: every method runs to completion between awaits, and only this one awaits.)
@@ -126,15 +94,15 @@ internal sealed class ExplainRunGrain(ILocalSiloDetails silo) : Grain, IExplainR
             await Task.WhenAny(_arrived.Task, Task.Delay(200));
         }
         var now = DateTime.UtcNow;
-        ReissueExpired(now);
+        _book.ReissueExpired(now);
         // Workers not heard from for a while (gone, or busy with another run) leave the status.
         foreach (var gone in _workers.Where(w => now - w.Value > ClusterTimings.RunExpiry).Select(w => w.Key).ToList())
         {
             _workers.Remove(gone);
         }
         var results = _finished.Values.Take(maxResults).ToArray();
-        return new RunStatus(_incarnation, results, _queue.Count, _held.Count, [.. _workers.Keys.Order(StringComparer.Ordinal)],
-            [.. _mismatches.Select(m => $"{m.Key}: {m.Value}")], _expiredLeases);
+        return new RunStatus(_incarnation, results, _book.Queued, _book.Leased, [.. _workers.Keys.Order(StringComparer.Ordinal)],
+            [.. _mismatches.Select(m => $"{m.Key}: {m.Value}")], _book.ExpiredLeases, _book.RefusedResults, [.. _mismatches.Keys]);
     }
 
     public Task<string> Where() => Task.FromResult(silo.SiloAddress.ToString());
@@ -144,19 +112,6 @@ internal sealed class ExplainRunGrain(ILocalSiloDetails silo) : Grain, IExplainR
         DeactivateOnIdle();
         return Task.CompletedTask;
     }
-
-    /// <summary>Leases not renewed in time go back to the front of the queue, oldest first.</summary>
-    private void ReissueExpired(DateTime now)
-    {
-        foreach (var expired in _held.Values.Where(h => h.Expires <= now).OrderByDescending(h => h.Expires).ToList())
-        {
-            _held.Remove(expired.Item.UnitId);
-            _queue.AddFirst(expired.Item);
-            _expiredLeases++;
-        }
-    }
-
-    private sealed record Held(WorkItem Item, string Worker, DateTime Expires);
 }
 
 /// <summary>The open runs, each with the time its client last registered it (placed with its first caller, like the

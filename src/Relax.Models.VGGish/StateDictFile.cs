@@ -349,13 +349,20 @@ public static class StateDictFile
     /// <summary>Checks a safetensors header against the file and the budget: a header of at most 100 MB, every tensor
     /// with a known dtype, non-negative dimensions and offsets, begin ≤ end, end − begin equal to its size, inside the
     /// data section.</summary>
+    /// <summary>The largest safetensors header read (its JSON is parsed in memory).</summary>
+    internal const ulong MaxSafetensorsHeaderBytes = 100_000_000;
+
     private static void CheckSafetensors(string path, Stream stream, long length, StateDictBudget budget)
     {
         stream.Position = 0;
         Span<byte> prefix = stackalloc byte[8];
         stream.ReadExactly(prefix);
         ulong headerLength = BinaryPrimitives.ReadUInt64LittleEndian(prefix);
-        if (headerLength > (ulong)length - 8 || headerLength > 100_000_000)
+        if (headerLength > MaxSafetensorsHeaderBytes)
+        {
+            throw new VGGishWeightsFormatException($"{path}: its safetensors header declares {headerLength:N0} bytes, more than the {MaxSafetensorsHeaderBytes:N0} accepted.");
+        }
+        if (headerLength > (ulong)length - 8)
         {
             throw Truncated(path, length, null);
         }

@@ -28,6 +28,10 @@ public static class ModelLoader
         }
     }
 
+    /// <summary>The identity of Google's VGGish with the weights whose SHA-256 (lower-case hex) is given.</summary>
+    /// <param name="sha256">The weights file's SHA-256.</param>
+    public static string IdentityOf(string sha256) => $"Google VGGish (torchvggish weights with SHA-256 {sha256}, raw embeddings)";
+
     /// <summary>Loads Google's VGGish (raw embeddings, no head) when its weights are found, else the shipped default
     /// model with its dog / cat / bird head.</summary>
     /// <param name="weights">A path to VGGish weights, or null to look in the usual places.</param>
@@ -38,8 +42,19 @@ public static class ModelLoader
         var path = FindOfficialWeights(weights);
         if (path is not null)
         {
-            return new LoadedModel(VGGishEmbedder.FromFiles(path, null, options), null,
-                $"Google VGGish (torchvggish weights {path}, raw embeddings)", IsOfficialVGGish: true);
+            // What the model is is the weights' bytes, not where they lie: a file replaced at the same path is another
+            // model (resumed runs and cluster workers compare this identity), and one file under two paths is one.
+            var sha256 = VGGishWeightsResolver.Sha256Of(path);
+            var embedder = VGGishEmbedder.FromFiles(path, null, options);
+            if (VGGishWeightsResolver.Sha256Of(path) != sha256)
+            {
+                embedder.Dispose();
+                throw new VGGishWeightsFormatException($"{path}: the file changed while it was being loaded; load it again when nothing writes to it.");
+            }
+            return new LoadedModel(embedder, null, IdentityOf(sha256), IsOfficialVGGish: true)
+            {
+                Notice = $"VGGish weights read from {path}",
+            };
         }
         var model = SyntheticAnimalModel.Load(options);
         return model with

@@ -54,10 +54,13 @@ public class EvaluateCommandTests
     [Theory]
     [InlineData("--explainers", "lime", "--explainers: unknown 'lime'; use one or more of: relax, u-relax, occlusion")]
     [InlineData("--replace", "noise", "--replace: unknown 'noise'; use one or more of: mean, min, zero, other-input")]
-    [InlineData("--step", "0.7", "--step 0.7: must lie in (0, 0.5].")]
+    [InlineData("--step", "0.7", "--step 0.7: the step must be between 0.001 and 0.5.")]
+    [InlineData("--step", "1e-300", "--step 1e-300: the step must be between 0.001 and 0.5.")]
+    [InlineData("--ig-steps", "2147483647", "--ig-steps 2147483647: must be between 1 and 4096 (a whole number).")]
+    [InlineData("--count", "NaN", "--count NaN: RELAX needs between 1 and 10000000 (a whole number).")]
     [InlineData("--window", "12by8", "--window 12by8: use FRAMESxBANDS")]
-    [InlineData("--count", "0", "--count 0: RELAX needs at least 1")]
-    [InlineData("--examples-per-file", "0", "--examples-per-file must be at least 1")]
+    [InlineData("--count", "0", "--count 0: RELAX needs between 1 and 10000000")]
+    [InlineData("--examples-per-file", "0", "--examples-per-file 0: must be at least 1")]
     public void Bad_settings_are_refused_by_the_command_line_with_one_clear_line_and_write_nothing(string option, string value, string message)
         => AssertRejectedAsUsage(message, "evaluate", "--synthetic", "1", option, value);
 

@@ -94,7 +94,9 @@ public sealed class HostileInputCommandTests
     {
         var relax = Path.Combine(AppContext.BaseDirectory, "relax.dll");
         var folder = TempFolder("interrupt");
-        var start = new ProcessStartInfo("dotnet", [relax, "explain", Clip, "--count", "1000000", "-o", folder])
+        // Through `env --default-signal=INT`: a test run started in the background by a non-interactive shell (nohup
+        // … &) ignores SIGINT, and a child inherits that, so without it the signal below would never arrive.
+        var start = new ProcessStartInfo("env", ["--default-signal=INT", "dotnet", relax, "explain", Clip, "--count", "1000000", "-o", folder])
         {
             UseShellExecute = false,
             RedirectStandardOutput = true,
@@ -114,7 +116,8 @@ public sealed class HostileInputCommandTests
             {
                 kill.WaitForExit();
             }
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            // A hang detector, not a speed test: the run stops after the batch in flight (well under 2 s when idle).
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
             await process.WaitForExitAsync(timeout.Token);
             await process.StandardOutput.ReadToEndAsync(timeout.Token);
             Assert.Equal(RelaxCli.Interrupted, process.ExitCode);

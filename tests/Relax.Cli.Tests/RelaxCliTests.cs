@@ -80,6 +80,43 @@ public class RelaxCliTests : IClassFixture<CliFilesFixture>
     }
 
     [Fact]
+    public void Weights_replaced_at_the_same_path_are_another_model_so_a_rerun_reuses_nothing_of_them()
+    {
+        // The model's identity (in the corpus fingerprint and the cluster's spec) is the weights' SHA-256, not their path.
+        var root = Out("swap");
+        Directory.CreateDirectory(Path.Combine(root, "corpus", "bird"));
+        File.Copy(CliHarness.Clip, Path.Combine(root, "corpus", "bird", "clip.wav"));
+        var weights = Path.Combine(root, "weights.dat");
+        File.Copy(_files.Weights, weights);
+        string[] explain = ["explain", Path.Combine(root, "corpus"), "--weights", weights, "--count", "4", "--batch", "4", "--masks", "time", "--examples-per-file", "1", "--no-figures", "-o", Path.Combine(root, "out")];
+
+        var (code, first, error) = Run(explain);
+        Assert.True(code == 0, error);
+        Assert.Contains(ModelIdentityOf(weights), first, StringComparison.Ordinal);
+        (code, var again, error) = Run(explain);
+        Assert.True(code == 0, error);
+        Assert.Contains("0 example × mask kind(s) explained, 1 reused", again, StringComparison.Ordinal);
+
+        // The same tensors but for one float of the last one: another model at the same path.
+        using (var file = new FileStream(weights, FileMode.Open, FileAccess.ReadWrite))
+        {
+            file.Position = file.Length - 1;
+            int last = file.ReadByte();
+            file.Position = file.Length - 1;
+            file.WriteByte((byte)(last ^ 0x01));
+        }
+        // The folder holds another model's results: refused, naming both, and nothing reused.
+        (code, var swapped, error) = Run(explain);
+        Assert.Equal(RelaxCli.Failure, code);
+        Assert.Contains("holds results computed with other settings (model was", error, StringComparison.Ordinal);
+        Assert.Contains($"now {ModelIdentityOf(weights)}", error, StringComparison.Ordinal);
+        Assert.DoesNotContain("reused", swapped, StringComparison.Ordinal);
+        Assert.Single(error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+    }
+
+    private static string ModelIdentityOf(string weights) => Relax.Synthetic.ModelLoader.IdentityOf(VGGishWeightsResolver.Sha256Of(weights));
+
+    [Fact]
     public void Embed_writes_float32_embeddings_equal_to_pytorch()
     {
         using var scope = NewDisposeScope();
@@ -90,6 +127,31 @@ public class RelaxCliTests : IClassFixture<CliFilesFixture>
         Assert.Equal(new long[] { 3, 128 }, embeddings.shape);
         Assert.True(Fixtures.MaxAbsDiff(embeddings, Fixtures.Npy("parity_embeddings_relu.npy")) <= 1e-4);
         Assert.Single(Directory.GetFiles(Path.GetDirectoryName(target)!)); // written atomically, no temporary left
+    }
+
+    [Fact]
+    public void Non_finite_or_overflowing_examples_are_refused_by_embed_and_nothing_is_written()
+    {
+        var values = new float[2 * 96 * 64];
+        values[96 * 64 + 5] = float.NaN;
+        var nan = Out("nan.npy");
+        Directory.CreateDirectory(Path.GetDirectoryName(nan)!);
+        NpyFile.Write(nan, values, [2, 96, 64]);
+        var target = Out("e.npy");
+        var (code, _, error) = Run("embed", nan, "--weights", _files.Weights, "-o", target);
+        Assert.Equal(RelaxCli.Failure, code);
+        Assert.Contains("nan.npy: example 1 holds NaN (value 6149); expected finite log-mel values.", error, StringComparison.Ordinal);
+        Assert.False(File.Exists(target));
+
+        // Finite, but far out of a log-mel example's range: the network overflows, and embed refuses to write NaN.
+        Array.Fill(values, 3e38f);
+        var huge = Out("huge.npy");
+        Directory.CreateDirectory(Path.GetDirectoryName(huge)!);
+        NpyFile.Write(huge, values, [2, 96, 64]);
+        (code, _, error) = Run("embed", huge, "--weights", _files.Weights, "-o", target);
+        Assert.Equal(RelaxCli.Failure, code);
+        Assert.Contains("is not finite (NaN or infinite): its input values are out of the range of log-mel examples; nothing was written.", error, StringComparison.Ordinal);
+        Assert.False(File.Exists(target));
     }
 
     [Fact]
@@ -214,7 +276,7 @@ public class RelaxCliTests : IClassFixture<CliFilesFixture>
     [Theory]
     [InlineData("--dtype", "int8", "--dtype: Unknown dtype 'int8'; use float32, bfloat16, float16 or auto.")]
     [InlineData("--device", "tpu", "--device: Unknown device 'tpu'; use cpu, cuda, cuda:N or auto.")]
-    [InlineData("--batch-size", "0", "--batch-size 0: the batch size must be at least 1.")]
+    [InlineData("--batch-size", "0", "--batch-size 0: the batch size must be between 1 and 1048576 (a whole number).")]
     public void Bad_option_values_are_usage_errors_with_a_message(string option, string value, string message)
     {
         var (code, _, error) = Run("embed", _files.Examples, "-w", _files.Weights, "-o", Out("e.npy"), option, value);

@@ -46,15 +46,17 @@ public sealed class ClusterCorpusTests(ITestOutputHelper output) : IDisposable
                 () => new CorpusExamples([e.LogMel], [0.0])))
             .ToList();
 
-    private InProcessTestCluster Cluster(short silos, ClusterModel? workerModel = null, bool broken = false)
+    private InProcessTestCluster Cluster(short silos, ClusterModel? workerModel = null, bool broken = false, ClusterModel? firstSiloModel = null)
     {
         var builder = new InProcessTestClusterBuilder(silos);
+        int configured = 0;
         builder.ConfigureSilo((silo, siloBuilder) =>
         {
             var model = SyntheticAnimalModel.Load();
             _models.Add(model);
             IEmbedder embedder = broken ? new BrokenEmbedder() : model.Embedder;
-            siloBuilder.AddRelaxWorker(new ClusterWorkerOptions(embedder, workerModel ?? Float32Cpu) { Name = silo.SiloName });
+            var runs = Interlocked.Increment(ref configured) == 1 && firstSiloModel is not null ? firstSiloModel : workerModel ?? Float32Cpu;
+            siloBuilder.AddRelaxWorker(new ClusterWorkerOptions(embedder, runs) { Name = silo.SiloName });
         });
         return builder.Build();
     }
@@ -184,6 +186,28 @@ public sealed class ClusterCorpusTests(ITestOutputHelper output) : IDisposable
         output.WriteLine(e.Message);
         Assert.Contains("BFloat16", e.Message, StringComparison.Ordinal);
         Assert.Contains("Float32", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_mismatched_worker_takes_no_units_and_the_run_goes_on_with_the_others()
+    {
+        var bf16 = new ClusterModel(SyntheticAnimalModel.Identity, "BFloat16", "cpu");
+        await using var cluster = Cluster(2, firstSiloModel: bf16);
+        await cluster.DeployAsync();
+        var local = Local("local");
+        using var model = SyntheticAnimalModel.Load();
+        var options = Options("cluster");
+        await using var executor = new ClusterCorpusExecutor(cluster.Client, options, new ClusterRunOptions(Float32Cpu) { Window = 8 });
+        await executor.StartAsync();
+        var summary = await new CorpusExplainer(model.Embedder, options).RunAsync(Corpus(), executor).WaitAsync(TimeSpan.FromMinutes(3));
+
+        Assert.Equal(local.Explained, summary.Explained);
+        AssertSameMaps(Path.Combine(_root, "local"), Path.Combine(_root, "cluster"));
+        var (refused, why) = Assert.Single(executor.RefusedWorkers);
+        output.WriteLine($"{refused}: {why}");
+        Assert.Contains("BFloat16", why, StringComparison.Ordinal);
+        Assert.DoesNotContain(refused, executor.CompletedByWorker.Keys);
+        Assert.Equal(local.Explained, executor.CompletedByWorker.Values.Sum());
     }
 
     [Fact]

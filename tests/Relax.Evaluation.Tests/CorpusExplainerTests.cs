@@ -47,6 +47,42 @@ public sealed class CorpusExplainerTests : IDisposable
         }
     }
 
+    [Theory]
+    [InlineData("nan", "a saliency map holding NaN")]
+    [InlineData("shape", "a saliency map of 12 × 9 for a 12 × 10 example")]
+    [InlineData("masks", "49 masks used, not 1 to 48")]
+    public async Task A_result_that_does_not_fit_its_unit_is_refused_and_not_written(string lie, string expected)
+    {
+        var folder = Folder("lying-" + lie);
+        var options = Options(folder);
+        var executor = new LyingExecutor(new LocalCorpusExecutor(_embedder, options), lie);
+        var e = await Assert.ThrowsAsync<InvalidDataException>(() => new CorpusExplainer(_embedder, options).RunAsync([Recording(0)], executor));
+        Assert.Contains("class-0/rec-0/example-000/time: the executor returned " + expected, e.Message, StringComparison.Ordinal);
+        Assert.Empty(Directory.Exists(folder) ? Directory.EnumerateFiles(folder, "saliency.npy", SearchOption.AllDirectories) : []);
+    }
+
+    /// <summary>An executor elsewhere that sends a NaN, a map of the wrong shape or an impossible mask count.</summary>
+    private sealed class LyingExecutor(ICorpusExecutor honest, string lie) : ICorpusExecutor
+    {
+        public int Window => 1;
+
+        public async Task<RelaxResult> ExplainAsync(CorpusWork work, CancellationToken cancellationToken)
+        {
+            var r = await honest.ExplainAsync(work, cancellationToken);
+            var saliency = (float[,])r.Saliency.Clone();
+            if (lie == "nan")
+            {
+                saliency[3, 4] = float.NaN;
+            }
+            if (lie == "shape")
+            {
+                saliency = new float[12, 9];
+            }
+            return RelaxResult.Restore(saliency, lie == "shape" ? new float[12, 9] : r.Uncertainty, lie == "shape" ? new float[12, 9] : r.MaskWeight,
+                lie == "masks" ? 49 : r.MasksUsed, r.MasksRequested, r.StoppedEarly, r.EstimatedCorrelation, r.Elapsed, r.Normalization, r.MaskGenerator, r.Warnings);
+        }
+    }
+
     [Fact]
     public void A_recordings_maps_do_not_depend_on_the_order_or_company_it_ran_in()
     {

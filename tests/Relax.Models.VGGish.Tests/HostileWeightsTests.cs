@@ -136,17 +136,50 @@ public sealed class HostileWeightsTests : IDisposable
     [InlineData(-8, 0)]      // negative begin: would read the header bytes as data
     [InlineData(0, -4)]      // end before begin
     [InlineData(0, 8)]       // end − begin does not match the shape
-    [InlineData(0, 1 << 20)] // past the end of the file
+    [InlineData(4, 20)]      // 4 bytes past the 16 data bytes
+    [InlineData(1, 17)]      // 1 byte past them
+    [InlineData(0, 1 << 20)] // far past the end of the file
     public void Safetensors_with_offsets_that_do_not_fit_are_refused(long begin, long end)
     {
-        var path = File("bad.safetensors");
+        var path = WriteSafetensors("bad.safetensors", begin, end);
+        var error = Assert.Throws<VGGishWeightsFormatException>(() => StateDictFile.Load(path));
+        Assert.StartsWith($"{path}: safetensors entry 'w' has data_offsets [{begin}, {end}]", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Safetensors_whose_entry_ends_exactly_at_the_end_of_the_data_load()
+    {
+        var tensors = StateDictFile.Load(WriteSafetensors("exact.safetensors", 0, 16));
+        Assert.Equal(new long[] { 4 }, Assert.Single(tensors).Value.shape);
+    }
+
+    [Fact]
+    public void A_safetensors_header_past_the_ceiling_is_refused_before_it_is_read()
+    {
+        // A sparse file large enough to hold the header it declares: refused by the ceiling, not by the file's size
+        // (nor after reading 100 MB of JSON).
+        var path = File("huge-header.safetensors");
+        using (var stream = new FileStream(path, FileMode.Create, FileAccess.Write))
+        {
+            var prefix = new byte[8];
+            BinaryPrimitives.WriteUInt64LittleEndian(prefix, StateDictFile.MaxSafetensorsHeaderBytes + 1);
+            stream.Write(prefix);
+            stream.Write("{\"w\":"u8); // what a safetensors header starts with
+            stream.SetLength(8 + (long)StateDictFile.MaxSafetensorsHeaderBytes + 64);
+        }
+        var error = Assert.Throws<VGGishWeightsFormatException>(() => StateDictFile.Load(path));
+        Assert.Equal($"{path}: its safetensors header declares 100,000,001 bytes, more than the 100,000,000 accepted.", error.Message);
+    }
+
+    private string WriteSafetensors(string name, long begin, long end)
+    {
+        var path = File(name);
         var header = Encoding.UTF8.GetBytes($"{{\"w\":{{\"dtype\":\"F32\",\"shape\":[4],\"data_offsets\":[{begin},{end}]}}}}");
         var bytes = new byte[8 + header.Length + 16];
         BinaryPrimitives.WriteUInt64LittleEndian(bytes, (ulong)header.Length);
         header.CopyTo(bytes, 8);
         System.IO.File.WriteAllBytes(path, bytes);
-        var error = Assert.Throws<VGGishWeightsFormatException>(() => StateDictFile.Load(path));
-        Assert.Contains(path, error.Message, StringComparison.Ordinal);
+        return path;
     }
 
     [Fact]

@@ -17,7 +17,7 @@ internal static class EmbedCommand
         var outputPath = new Option<string>("--output", "-o") { Description = "The .npy file to write: float32 (n, 128).", Required = true };
         var device = CliOptions.Device();
         var dtype = CliOptions.DType();
-        var batchSize = new Option<int>("--batch-size") { Description = "Examples per forward pass.", DefaultValueFactory = _ => 64 }.InRange(1, what: "the batch size must be");
+        var batchSize = new Option<int>("--batch-size") { Description = "Examples per forward pass.", DefaultValueFactory = _ => 64 }.InRange(1, CliOptions.MaxBatch, what: "the batch size must be");
         var noFinalRelu = new Option<bool>("--no-final-relu") { Description = "Omit the final ReLU (the pre-activation embedding of TensorFlow's current VGGish) instead of torchvggish's output." };
 
         var command = new Command("embed", "Compute VGGish embeddings of log-mel examples.")
@@ -42,6 +42,17 @@ internal static class EmbedCommand
             using var embedder = VGGishEmbedder.FromFiles(weightsPath, pcaPath, options, finalRelu: !parse.GetValue(noFinalRelu));
             RelaxCli.CheckBatchFits(options.BatchSize, embedder.ActivationBytesPerExample, "--batch-size");
             var embeddings = embedder.Embed(examples.Data, examples.Count);
+            for (int e = 0; e < embeddings.GetLength(0); e++)
+            {
+                for (int c = 0; c < embeddings.GetLength(1); c++)
+                {
+                    if (!float.IsFinite(embeddings[e, c]))
+                    {
+                        // Finite but extreme inputs (3e38) overflow inside the network: refuse rather than write NaN.
+                        throw new CliException($"the model's embedding of example {e} is not finite (NaN or infinite): its input values are out of the range of log-mel examples; nothing was written.");
+                    }
+                }
+            }
             NpyFile.Write(target, embeddings);
             if (parse.GetValue(context.Verbose))
             {

@@ -27,22 +27,16 @@ internal static class EvaluateCommand
         var outputDir = new Option<string>("--output", "-o") { Description = "The folder to write; a run into the same folder reuses finished clips.", Required = true };
         var explainers = CliOptions.ListOf("--explainers", "Explainers to compare; default all (rise only with a classifier head).", AttributionMethods.Names, defaultValue: null);
         var replace = CliOptions.ListOf("--replace", "Replacements for flipped cells (other-input: the next clip's values).", ReplacementNames, "mean,min");
-        var step = new Option<double>("--step") { Description = "Fraction of cells removed per curve step, in (0, 0.5].", DefaultValueFactory = _ => 0.05 }.Between(0, 0.5, includeHigh: true);
+        var step = new Option<double>("--step") { Description = "Fraction of cells removed per curve step, 0.001 to 0.5 (at most 1000 curve points).", DefaultValueFactory = _ => 0.05 }
+            .InRange(PixelFlippingOptions.MinimumStepFraction, 0.5, what: "the step must be");
         var count = CliOptions.MaskCount("Masks per clip for RELAX and RISE.", 1000);
         var masks = CliOptions.OneOf("--masks", "RELAX mask kind.", MaskGenerators.Names, "time-frequency");
         var window = CliOptions.Size("--window", "Occlusion window", (12, 8));
         var stride = CliOptions.Size("--stride", "Occlusion stride", (6, 4));
-        var igSteps = new Option<int>("--ig-steps") { Description = "Integrated Gradients path points.", DefaultValueFactory = _ => 32 }.InRange(1);
+        var igSteps = new Option<int>("--ig-steps") { Description = "Integrated Gradients path points, 1 to 4096.", DefaultValueFactory = _ => 32 }.InRange(1, 4096);
         var batch = CliOptions.Batch("Inputs per forward pass.");
         var seed = CliOptions.Seed("Seed of masks and random orders.");
-        var maxExamples = new Option<int?>("--examples-per-file") { Description = "Evaluate at most this many 0.96 s examples of each WAV file; default all." };
-        maxExamples.Validators.Add(result =>
-        {
-            if (result.GetValueOrDefault<int?>() is < 1)
-            {
-                result.AddError("--examples-per-file must be at least 1.");
-            }
-        });
+        var maxExamples = new Option<int?>("--examples-per-file") { Description = "Evaluate at most this many 0.96 s examples of each WAV file; default all." }.InRange(1);
         var hop = CliOptions.Hop();
         var pad = CliOptions.Pad();
         var dtype = CliOptions.DType();
@@ -59,7 +53,8 @@ internal static class EvaluateCommand
             inputs, synthetic, outputDir, explainers, replace, step, count, masks, window, stride, igSteps, batch, seed, maxExamples, hop, pad, noFigures, evidenceFraction, noAudio, dtype, device, weights, cluster, clusterWindow, advertise,
         };
         command.SetAction(parse => RelaxCli.Guarded(parse.GetValue(context.Verbose), context.Error, () => Run(new Settings(
-            parse.GetValue(inputs) ?? [], parse.GetValue(synthetic), parse.GetRequiredValue(outputDir), parse.GetValue(explainers),
+            parse.GetValue(inputs) ?? [], parse.GetValue(synthetic), parse.GetRequiredValue(outputDir),
+            parse.GetResult(explainers) is null ? null : parse.GetValue(explainers), // absent: the documented default list
             parse.GetRequiredValue(replace), parse.GetValue(step), parse.GetValue(count), parse.GetRequiredValue(masks),
             parse.GetValue(window), parse.GetValue(stride), parse.GetValue(igSteps), CliOptions.BatchFor(parse.GetValue(batch), parse.GetRequiredValue(device)), parse.GetValue(seed),
             parse.GetValue(maxExamples), CliOptions.FrontEnd(parse.GetValue(pad), parse.GetValue(hop)), parse.GetValue(noFigures),
@@ -104,6 +99,10 @@ internal static class EvaluateCommand
         }
         var classNames = head is null ? null : SyntheticAnimalModel.ClassNames;
         var items = Items(files, s, classNames, error);
+        if (items.Count == 0)
+        {
+            throw new CliException($"Nothing to evaluate: none of the {files.Count} file(s) given holds a 0.96 s example (see the warnings above); --pad pads short ones with silence.");
+        }
         if (otherInput && items.Count < 2)
         {
             throw new CliException($"--replace {DatasetEvaluator.OtherInputReplacement} fills each clip with the next clip's values and needs at least two clips; there is {items.Count}.");
@@ -193,7 +192,17 @@ internal static class EvaluateCommand
         var used = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         foreach (var file in files)
         {
-            var examples = AudioInput.Load(file, warnings, s.FrontEnd);
+            LogMelExamples examples;
+            try
+            {
+                examples = AudioInput.Load(file, warnings, s.FrontEnd);
+            }
+            catch (CliException e)
+            {
+                // One unreadable file (an undecodable MP3, say) does not stop an evaluation of many.
+                warnings.WriteLine($"relax: warning: skipped: {e.Message}");
+                continue;
+            }
             if (examples.IsEmpty)
             {
                 warnings.WriteLine($"relax: warning: {file}: skipped: {AudioInput.NoExamples(file, examples)}");

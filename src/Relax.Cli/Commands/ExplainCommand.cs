@@ -35,22 +35,8 @@ internal static class ExplainCommand
         var replace = CliOptions.OneOf("--replace", "What masked cells become.", MaskReplacement.Names, "mean");
         var normalization = CliOptions.OneOf("--normalization", "mask-weight (RELAX reference code, default) or mask-count (the paper's 1/N).", [.. Normalizations.Keys], "mask-weight");
         var converge = new Option<double?>("--converge") { Description = "Stop early once the estimated correlation with the converged map reaches this value, e.g. 0.99." }.Between(0, 1);
-        var example = new Option<int?>("--example") { Description = "Explain only this example (0-based) of each recording; default all." };
-        example.Validators.Add(r =>
-        {
-            if (r.GetValueOrDefault<int?>() is < 0)
-            {
-                r.AddError("--example must be 0 or more.");
-            }
-        });
-        var perFile = new Option<int?>("--examples-per-file") { Description = "Explain at most this many examples of each recording (the first ones); default all." };
-        perFile.Validators.Add(r =>
-        {
-            if (r.GetValueOrDefault<int?>() is < 1)
-            {
-                r.AddError("--examples-per-file must be at least 1.");
-            }
-        });
+        var example = new Option<int?>("--example") { Description = "Explain only this example (0-based) of each recording; default all." }.InRange(0);
+        var perFile = new Option<int?>("--examples-per-file") { Description = "Explain at most this many examples of each recording (the first ones); default all." }.InRange(1);
         var hop = CliOptions.Hop();
         var pad = CliOptions.Pad();
         var labels = new Option<string?>("--labels") { Description = "A CSV of path,label rows; default: each recording's parent folder names its class." };
@@ -159,9 +145,12 @@ internal static class ExplainCommand
 
         var grids = CorpusFigures.SaveClassGrids(summary, s.Output, SpectrogramAxes.VGGish);
         CorpusReportPage.Write(summary, s.Output, grids, $"RELAX explanations · {corpus.Count} recording(s) · {string.Join(", ", s.Masks.Select(m => m.Name))} masks");
-        foreach (var skipped in summary.Units.Where(u => u.Status == CorpusUnitStatus.NoExamples))
+        // Each skipped recording was reported on its progress line with the reason; a long corpus scrolls, so the end
+        // names them once more, briefly.
+        var skipped = summary.Units.Where(u => u.Status == CorpusUnitStatus.NoExamples).Select(u => u.Recording).ToList();
+        if (skipped.Count > 0)
         {
-            error.WriteLine($"relax: warning: {skipped.Recording}: not explained: {skipped.Problem}");
+            error.WriteLine($"relax: warning: {skipped.Count} recording(s) not explained (reasons above and in index.csv): {string.Join(", ", skipped.Take(5))}{(skipped.Count > 5 ? ", …" : "")}.");
         }
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{summary.Explained} example × mask kind(s) explained{(summary.Explained > 0 ? $" ({summary.MasksPerSecond:F0} masks/s)" : "")}, {summary.Reused} reused, {summary.WithoutExamples} recording(s) without an example, in {summary.Elapsed.TotalSeconds:F1} s."));

@@ -20,7 +20,7 @@ internal static class LatentCommand
         var outputDir = new Option<string>("--output", "-o") { Description = "The folder to write: embeddings.npy, labels.csv, pca.csv/png, tsne.csv/png, outliers.csv.", Required = true };
         var labels = new Option<string?>("--labels") { Description = "A CSV of path,label rows." };
         var pad = CliOptions.Pad();
-        var perplexity = new Option<double?>("--perplexity") { Description = "t-SNE perplexity, below the number of recordings. Default: scikit-learn's 30, or (recordings − 1) / 3 for fewer than 91 recordings." }.Between(0, 10_000);
+        var perplexity = new Option<double?>("--perplexity") { Description = "t-SNE perplexity, below the number of recordings. Default: scikit-learn's 30, or (recordings − 1) / 3 for fewer than 91 recordings." }.InRange(1.0, 10_000.0);
         var neighbours = new Option<int>("--neighbours", "-k") { Description = "Neighbours that decide whether a recording is an outlier.", DefaultValueFactory = _ => 10 }.InRange(1, 1000);
         var device = CliOptions.Device();
         var weights = CliOptions.Weights("Official VGGish weights. Default: $RELAX_VGGISH_WEIGHTS, the cache, else the shipped default model.");
@@ -109,7 +109,7 @@ internal static class LatentCommand
         foreach (var (name, map, title) in new[]
         {
             ("pca", pca, string.Create(CultureInfo.InvariantCulture, $"PCA of clip embeddings ({explained[0]:P0} + {explained[1]:P0} of the variance)")),
-            ("tsne", tsne, string.Create(CultureInfo.InvariantCulture, $"t-SNE of clip embeddings (perplexity {perplexity}, KL {kl:F2})")),
+            ("tsne", tsne, string.Create(CultureInfo.InvariantCulture, $"t-SNE of clip embeddings ({(n > TSne.ExactLimit ? "Barnes–Hut, " : "")}perplexity {perplexity}, KL {kl:F2})")),
         })
         {
             WriteCsv(Path.Combine(output, $"{name}.csv"), "recording,label,x,y",
@@ -149,6 +149,5 @@ internal static class LatentCommand
         AtomicFile.Write(path, s => s.Write(Encoding.UTF8.GetBytes(text.ToString())));
     }
 
-    private static string Csv(string value) =>
-        value.IndexOfAny([',', '"', '\n']) >= 0 ? $"\"{value.Replace("\"", "\"\"", StringComparison.Ordinal)}\"" : value;
+    private static string Csv(string value) => CsvCell.Text(value);
 }

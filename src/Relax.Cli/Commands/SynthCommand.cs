@@ -22,7 +22,7 @@ internal static class SynthCommand
         var outputPath = new Option<string>("--output", "-o") { Description = "The WAV file to write (16 kHz, 16-bit, mono).", Required = true };
         var seconds = new Option<double>("--seconds") { Description = "Length in seconds, 1 to 600; every second holds one generated clip.", DefaultValueFactory = _ => 3 }
             .InRange(1, 600, what: "the length must lie");
-        var seed = new Option<int>("--seed") { Description = "Seed of the first clip.", DefaultValueFactory = _ => 0 };
+        var seed = new Option<int>("--seed") { Description = "Seed of the first clip.", DefaultValueFactory = _ => 0 }.InRange(int.MinValue, int.MaxValue, what: "the seed must be");
         var command = new Command("synth", "Write a generated animal-like sound (the default model's training world) as WAV.") { kind, outputPath, seconds, seed };
         command.SetAction(parse => RelaxCli.Guarded(parse.GetValue(context.Verbose), context.Error, () =>
         {

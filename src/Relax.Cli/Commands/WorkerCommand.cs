@@ -18,14 +18,7 @@ internal static class WorkerCommand
     public static Command Create(CliContext context)
     {
         var cluster = new Option<string>("--cluster") { Description = "Redis's address, HOST:PORT: where the cluster's membership lives (the same for every worker and client).", Required = true };
-        var threads = new Option<int?>("--threads") { Description = "libtorch threads for this worker's forward passes; default: libtorch's own (the cores)." };
-        threads.Validators.Add(result =>
-        {
-            if (result.GetValueOrDefault<int?>() is < 1 or > 1024)
-            {
-                result.AddError("--threads must lie between 1 and 1024.");
-            }
-        });
+        var threads = new Option<int?>("--threads") { Description = "libtorch threads for this worker's forward passes; default: libtorch's own (the cores)." }.InRange(1, 1024);
         var advertise = new Option<string?>("--advertise") { Description = "The IP address other machines reach this worker at; default loopback when Redis is on loopback, else this machine's first network address." };
         var port = new Option<int>("--port") { Description = "Silo-to-silo port; 0 picks a free one.", DefaultValueFactory = _ => 0 }.InRange(0, 65535);
         var gatewayPort = new Option<int>("--gateway-port") { Description = "Port clients connect to; 0 picks a free one.", DefaultValueFactory = _ => 0 }.InRange(0, 65535);

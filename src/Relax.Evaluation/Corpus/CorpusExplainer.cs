@@ -72,7 +72,7 @@ public sealed class CorpusExplainer
     public string? CheckOutputFolder()
     {
         var folder = Options.OutputDirectory;
-        if (!Directory.Exists(folder) || !Directory.EnumerateFileSystemEntries(folder).Any())
+        if (!Directory.Exists(folder) || !Directory.EnumerateFileSystemEntries(folder).Any(e => !OutputFolderLock.IsLockFile(e)))
         {
             return null;
         }
@@ -130,6 +130,8 @@ public sealed class CorpusExplainer
     {
         ArgumentNullException.ThrowIfNull(recordings);
         ArgumentNullException.ThrowIfNull(executor);
+        // One run per folder at a time: a second relax explain on the same folder is refused, naming the first.
+        using var folderLock = OutputFolderLock.Take(Options.OutputDirectory);
         if (CheckOutputFolder() is { } refusal)
         {
             throw new CorpusSettingsMismatchException(refusal);
@@ -224,6 +226,11 @@ public sealed class CorpusExplainer
             var done = inFlight[index];
             inFlight.RemoveAt(index);
             var result = await finished.ConfigureAwait(false);
+            if (ResultProblem(done.Work, result, Options.Relax.MaskCount) is { } problem)
+            {
+                // An executor elsewhere (a cluster worker) is not trusted to send what the unit asked for.
+                throw new InvalidDataException($"{done.Work.UnitId}: the executor returned {problem}; nothing of this unit was written.");
+            }
             var unit = Save(done, result, writeArtifacts);
             units[done.Slot] = unit;
             unitsDone++;
@@ -305,6 +312,28 @@ public sealed class CorpusExplainer
         public int Count { get; set; }
         public int Finished { get; set; }
         public bool Loaded { get; set; }
+    }
+
+    /// <summary>What is wrong with an executor's result for a unit: maps of another shape than the example, a NaN or
+    /// infinite value, or a mask count outside 1..N; null when nothing is.</summary>
+    internal static string? ResultProblem(CorpusWork work, RelaxResult result, int maskCount)
+    {
+        int h = work.Input.GetLength(0), w = work.Input.GetLength(1);
+        foreach (var (name, map) in new[] { ("saliency", result.Saliency), ("uncertainty", result.Uncertainty), ("mask weight", result.MaskWeight) })
+        {
+            if (map.GetLength(0) != h || map.GetLength(1) != w)
+            {
+                return $"a {name} map of {map.GetLength(0)} × {map.GetLength(1)} for a {h} × {w} example";
+            }
+            foreach (var v in map)
+            {
+                if (!float.IsFinite(v))
+                {
+                    return $"a {name} map holding {v}";
+                }
+            }
+        }
+        return result.MasksUsed < 1 || result.MasksUsed > maskCount ? $"{result.MasksUsed} masks used, not 1 to {maskCount}" : null;
     }
 
     private sealed record InFlightUnit(int Slot, RecordingState Recording, int Example, CorpusWork Work, Task<RelaxResult> Result);

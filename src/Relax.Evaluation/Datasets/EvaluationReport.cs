@@ -150,6 +150,5 @@ internal static class EvaluationReport
 
     private static string Number(double value) => double.IsFinite(value) ? value.ToString("G6", CultureInfo.InvariantCulture) : "";
 
-    private static string Csv(params string[] cells) =>
-        string.Join(',', cells.Select(c => c.AsSpan().IndexOfAny(",\"\n") >= 0 ? "\"" + c.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : c));
+    private static string Csv(params string[] cells) => CsvCell.Row(cells);
 }

@@ -10,11 +10,14 @@ public sealed record PixelFlippingOptions
     private readonly int _batchSize = 32;
     private readonly ISimilarity _similarity = CosineSimilarity.Instance;
 
-    /// <summary>Fraction of the cells removed per step, in (0, 0.5]; the curve has ⌈1/step⌉ + 1 points. Default 0.05.</summary>
+    /// <summary>The smallest <see cref="StepFraction"/>: 1000 curve points (each a masked forward pass).</summary>
+    public const double MinimumStepFraction = 0.001;
+
+    /// <summary>Fraction of the cells removed per step, from <see cref="MinimumStepFraction"/> to 0.5; the curve has ⌈1/step⌉ + 1 points. Default 0.05.</summary>
     public double StepFraction
     {
         get => _stepFraction;
-        init => _stepFraction = value > 0 && value <= 0.5 ? value : throw new ArgumentOutOfRangeException(nameof(StepFraction), value, "Use a fraction in (0, 0.5].");
+        init => _stepFraction = value >= MinimumStepFraction && value <= 0.5 ? value : throw new ArgumentOutOfRangeException(nameof(StepFraction), value, $"Use a fraction from {MinimumStepFraction} to 0.5 (at most 1000 curve points).");
     }
 
     /// <summary>What removed cells become: the input's mean (default), its minimum, or values from another input
