@@ -13,7 +13,8 @@ public sealed record LoadedModel(VGGishEmbedder Embedder, IEmbeddingClassifier? 
 {
     /// <summary>Advice for the person running the program, not part of what the model is (so not in
     /// <see cref="Identity"/>, reports or fingerprints): for the shipped default model, how to use Google's VGGish
-    /// instead. Null when there is nothing to say.</summary>
+    /// instead; for Google's VGGish, the path its weights were read from (its identity names their SHA-256 only). Null
+    /// when there is nothing to say.</summary>
     public string? Notice { get; init; }
 
     /// <inheritdoc />

@@ -134,11 +134,11 @@ public sealed class InputsThatSlipTests
     {
         InTempFolder("locked", root =>
         {
-            using (OutputFolderLockProbe.Hold(root))
+            using (OutputFolderLock.Take(root)) // the lock a first run holds, taken here as that run takes it
             {
                 var (code, _, error) = Run("explain", Clip, "--masks", "time", "--count", "16", "--no-figures", "-o", root);
                 Assert.Equal(RelaxCli.Failure, code);
-                Assert.Contains($"{root} is being written by another run (process {Environment.ProcessId} on", error, StringComparison.Ordinal);
+                Assert.Contains($"{root} is being written by another run (process {Environment.ProcessId} on {Environment.MachineName}, since ", error, StringComparison.Ordinal);
                 Assert.Single(error.Trim().Split('\n'));
             }
             // Released (as when the first run ends or dies), the folder is usable.
@@ -167,17 +167,5 @@ public sealed class InputsThatSlipTests
         writer.Write(Encoding.ASCII.GetBytes("data"));
         writer.Write(data.Length);
         writer.Write(data);
-    }
-}
-
-/// <summary>Holds an output folder's lock as another run would (the same file and mode as <c>OutputFolderLock</c>).</summary>
-internal static class OutputFolderLockProbe
-{
-    public static IDisposable Hold(string folder)
-    {
-        Directory.CreateDirectory(folder);
-        var stream = new FileStream(Path.Combine(folder, ".relax.lock"), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
-        File.WriteAllText(Path.Combine(folder, ".relax.lock.holder"), $"process {Environment.ProcessId} on {Environment.MachineName}, since now");
-        return stream;
     }
 }

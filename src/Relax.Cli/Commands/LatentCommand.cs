@@ -102,7 +102,7 @@ internal static class LatentCommand
         }
         Directory.CreateDirectory(output);
         NpyFile.Write(Path.Combine(output, "embeddings.npy"), rows.SelectMany(r => r).ToArray(), [n, rows[0].Length]);
-        WriteCsv(Path.Combine(output, "labels.csv"), "recording,label,file", Enumerable.Range(0, n).Select(i => $"{Csv(ids[i])},{Csv(labels[i])},{Csv(sources[i])}"));
+        WriteCsv(Path.Combine(output, "labels.csv"), "recording,label,file", Enumerable.Range(0, n).Select(i => $"{CsvCell.Text(ids[i])},{CsvCell.Text(labels[i])},{CsvCell.Text(sources[i])}"));
 
         var (pca, explained) = LatentSpace.Pca(points);
         var (tsne, kl) = TSne.Fit(points, new TSneOptions { Perplexity = perplexity });
@@ -113,7 +113,7 @@ internal static class LatentCommand
         })
         {
             WriteCsv(Path.Combine(output, $"{name}.csv"), "recording,label,x,y",
-                Enumerable.Range(0, n).Select(i => string.Create(CultureInfo.InvariantCulture, $"{Csv(ids[i])},{Csv(labels[i])},{map[i, 0]:R},{map[i, 1]:R}")));
+                Enumerable.Range(0, n).Select(i => string.Create(CultureInfo.InvariantCulture, $"{CsvCell.Text(ids[i])},{CsvCell.Text(labels[i])},{map[i, 0]:R},{map[i, 1]:R}")));
             var series = labels.Distinct().Order(StringComparer.Ordinal).Select(label =>
             {
                 var members = Enumerable.Range(0, n).Where(i => labels[i] == label).ToList();
@@ -124,7 +124,7 @@ internal static class LatentCommand
 
         var outliers = LatentSpace.Outliers(points, labels, k);
         WriteCsv(Path.Combine(output, "outliers.csv"), "recording,label,resembles,other_share,file",
-            outliers.Select(o => string.Create(CultureInfo.InvariantCulture, $"{Csv(ids[o.Index])},{Csv(o.Label)},{Csv(o.Resembles)},{o.OtherShare:0.##},{Csv(sources[o.Index])}")));
+            outliers.Select(o => string.Create(CultureInfo.InvariantCulture, $"{CsvCell.Text(ids[o.Index])},{CsvCell.Text(o.Label)},{CsvCell.Text(o.Resembles)},{o.OtherShare:0.##},{CsvCell.Text(sources[o.Index])}")));
         context.Output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{n} recording(s), {labels.Distinct().Count()} label(s); PCA explains {explained[0] + explained[1]:P0}; t-SNE KL {kl:F3}; {outliers.Count} outlier(s) (most of their {k} nearest neighbours of another class):"));
         foreach (var o in outliers.Take(20))
@@ -149,5 +149,4 @@ internal static class LatentCommand
         AtomicFile.Write(path, s => s.Write(Encoding.UTF8.GetBytes(text.ToString())));
     }
 
-    private static string Csv(string value) => CsvCell.Text(value);
 }

@@ -43,7 +43,7 @@ public static class CorpusReport
         foreach (var u in summary.Units)
         {
             index.Append(string.Create(CultureInfo.InvariantCulture,
-                $"{Csv(sources.GetValueOrDefault(u.Recording, u.Recording))},{Csv(u.Recording)},{u.Example},{u.StartSeconds:0.###},{Csv(u.Label ?? "")},{u.MaskKind},{u.MasksUsed},{u.Seconds:0.###},{Status(u.Status)},{Csv(u.Folder)},{Csv(u.Problem ?? "")}\n"));
+                $"{CsvCell.Text(sources.GetValueOrDefault(u.Recording, u.Recording))},{CsvCell.Text(u.Recording)},{u.Example},{u.StartSeconds:0.###},{CsvCell.Text(u.Label ?? "")},{u.MaskKind},{u.MasksUsed},{u.Seconds:0.###},{Status(u.Status)},{CsvCell.Text(u.Folder)},{CsvCell.Text(u.Problem ?? "")}\n"));
         }
         WriteText(Path.Combine(outputDirectory, "index.csv"), index.ToString());
 
@@ -51,7 +51,7 @@ public static class CorpusReport
         foreach (var r in summary.Distinctiveness)
         {
             table.Append(string.Create(CultureInfo.InvariantCulture,
-                $"{r.MaskKind},{Estimator(r.Estimator)},{Csv(r.Label)},{r.Examples},{Number(r.SplitHalf)},{Number(r.MeanBetween)},{Csv(r.NearestLabel ?? "")},{Number(r.NearestCorrelation)}\n"));
+                $"{r.MaskKind},{Estimator(r.Estimator)},{CsvCell.Text(r.Label)},{r.Examples},{Number(r.SplitHalf)},{Number(r.MeanBetween)},{CsvCell.Text(r.NearestLabel ?? "")},{Number(r.NearestCorrelation)}\n"));
         }
         WriteText(Path.Combine(outputDirectory, "distinctiveness.csv"), table.ToString());
 
@@ -106,7 +106,6 @@ public static class CorpusReport
 
     private static string Number(double value) => double.IsNaN(value) ? "" : value.ToString("0.####", CultureInfo.InvariantCulture);
 
-    private static string Csv(string value) => CsvCell.Text(value);
 
     private static void WriteText(string path, string text) => AtomicFile.Write(path, s => s.Write(Encoding.UTF8.GetBytes(text)));
 }

@@ -103,19 +103,19 @@ internal static class EvaluationReport
         var perClip = new StringBuilder($"clip,class,predicted,{areaColumns}\n");
         foreach (var r in summary.PerClip)
         {
-            perClip.Append(Csv(r.Group, labels[r.Group].Class, labels[r.Group].Predicted)).Append(',').Append(AreaCells(r)).Append('\n');
+            perClip.Append(CsvCell.Row(r.Group, labels[r.Group].Class, labels[r.Group].Predicted)).Append(',').Append(AreaCells(r)).Append('\n');
         }
         var perClass = new StringBuilder($"class,clips,{areaColumns}\n");
         foreach (var r in summary.PerClass)
         {
-            perClass.Append(Csv(r.Group, r.Clips.ToString(CultureInfo.InvariantCulture))).Append(',').Append(AreaCells(r)).Append('\n');
+            perClass.Append(CsvCell.Row(r.Group, r.Clips.ToString(CultureInfo.InvariantCulture))).Append(',').Append(AreaCells(r)).Append('\n');
         }
         var accuracy = new StringBuilder("class,explainer,replacement,order,fraction,accuracy\n");
         foreach (var a in summary.Accuracy)
         {
             for (int k = 0; k < a.Fractions.Count; k++)
             {
-                accuracy.Append(Csv(a.Group, a.Explainer, a.Replacement, DatasetEvaluator.OrderName(a.Order), Number(a.Fractions[k]), Number(a.Accuracy[k]))).Append('\n');
+                accuracy.Append(CsvCell.Row(a.Group, a.Explainer, a.Replacement, DatasetEvaluator.OrderName(a.Order), Number(a.Fractions[k]), Number(a.Accuracy[k]))).Append('\n');
             }
         }
         var correlation = new StringBuilder("explainer," + string.Join(',', summary.Explainers) + "\n");
@@ -134,7 +134,7 @@ internal static class EvaluationReport
             var audio = new StringBuilder("explainer,clips,similarity_without_evidence,similarity_evidence_only\n");
             foreach (var row in summary.Audio)
             {
-                audio.Append(Csv(row.Explainer, row.Clips.ToString(CultureInfo.InvariantCulture), Number(row.WithoutEvidence), Number(row.EvidenceOnly))).Append('\n');
+                audio.Append(CsvCell.Row(row.Explainer, row.Clips.ToString(CultureInfo.InvariantCulture), Number(row.WithoutEvidence), Number(row.EvidenceOnly))).Append('\n');
             }
             files.Add(("audio-faithfulness.csv", audio));
         }
@@ -145,10 +145,9 @@ internal static class EvaluationReport
         }
     }
 
-    private static string AreaCells(FlipAreas r) => Csv(r.Explainer, r.Replacement, Number(r.SimilarityMorf), Number(r.SimilarityLerf), Number(r.SimilarityRandom),
+    private static string AreaCells(FlipAreas r) => CsvCell.Row(r.Explainer, r.Replacement, Number(r.SimilarityMorf), Number(r.SimilarityLerf), Number(r.SimilarityRandom),
         Number(r.SimilarityGap), Number(r.ProbabilityMorf), Number(r.ProbabilityLerf), Number(r.ProbabilityRandom), Number(r.ProbabilityGap));
 
     private static string Number(double value) => double.IsFinite(value) ? value.ToString("G6", CultureInfo.InvariantCulture) : "";
 
-    private static string Csv(params string[] cells) => CsvCell.Row(cells);
 }
