@@ -102,12 +102,24 @@ internal sealed class KaiserSincResampler
         {
             return input.ToArray();
         }
-        var output = new float[outputLength];
         if (outputLength == 0)
         {
-            return output;
+            return [];
         }
+        var stream = Open(fromRate, toRate);
+        var output = new SampleBuffer();
+        stream.Push(input, output);
+        stream.Finish(output);
+        return output.Items.ToArray();
+    }
 
+    /// <summary>Starts converting a signal that arrives a block at a time. The samples it gives are those
+    /// <see cref="Resample"/> gives for the whole signal, bit for bit, whatever the blocks.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">A rate below 1, or a down-sampling ratio beyond the filter table's resolution.</exception>
+    public ResamplingStream Open(int fromRate, int toRate)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(fromRate, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(toRate, 1);
         if ((int)(Math.Min(1.0, (double)toRate / fromRate) * (1 << PrecisionBits)) < 1)
         {
             throw new ArgumentOutOfRangeException(nameof(fromRate), fromRate,
@@ -117,15 +129,108 @@ internal sealed class KaiserSincResampler
         int phases = toRate / gcd;
         var filter = new FilterSetup(this, fromRate, toRate);
         long polyphaseSize = (long)phases * (filter.MaxLeftTaps + filter.MaxRightTaps + Vector<float>.Count);
-        if (polyphaseSize <= MaximumPolyphaseCoefficients && phases <= 2L * outputLength)
+        PolyphaseTable? table = null;
+        if (polyphaseSize <= MaximumPolyphaseCoefficients)
         {
-            ResamplePolyphase(input, output, filter, fromRate / gcd, phases);
+            if (!_tables.TryGetValue((phases, fromRate / gcd), out table))
+            {
+                if (_tables.Count >= MaximumCachedTables)
+                {
+                    _tables.Clear();
+                }
+                table = _tables.GetOrAdd((phases, fromRate / gcd), _ => new PolyphaseTable(filter, phases));
+            }
         }
-        else
+        return new ResamplingStream(filter, table, fromRate, toRate, fromRate / gcd, phases);
+    }
+
+    /// <summary>A conversion in progress (see <see cref="Open"/>): push blocks of input, then finish; each call appends
+    /// the output samples that the input so far determines. Holds only the input the next outputs read.</summary>
+    internal sealed class ResamplingStream
+    {
+        private readonly FilterSetup _filter;
+        private readonly PolyphaseTable? _table;
+        private readonly int _fromRate, _toRate, _q, _p;
+        private readonly SampleBuffer _input = new();
+        private long _inputLength;
+        private long _next;
+        private bool _finished;
+
+        internal ResamplingStream(FilterSetup filter, PolyphaseTable? table, int fromRate, int toRate, int q, int p)
         {
-            ResampleDirect(input, output, filter);
+            (_filter, _table, _fromRate, _toRate, _q, _p) = (filter, table, fromRate, toRate, q, p);
+            if (table is not null)
+            {
+                // Held as the zero-padded signal: padded[j] = x[j - left], the zeros standing for resampy's clamping.
+                _input.AppendZeros(table.Left);
+            }
         }
-        return output;
+
+        /// <summary>Adds input and appends the output samples it completes to <paramref name="output"/>.</summary>
+        public void Push(ReadOnlySpan<float> input, SampleBuffer output)
+        {
+            if (_finished)
+            {
+                throw new InvalidOperationException("The conversion was finished.");
+            }
+            _input.Append(input);
+            _inputLength += input.Length;
+            Produce(output);
+        }
+
+        /// <summary>Ends the input and appends the remaining output samples (the total is <see cref="OutputLength"/>
+        /// of all the input pushed).</summary>
+        public void Finish(SampleBuffer output)
+        {
+            if (_finished)
+            {
+                return;
+            }
+            _finished = true;
+            if (_table is not null)
+            {
+                _input.AppendZeros(_table.Stride + 1);
+            }
+            Produce(output);
+        }
+
+        private void Produce(SampleBuffer output)
+        {
+            long limit = _finished ? OutputLength(_inputLength, _fromRate, _toRate) : long.MaxValue;
+            if (_table is { } table)
+            {
+                int stride = table.Stride;
+                var coefficients = table.Coefficients;
+                for (; _next < limit; _next++)
+                {
+                    // Output t reads padded[n + 1 .. n + stride].
+                    long position = _next * _q;
+                    long n = position / _p;
+                    if (n + 1 + stride > _input.End)
+                    {
+                        break;
+                    }
+                    int phase = (int)(position - n * _p);
+                    var value = Dot(coefficients.AsSpan(phase * stride, stride), _input.Slice(n + 1, stride));
+                    output.Append(value);
+                }
+                _input.DropBefore(_next * _q / _p + 1);
+            }
+            else
+            {
+                var f = _filter;
+                for (; _next < limit; _next++)
+                {
+                    long n = (long)(_next * f.TimeIncrement);
+                    if (!_finished && n + f.MaxRightTaps + 1 > _input.End)
+                    {
+                        break;
+                    }
+                    output.Append(Direct(_input, _inputLength, f, _next));
+                }
+                _input.DropBefore((long)(_next * f.TimeIncrement) - f.MaxLeftTaps);
+            }
+        }
     }
 
     private double[] BuildHalfWindow()
@@ -147,7 +252,7 @@ internal sealed class KaiserSincResampler
     }
 
     /// <summary>The filter table scaled for one rate pair, with resampy's interpolation of it.</summary>
-    private sealed class FilterSetup
+    internal sealed class FilterSetup
     {
         public FilterSetup(KaiserSincResampler owner, int fromRate, int toRate)
         {
@@ -189,33 +294,31 @@ internal sealed class KaiserSincResampler
         }
     }
 
-    // resampy's loop, term for term (in double precision), for rate pairs with too many phases to tabulate.
-    private static void ResampleDirect(ReadOnlySpan<float> x, float[] y, FilterSetup f)
+    // resampy's loop, term for term (in double precision), for rate pairs with too many phases to tabulate: output t
+    // of a signal of `length` samples, of which `x` holds those it reads.
+    private static float Direct(SampleBuffer x, long length, FilterSetup f, long t)
     {
-        for (int t = 0; t < y.Length; t++)
+        double time = t * f.TimeIncrement;
+        long n = (long)time;
+        double fraction = f.Scale * (time - n);
+        var (offset, eta, taps) = f.Position(fraction);
+        long iMax = Math.Min(n + 1, taps);
+        double sum = 0;
+        for (int i = 0; i < iMax; i++)
         {
-            double time = t * f.TimeIncrement;
-            int n = (int)time;
-            double fraction = f.Scale * (time - n);
-            var (offset, eta, taps) = f.Position(fraction);
-            int iMax = Math.Min(n + 1, taps);
-            double sum = 0;
-            for (int i = 0; i < iMax; i++)
-            {
-                sum += f.Weight(offset, eta, i) * x[n - i];
-            }
-            (offset, eta, taps) = f.Position(f.Scale - fraction);
-            int kMax = Math.Min(x.Length - n - 1, taps);
-            for (int k = 0; k < kMax; k++)
-            {
-                sum += f.Weight(offset, eta, k) * x[n + k + 1];
-            }
-            y[t] = (float)sum;
+            sum += f.Weight(offset, eta, i) * x[n - i];
         }
+        (offset, eta, taps) = f.Position(f.Scale - fraction);
+        long kMax = Math.Min(length - n - 1, taps);
+        for (int k = 0; k < kMax; k++)
+        {
+            sum += f.Weight(offset, eta, k) * x[n + k + 1];
+        }
+        return (float)sum;
     }
 
     /// <summary>The filter tabulated once for each of the p phases of a rational ratio p/q (rows padded for SIMD).</summary>
-    private sealed class PolyphaseTable
+    internal sealed class PolyphaseTable
     {
         public PolyphaseTable(FilterSetup f, int p)
         {
@@ -244,33 +347,6 @@ internal sealed class KaiserSincResampler
         public int Left { get; }
         public int Stride { get; }
         public float[] Coefficients { get; }
-    }
-
-    // The tabulated filter applied as dot products over a zero-padded copy of the input (the zeros stand for
-    // resampy's clamping at both ends). Tables are cached per ratio, so many short clips do not rebuild them.
-    private void ResamplePolyphase(ReadOnlySpan<float> x, float[] y, FilterSetup f, int q, int p)
-    {
-        if (!_tables.TryGetValue((p, q), out var table))
-        {
-            if (_tables.Count >= MaximumCachedTables)
-            {
-                _tables.Clear();
-            }
-            table = _tables.GetOrAdd((p, q), _ => new PolyphaseTable(f, p));
-        }
-        int left = table.Left, stride = table.Stride;
-        var coefficients = table.Coefficients;
-
-        // padded[j] = x[j - left], zero outside the signal; output t reads padded[n + 1 .. n + stride].
-        var padded = new float[left + x.Length + stride + 1];
-        x.CopyTo(padded.AsSpan(left));
-        for (int t = 0; t < y.Length; t++)
-        {
-            long position = (long)t * q;
-            int n = (int)(position / p);
-            int phase = (int)(position - (long)n * p);
-            y[t] = Dot(coefficients.AsSpan(phase * stride, stride), padded.AsSpan(n + 1, stride));
-        }
     }
 
     private static float Dot(ReadOnlySpan<float> a, ReadOnlySpan<float> b)

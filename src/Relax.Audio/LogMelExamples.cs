@@ -16,8 +16,9 @@ public sealed class LogMelExamples
     public const int ValuesPerExample = FramesPerExample * MelBands;
 
     internal LogMelExamples(float[] values, int count, string sourceName, double durationSeconds, int sourceSampleRate, int paddedSamples, string? message,
-        IReadOnlyList<string>? warnings = null, float[]? waveform16k = null, int exampleHopFrames = FramesPerExample)
+        IReadOnlyList<string>? warnings = null, float[]? waveform16k = null, int exampleHopFrames = FramesPerExample, long firstExample = 0)
     {
+        FirstExample = firstExample;
         _waveform16k = waveform16k ?? [];
         ExampleHopFrames = exampleHopFrames;
         Warnings = warnings ?? [];
@@ -32,7 +33,14 @@ public sealed class LogMelExamples
 
     private readonly float[] _waveform16k;
 
-    /// <summary>The mono 16 kHz waveform the examples were computed from (with any padding), empty when unknown.</summary>
+    /// <summary>The index in the recording of this object's first example: 0, except for the windows after the first
+    /// of <see cref="VGGishFrontEnd.FromFileInWindows"/>. Indices taken by the members (<see cref="Example"/>,
+    /// <see cref="ExampleWaveform"/>, …) count from it.</summary>
+    public long FirstExample { get; }
+
+
+    /// <summary>The mono 16 kHz waveform the examples were computed from (with any padding), empty when unknown; for a
+    /// window of a streamed recording, the part its examples cover (from example <see cref="FirstExample"/>'s start).</summary>
     public ReadOnlyMemory<float> Waveform => _waveform16k;
 
     /// <summary>Frames between the starts of consecutive examples.</summary>
@@ -66,7 +74,9 @@ public sealed class LogMelExamples
     /// <summary>The source (file path or the name given by the caller).</summary>
     public string SourceName { get; }
 
-    /// <summary>Duration of the source audio in seconds.</summary>
+    /// <summary>Duration of the source audio in seconds. For a window of a streamed recording: the duration its header
+    /// gives (PCM), or, for MPEG data, whose length is known only once decoded, the duration decoded when the window was
+    /// made.</summary>
     public double DurationSeconds { get; }
 
     /// <summary>Sample rate of the source audio in Hz.</summary>

@@ -45,9 +45,10 @@ internal static class PcmDecoding
     /// <param name="format">The sample format (not <see cref="WavSampleEncoding.Mpeg"/>).</param>
     /// <param name="destination">Receives <c>data.Length / BytesPerSample</c> samples.</param>
     /// <param name="sourceName">Names the source in error messages.</param>
+    /// <param name="firstSample">The index in the recording of the first sample decoded, for messages.</param>
     /// <exception cref="InvalidDataException">Float data holds a NaN or infinite sample.</exception>
     /// <exception cref="NotSupportedException">The encoding or container size is not a PCM one.</exception>
-    public static void Decode(ReadOnlySpan<byte> data, WavFormat format, Span<float> destination, string sourceName)
+    public static void Decode(ReadOnlySpan<byte> data, WavFormat format, Span<float> destination, string sourceName, long firstSample = 0)
     {
         ArgumentNullException.ThrowIfNull(format);
         int size = format.BytesPerSample;
@@ -93,14 +94,14 @@ internal static class PcmDecoding
                 for (int i = 0; i < count; i++)
                 {
                     float value = BinaryPrimitives.ReadSingleLittleEndian(data.Slice(i * size));
-                    destination[i] = float.IsFinite(value) ? value : throw NonFinite(sourceName, format, i, value);
+                    destination[i] = float.IsFinite(value) ? value : throw NonFinite(sourceName, format, firstSample + i, value);
                 }
                 break;
             case WavSampleEncoding.IeeeFloat64:
                 for (int i = 0; i < count; i++)
                 {
                     double value = BinaryPrimitives.ReadDoubleLittleEndian(data.Slice(i * size));
-                    destination[i] = double.IsFinite(value) ? (float)value : throw NonFinite(sourceName, format, i, value);
+                    destination[i] = double.IsFinite(value) ? (float)value : throw NonFinite(sourceName, format, firstSample + i, value);
                 }
                 break;
             case WavSampleEncoding.ALaw:
@@ -120,7 +121,7 @@ internal static class PcmDecoding
         }
     }
 
-    private static InvalidDataException NonFinite(string sourceName, WavFormat format, int index, double value) =>
+    private static InvalidDataException NonFinite(string sourceName, WavFormat format, long index, double value) =>
         new($"{sourceName}: float sample {index} (frame {index / format.Channels}, channel {index % format.Channels}) is {value}; " +
             "audio samples must be finite numbers.");
 

@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace Relax.Audio;
 
 /// <summary>
@@ -30,14 +28,53 @@ public sealed class VGGishFrontEnd
 
     /// <summary>Reads a WAVE file and computes its examples.</summary>
     /// <exception cref="InvalidDataException">The file is malformed (or too short, when examples are required); the message names it.</exception>
-    /// <exception cref="NotSupportedException">The file's sample format is not decoded; the message names it.</exception>
-    public LogMelExamples FromFile(string path) => FromAudio(WavReader.Read(path), path);
+    /// <exception cref="NotSupportedException">The file's sample format is not decoded, or its examples are more than one array holds
+    /// (use <see cref="FromFileInWindows"/>); the message names it.</exception>
+    public LogMelExamples FromFile(string path)
+    {
+        using var decoder = WavDecoder.Open(path);
+        return Frame(decoder, ExampleFramer.WholeRecording).Single();
+    }
+
+    /// <summary>Reads a WAVE file a block at a time and hands out its examples in windows of
+    /// <paramref name="examplesPerWindow"/> (the last may hold fewer; a recording without an example gives one empty
+    /// window whose <see cref="LogMelExamples.Message"/> says why). Memory does not grow with the recording's length;
+    /// the values are those <see cref="FromFile"/> gives, bit for bit. Each window's <see cref="LogMelExamples.FirstExample"/>
+    /// says where it starts; its <see cref="LogMelExamples.Waveform"/> is the audio its examples cover.</summary>
+    /// <param name="path">The WAVE file.</param>
+    /// <param name="examplesPerWindow">Examples per window; at least 1.</param>
+    /// <exception cref="InvalidDataException">The file is malformed (or too short, when examples are required); the message
+    /// names it. Thrown when the file is opened or, for damage further in, when the window that reaches it is read.</exception>
+    /// <exception cref="NotSupportedException">The file's sample format is not decoded.</exception>
+    public IEnumerable<LogMelExamples> FromFileInWindows(string path, int examplesPerWindow = 64)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(examplesPerWindow, 1);
+        var decoder = WavDecoder.Open(path);   // header errors surface here, at the call
+        return Windows(decoder, examplesPerWindow);
+
+        IEnumerable<LogMelExamples> Windows(WavDecoder open, int perWindow)
+        {
+            using (open)
+            {
+                foreach (var window in Frame(open, perWindow))
+                {
+                    yield return window;
+                }
+            }
+        }
+    }
 
     /// <summary>Reads a WAVE file from a stream and computes its examples.</summary>
     /// <exception cref="InvalidDataException">The content is malformed (or too short, when examples are required).</exception>
     /// <exception cref="NotSupportedException">The sample format is not decoded.</exception>
-    public LogMelExamples FromStream(Stream stream, string sourceName = "<stream>") =>
-        FromAudio(WavReader.Read(stream, sourceName), sourceName);
+    public LogMelExamples FromStream(Stream stream, string sourceName = "<stream>")
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        using var buffer = new MemoryStream();
+        stream.CopyTo(buffer);
+        using var decoder = WavDecoder.Open(buffer.ToArray(), sourceName ?? "<stream>");
+        return Frame(decoder, ExampleFramer.WholeRecording).Single();
+    }
 
     /// <summary>Computes the examples of decoded audio (channels are averaged).</summary>
     internal LogMelExamples FromAudio(WavAudio audio, string sourceName = "<audio>")
@@ -58,72 +95,38 @@ public sealed class VGGishFrontEnd
     private LogMelExamples Compute(ReadOnlySpan<float> waveform, int sampleRate, string sourceName, IReadOnlyList<string>? warnings)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(sampleRate, 1);
-        for (int i = 0; i < waveform.Length; i++)
-        {
-            if (!float.IsFinite(waveform[i]))
-            {
-                throw new ArgumentException($"{sourceName}: sample {i} is {waveform[i]}; audio samples must be finite.", nameof(waveform));
-            }
-        }
-        double duration = (double)waveform.Length / sampleRate;
-        float[] audio16k = sampleRate == VGGishLogMel.SampleRate
-            ? waveform.ToArray()
-            : Options.Resampler.Resample(waveform, sampleRate, VGGishLogMel.SampleRate);
+        var framer = new ExampleFramer(Options, sourceName, sampleRate, ExampleFramer.WholeRecording, warnings: warnings);
+        var windows = new List<LogMelExamples>(1);
+        framer.Push(waveform, windows);
+        framer.Finish(windows);
+        return windows.Single();
+    }
 
-        int hop = Options.ExampleHopFrames;
-        int frames = VGGishLogMel.FrameCount(audio16k.Length);
-        int examples = ExampleCount(frames, hop);
-        int padded = 0;
-        string? message = null;
-        if (Options.PadFinalExample && audio16k.Length > 0)
+    /// <summary>The decoder's audio, mixed to mono a block at a time, through a framer.</summary>
+    private IEnumerable<LogMelExamples> Frame(WavDecoder decoder, int examplesPerWindow)
+    {
+        double? duration = decoder.FrameCount is { } frames ? (double)frames / decoder.SampleRate : null;
+        var framer = new ExampleFramer(Options, decoder.SourceName, decoder.SampleRate, examplesPerWindow, duration, decoder.Warnings);
+        var windows = new List<LogMelExamples>();
+        const int blockFrames = 1 << 16;
+        var interleaved = new float[blockFrames * decoder.Channels];
+        var mono = new float[blockFrames];
+        int read;
+        while ((read = decoder.Read(interleaved)) > 0)
         {
-            int covered = examples == 0 ? 0 : LogMelExamples.FramesPerExample + (examples - 1) * hop;
-            if (frames > covered || examples == 0)
+            WavAudio.MixToMono(interleaved.AsSpan(0, read * decoder.Channels), decoder.Channels, mono);
+            framer.Push(mono.AsSpan(0, read), windows);
+            foreach (var window in windows)
             {
-                examples++;
-                long needed = SamplesPerExample + (long)(examples - 1) * hop * VGGishLogMel.HopLength;
-                padded = (int)(needed - audio16k.Length);
-                if (padded > 0)
-                {
-                    Array.Resize(ref audio16k, (int)needed);
-                }
-                else
-                {
-                    padded = 0;
-                }
-                frames = VGGishLogMel.FrameCount(audio16k.Length);
-                message = string.Create(CultureInfo.InvariantCulture, $"{sourceName}: {padded} samples of silence (at 16 kHz) were appended to complete the final example.");
+                yield return window;
             }
+            windows.Clear();
         }
-        if (examples == 0)
+        framer.Finish(windows);
+        foreach (var window in windows)
         {
-            message = string.Create(CultureInfo.InvariantCulture,
-                $"{sourceName}: {duration:0.###} s of audio is shorter than one VGGish example (0.96 s, {SamplesPerExample} samples at 16 kHz), so no example was produced. Set {nameof(VGGishFrontEndOptions.PadFinalExample)} to pad it with silence.");
-            if (Options.RequireExamples)
-            {
-                throw new AudioTooShortException(message);
-            }
-            return new LogMelExamples([], 0, sourceName, duration, sampleRate, 0, message, warnings);
+            yield return window;
         }
-
-        int usedFrames = LogMelExamples.FramesPerExample + (examples - 1) * hop;
-        var logMel = new float[usedFrames * LogMelExamples.MelBands];
-        VGGishLogMel.Compute(audio16k, logMel, usedFrames);
-        float[] values;
-        if (hop == LogMelExamples.FramesPerExample)
-        {
-            values = logMel; // consecutive examples are consecutive frames
-        }
-        else
-        {
-            values = new float[examples * LogMelExamples.ValuesPerExample];
-            for (int e = 0; e < examples; e++)
-            {
-                logMel.AsSpan(e * hop * LogMelExamples.MelBands, LogMelExamples.ValuesPerExample)
-                    .CopyTo(values.AsSpan(e * LogMelExamples.ValuesPerExample));
-            }
-        }
-        return new LogMelExamples(values, examples, sourceName, duration, sampleRate, padded, message, warnings, audio16k, hop);
     }
 
     /// <summary>Examples that fit in <paramref name="frames"/> frames: <c>1 + (frames − 96) / hop</c>, or 0.</summary>

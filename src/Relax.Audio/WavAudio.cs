@@ -53,21 +53,30 @@ internal sealed class WavAudio
     /// <summary>The mono mix: the mean of the channels of each frame (the samples themselves when mono).</summary>
     public float[] ToMono()
     {
-        if (Channels == 1)
-        {
-            return (float[])Samples.Clone();
-        }
         var mono = new float[FrameCount];
-        double inverse = 1.0 / Channels;
-        for (int frame = 0, i = 0; frame < mono.Length; frame++)
+        MixToMono(Samples, Channels, mono);
+        return mono;
+    }
+
+    /// <summary>Writes the mean of the channels of each interleaved frame to <paramref name="mono"/> (summed in double
+    /// precision, as the reference's <c>np.mean(axis=1)</c> of float data; a copy when mono).</summary>
+    public static void MixToMono(ReadOnlySpan<float> interleaved, int channels, Span<float> mono)
+    {
+        int frames = interleaved.Length / channels;
+        if (channels == 1)
+        {
+            interleaved.CopyTo(mono);
+            return;
+        }
+        double inverse = 1.0 / channels;
+        for (int frame = 0, i = 0; frame < frames; frame++)
         {
             double sum = 0;
-            for (int c = 0; c < Channels; c++, i++)
+            for (int c = 0; c < channels; c++, i++)
             {
-                sum += Samples[i];
+                sum += interleaved[i];
             }
             mono[frame] = (float)(sum * inverse);
         }
-        return mono;
     }
 }

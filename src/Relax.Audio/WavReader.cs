@@ -48,51 +48,18 @@ internal static class WavReader
     /// <exception cref="NotSupportedException">The file uses a sample format that is not decoded.</exception>
     public static WavAudio Read(string path)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(path);
-        return Read(ReadRegularFile(path), path);
+        using var decoder = WavDecoder.Open(path);
+        return decoder.ReadAll();
     }
 
-    /// <summary>The largest WAVE file <see cref="Read(string)"/> accepts: 2 GiB (a RIFF file addresses at most 4 GiB;
-    /// 2 GiB is more than an hour of 48 kHz stereo float).</summary>
+    /// <summary>The largest WAVE file accepted: 2 GiB (a RIFF file addresses at most 4 GiB; 2 GiB is more than an hour
+    /// of 48 kHz stereo float). Files are read in place (<see cref="WavDecoder"/>), never loaded whole.</summary>
     public static long MaxFileBytes => 2L << 30;
 
-    /// <summary>The bytes of a regular file of at most <see cref="MaxFileBytes"/>, checked before it is opened: a
-    /// directory, FIFO, socket or device (stat reports no size for them; /dev/zero never ends and a FIFO blocks the
-    /// open) is refused with one line. Written here rather than shared with Relax.Core's <c>InputFile</c> because the
-    /// front end does not depend on the engine.</summary>
-    private static byte[] ReadRegularFile(string path)
-    {
-        if (Directory.Exists(path))
-        {
-            throw new InvalidDataException($"{path}: is a directory; expected a WAV file.");
-        }
-        var info = new FileInfo(path);
-        if (!info.Exists)
-        {
-            throw new FileNotFoundException($"{path}: no such file.", path);
-        }
-        if (info.LinkTarget is not null)
-        {
-            // A symbolic link's own size is that of the path it holds; judge what it points to.
-            info = info.ResolveLinkTarget(returnFinalTarget: true) as FileInfo ?? info;
-            if (!info.Exists)
-            {
-                throw new FileNotFoundException($"{path}: a link to a missing file.", path);
-            }
-        }
-        if (info.Length == 0)
-        {
-            throw new InvalidDataException($"{path}: empty, or not a regular file (a device, FIFO or socket); expected a WAV file.");
-        }
-        if (info.Length > MaxFileBytes)
-        {
-            throw new InvalidDataException($"{path}: {info.Length:N0} bytes, more than the {MaxFileBytes:N0} accepted for a WAV file.");
-        }
-        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read);
-        var bytes = new byte[info.Length];
-        int read = stream.ReadAtLeast(bytes, bytes.Length, throwOnEndOfStream: false);
-        return read == bytes.Length ? bytes : bytes[..read];   // a file that shrank while being read
-    }
+    /// <summary>The most sample frames (samples per channel) a recording may decode to: as many as the largest
+    /// accepted file holds at one byte per frame (2^31, 37 hours at 16 kHz). Applies to compressed (MPEG) data too,
+    /// which could otherwise decode a few megabytes to hours of audio.</summary>
+    public static long MaxDecodedFrames => MaxFileBytes;
 
     /// <summary>Reads a WAVE file from a stream (read to its end; it need not be seekable).</summary>
     /// <param name="stream">The stream, positioned at the start of the RIFF header.</param>
@@ -115,36 +82,20 @@ internal static class WavReader
     public static WavAudio Read(byte[] bytes, string sourceName = "<memory>")
     {
         ArgumentNullException.ThrowIfNull(bytes);
-        sourceName ??= "<memory>";
-        var warnings = new List<string>();
-        var (format, dataOffset, dataLength) = Parse(bytes, sourceName, warnings);
-        if (format.Encoding == WavSampleEncoding.Mpeg)
-        {
-            return MpegDecoding.Decode(bytes, dataOffset, dataLength, format, sourceName, warnings);
-        }
-
-        long frames = dataLength / format.BlockAlign;
-        if (dataLength % format.BlockAlign != 0)
-        {
-            warnings.Add($"the data chunk ends with a partial sample frame ({dataLength % format.BlockAlign} of {format.BlockAlign} bytes), which was dropped");
-        }
-        long count = frames * format.Channels;
-        if (count > Array.MaxLength)
-        {
-            throw new NotSupportedException($"{sourceName}: {frames} sample frames × {format.Channels} channels are more samples than one array holds ({Array.MaxLength}); split the file.");
-        }
-        var samples = new float[count];
-        PcmDecoding.Decode(bytes.AsSpan(checked((int)dataOffset), checked((int)(frames * format.BlockAlign))), format, samples, sourceName);
-        return new WavAudio(format, format.SampleRate, format.Channels, samples, warnings);
+        using var decoder = WavDecoder.Open(bytes, sourceName ?? "<memory>");
+        return decoder.ReadAll();
     }
 
-    private static (WavFormat Format, long DataOffset, long DataLength) Parse(byte[] bytes, string name, List<string> warnings)
+    /// <summary>Finds the format and the data chunk of a WAVE file, reading only chunk headers and the format chunk.</summary>
+    internal static (WavFormat Format, long DataOffset, long DataLength) Parse(ByteSource bytes, string name, List<string> warnings)
     {
-        if (bytes.Length < 12)
+        long fileLength = bytes.Length;
+        if (fileLength < 12)
         {
-            throw new InvalidDataException($"{name}: {bytes.Length} bytes are too few for a WAVE file (the RIFF header alone is 12 bytes).");
+            throw new InvalidDataException($"{name}: {fileLength} bytes are too few for a WAVE file (the RIFF header alone is 12 bytes).");
         }
-        var riff = Ascii(bytes.AsSpan(0, 4));
+        var head = bytes.ReadExactly(0, 12, name);
+        var riff = Ascii(head.AsSpan(0, 4));
         bool rf64 = riff == "RF64" || riff == "BW64";
         if (riff != "RIFF" && !rf64)
         {
@@ -153,27 +104,28 @@ internal static class WavReader
                 "RIFX" => new NotSupportedException($"{name}: big-endian RIFX WAVE files are not supported; accepted are little-endian RIFF/RF64 WAVE files."),
                 "FORM" => new NotSupportedException($"{name}: this is an AIFF/IFF file; only RIFF/WAVE files are read."),
                 "OggS" or "fLaC" => new NotSupportedException($"{name}: this is an Ogg or FLAC file; only RIFF/WAVE files are read."),
-                _ when bytes[0] == 0xFF && (bytes[1] & 0xE0) == 0xE0 || riff.StartsWith("ID3", StringComparison.Ordinal) =>
+                _ when head[0] == 0xFF && (head[1] & 0xE0) == 0xE0 || riff.StartsWith("ID3", StringComparison.Ordinal) =>
                     new NotSupportedException($"{name}: this looks like a bare MPEG audio (MP3) file; only MPEG audio inside a RIFF/WAVE container is read."),
-                _ => new InvalidDataException($"{name}: not a RIFF/WAVE file: it starts with {Describe(bytes.AsSpan(0, 4))} instead of 'RIFF'."),
+                _ => new InvalidDataException($"{name}: not a RIFF/WAVE file: it starts with {Describe(head.AsSpan(0, 4))} instead of 'RIFF'."),
             };
         }
-        var form = Ascii(bytes.AsSpan(8, 4));
+        var form = Ascii(head.AsSpan(8, 4));
         if (form != "WAVE")
         {
-            throw new InvalidDataException($"{name}: the RIFF form type is {Describe(bytes.AsSpan(8, 4))}, not 'WAVE'.");
+            throw new InvalidDataException($"{name}: the RIFF form type is {Describe(head.AsSpan(8, 4))}, not 'WAVE'.");
         }
 
         WavFormat? format = null;
         long dataOffset = -1, dataLength = 0;
         long ds64DataSize = -1;
         long position = 12;
-        while (position + 8 <= bytes.Length)
+        while (position + 8 <= fileLength)
         {
-            var idBytes = bytes.AsSpan((int)position, 4);
-            uint size = BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan((int)position + 4, 4));
+            var header = bytes.ReadExactly(position, 8, name);
+            var idBytes = header.AsSpan(0, 4);
+            uint size = BinaryPrimitives.ReadUInt32LittleEndian(header.AsSpan(4, 4));
             long body = position + 8;
-            long available = bytes.Length - body;
+            long available = fileLength - body;
             if (!IsChunkId(idBytes))
             {
                 if (format is not null && dataOffset >= 0)
@@ -234,7 +186,8 @@ internal static class WavReader
                 }
                 else
                 {
-                    format = ParseFormat(bytes.AsSpan((int)body, (int)size), name, warnings);
+                    // The format needs at most its first 40 bytes; a huge declared 'fmt ' chunk is not read whole.
+                    format = ParseFormat(bytes.ReadExactly(body, (int)Math.Min(size, MaxFormatBytesRead), name), name, warnings);
                     if (dataOffset >= 0)
                     {
                         break;
@@ -245,7 +198,7 @@ internal static class WavReader
             {
                 if (id == "ds64" && size >= 16 && size <= available)
                 {
-                    ds64DataSize = (long)Math.Min(BinaryPrimitives.ReadUInt64LittleEndian(bytes.AsSpan((int)body + 8, 8)), long.MaxValue);
+                    ds64DataSize = (long)Math.Min(BinaryPrimitives.ReadUInt64LittleEndian(bytes.ReadExactly(body + 8, 8, name)), long.MaxValue);
                 }
                 if (size > available)
                 {
@@ -262,7 +215,7 @@ internal static class WavReader
             if ((chunkLength & 1) == 1)
             {
                 // RIFF pads odd-sized chunks to an even length; some writers forget the pad byte.
-                if (next + 1 + 8 <= bytes.Length && !LooksLikeChunk(bytes, next + 1) && LooksLikeChunk(bytes, next))
+                if (next + 1 + 8 <= fileLength && !LooksLikeChunk(bytes, next + 1) && LooksLikeChunk(bytes, next))
                 {
                     warnings.Add($"the odd-sized '{id}' chunk at offset {position} is not followed by a pad byte");
                 }
@@ -284,6 +237,9 @@ internal static class WavReader
         }
         return (format, dataOffset, dataLength);
     }
+
+    /// <summary>The most bytes of a 'fmt ' chunk read (WAVE_FORMAT_EXTENSIBLE needs 40).</summary>
+    private const int MaxFormatBytesRead = 256;
 
     private static WavFormat ParseFormat(ReadOnlySpan<byte> chunk, string name, List<string> warnings)
     {
@@ -399,10 +355,17 @@ internal static class WavReader
     }
 
     // A plausible chunk header: a printable id and a size that fits in the file.
-    private static bool LooksLikeChunk(byte[] bytes, long offset) =>
-        offset + 8 <= bytes.Length
-        && IsChunkId(bytes.AsSpan((int)offset, 4))
-        && BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan((int)offset + 4, 4)) <= bytes.Length - offset - 8;
+    private static bool LooksLikeChunk(ByteSource bytes, long offset)
+    {
+        if (offset + 8 > bytes.Length)
+        {
+            return false;
+        }
+        Span<byte> header = stackalloc byte[8];
+        return bytes.ReadFully(offset, header) == 8
+            && IsChunkId(header[..4])
+            && BinaryPrimitives.ReadUInt32LittleEndian(header[4..]) <= bytes.Length - offset - 8;
+    }
 
     private static string Ascii(ReadOnlySpan<byte> bytes) => Encoding.Latin1.GetString(bytes);
 

@@ -6,21 +6,9 @@ namespace Relax.Cli;
 /// that names the file, and the search of folders for WAV files.</summary>
 internal static class AudioInput
 {
-    /// <summary>The log-mel examples of a WAV file; what the reader tolerated (a data chunk past the end, say) goes to
-    /// <paramref name="warnings"/>, one line per irregularity, once per file.</summary>
-    /// <exception cref="CliException">Missing, unreadable, unsupported, or shorter than one example.</exception>
-    public static LogMelExamples Read(string path, TextWriter? warnings = null, VGGishFrontEndOptions? frontEnd = null)
-    {
-        var examples = Load(path, warnings, frontEnd);
-        if (examples.IsEmpty)
-        {
-            throw new CliException(NoExamples(path, examples));
-        }
-        return examples;
-    }
-
-    /// <summary>Like <see cref="Read"/>, but a recording that yields no example is returned empty (with its
-    /// <see cref="LogMelExamples.Message"/>) rather than refused.</summary>
+    /// <summary>The log-mel examples of a WAV file, all in memory; a recording that yields no example is returned empty
+    /// (with its <see cref="LogMelExamples.Message"/>). What the reader tolerated (a data chunk past the end, say) goes
+    /// to <paramref name="warnings"/>, one line per irregularity, once per file.</summary>
     /// <exception cref="CliException">Missing, unreadable or unsupported.</exception>
     public static LogMelExamples Load(string path, TextWriter? warnings = null, VGGishFrontEndOptions? frontEnd = null)
     {
@@ -39,6 +27,48 @@ internal static class AudioInput
             warnings?.WriteLine($"relax: warning: {path}: {warning}");
         }
         return examples;
+    }
+
+    /// <summary>The log-mel examples of a WAV file in windows of <paramref name="examplesPerWindow"/>, read a block at a
+    /// time (memory does not grow with the recording's length). A recording without an example gives one empty window
+    /// with its <see cref="LogMelExamples.Message"/>. What the reader tolerated goes to <paramref name="warnings"/> once.</summary>
+    /// <exception cref="CliException">Missing, unreadable or unsupported: when the file is opened, or when a window
+    /// reaches damage further in.</exception>
+    public static IEnumerable<LogMelExamples> Windows(string path, TextWriter? warnings, VGGishFrontEndOptions? frontEnd, int examplesPerWindow = 64)
+    {
+        RelaxCli.CheckFileExists(path, "a WAV file");
+        var windows = OneLine(() => new VGGishFrontEnd(frontEnd).FromFileInWindows(path, examplesPerWindow).GetEnumerator());
+        return Read(windows);
+
+        IEnumerable<LogMelExamples> Read(IEnumerator<LogMelExamples> open)
+        {
+            using (open)
+            {
+                int warned = 0;
+                while (OneLine(open.MoveNext))
+                {
+                    var window = open.Current;
+                    for (; warned < window.Warnings.Count; warned++)
+                    {
+                        warnings?.WriteLine($"relax: warning: {path}: {window.Warnings[warned]}");
+                    }
+                    yield return window;
+                }
+            }
+        }
+    }
+
+    /// <summary>Runs a front-end step, its errors (which name the file) turned into one line.</summary>
+    private static T OneLine<T>(Func<T> step)
+    {
+        try
+        {
+            return step();
+        }
+        catch (Exception e) when (e is InvalidDataException or NotSupportedException)
+        {
+            throw new CliException(e.Message, e);
+        }
     }
 
     /// <summary>Why a recording gave no example, in one line that says what to do.</summary>

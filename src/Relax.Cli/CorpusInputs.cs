@@ -119,25 +119,50 @@ internal sealed class CorpusInputs : IReadOnlyCollection<CorpusRecording>
 
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
 
+    /// <summary>Examples per window when a recording is read.</summary>
+    private const int ExamplesPerWindow = 64;
+
+    /// <summary>The most examples of one recording held in memory (about 6 MB of log-mel values and 16 MB of audio); a
+    /// longer recording is read again, a window at a time, as its examples are explained.</summary>
+    private const int MaxExamplesHeld = 256;
+
     private CorpusExamples Load(string path)
     {
-        LogMelExamples examples;
+        // A first pass counts the examples (and finds what cannot be read) in bounded memory, keeping them if few.
+        var held = new List<LogMelExamples>();
+        int count = 0;
         try
         {
-            examples = AudioInput.Load(path, _warnings, _frontEnd);
+            foreach (var window in AudioInput.Windows(path, _warnings, _frontEnd, ExamplesPerWindow))
+            {
+                if (window.IsEmpty)
+                {
+                    return CorpusExamples.None(AudioInput.NoExamples(path, window));
+                }
+                count = checked(count + window.Count);
+                if (count <= MaxExamplesHeld)
+                {
+                    held.Add(window);
+                }
+                else
+                {
+                    held.Clear();
+                }
+            }
         }
         catch (CliException e)
         {
             return CorpusExamples.None(e.Message);
         }
-        if (examples.IsEmpty)
-        {
-            return CorpusExamples.None(AudioInput.NoExamples(path, examples));
-        }
         double hop = _frontEnd.ExampleHopFrames * 0.01;
-        return new CorpusExamples(Enumerable.Range(0, examples.Count).Select(examples.ExampleMatrix).ToList(),
-            Enumerable.Range(0, examples.Count).Select(k => Math.Round(k * hop, 2)).ToList(),
-            Waveforms: Enumerable.Range(0, examples.Count).Select(examples.ExampleWaveform).ToList());
+        var starts = Enumerable.Range(0, count).Select(k => Math.Round(k * hop, 2)).ToList();
+        if (count <= MaxExamplesHeld)
+        {
+            return new CorpusExamples(held.SelectMany(w => Enumerable.Range(0, w.Count).Select(w.ExampleMatrix)).ToList(), starts,
+                Waveforms: held.SelectMany(w => Enumerable.Range(0, w.Count).Select(w.ExampleWaveform)).ToList());
+        }
+        var windowed = new WindowedExamples(count, () => AudioInput.Windows(path, null, _frontEnd, ExamplesPerWindow));
+        return new CorpusExamples(windowed.Inputs, starts, Waveforms: windowed.Waveforms);
     }
 
     /// <summary>A recording's id from its relative path: '/' between folders, no extension, characters other than

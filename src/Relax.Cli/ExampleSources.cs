@@ -3,7 +3,8 @@ using Relax.Models.VGGish;
 
 namespace Relax.Cli;
 
-/// <summary>VGGish examples read from a file: <see cref="Count"/> log-mel patches of 96 × 64, float32, C order.</summary>
+/// <summary>VGGish examples read from a file (all of them, or one window of a long recording): <see cref="Count"/>
+/// log-mel patches of 96 × 64, float32, C order.</summary>
 /// <param name="Data">The values, <see cref="Count"/> × 96 × 64.</param>
 /// <param name="Count">The number of examples.</param>
 internal sealed record Examples(float[] Data, long Count);
@@ -17,12 +18,13 @@ internal interface IExampleSource
     /// <summary>Whether this source handles <paramref name="path"/> (by its extension).</summary>
     bool Accepts(string path);
 
-    /// <summary>Reads the examples.</summary>
+    /// <summary>Reads the examples, in windows (a recording is read a block at a time, so its length does not set the
+    /// memory used); at least one window.</summary>
     /// <param name="path">The file.</param>
     /// <param name="warnings">Where reader warnings go.</param>
     /// <param name="frontEnd">The front end's settings, for recordings (ignored for ready-made examples).</param>
     /// <exception cref="CliException">The file cannot be used; the message says why.</exception>
-    Examples Read(string path, TextWriter? warnings, Relax.Audio.VGGishFrontEndOptions? frontEnd);
+    IEnumerable<Examples> Read(string path, TextWriter? warnings, Relax.Audio.VGGishFrontEndOptions? frontEnd);
 }
 
 /// <summary>The input formats of <c>relax embed</c> and <c>relax features</c>.</summary>
@@ -35,9 +37,9 @@ internal static class ExampleSources
         new WavExampleSource(),
     };
 
-    /// <summary>Reads examples from <paramref name="path"/> with the first source that accepts it.</summary>
+    /// <summary>Reads examples from <paramref name="path"/>, in windows, with the first source that accepts it.</summary>
     /// <exception cref="CliException">No source accepts the file, or it cannot be read.</exception>
-    public static Examples Read(string path, TextWriter? warnings = null, Relax.Audio.VGGishFrontEndOptions? frontEnd = null)
+    public static IEnumerable<Examples> Read(string path, TextWriter? warnings = null, Relax.Audio.VGGishFrontEndOptions? frontEnd = null)
     {
         RelaxCli.CheckFileExists(path, "a WAV or .npy file");
         var source = All.FirstOrDefault(s => s.Accepts(path))
@@ -57,7 +59,7 @@ internal sealed class NpyExampleSource : IExampleSource
     public bool Accepts(string path) => path.EndsWith(".npy", StringComparison.OrdinalIgnoreCase);
 
     /// <inheritdoc />
-    public Examples Read(string path, TextWriter? warnings, Relax.Audio.VGGishFrontEndOptions? frontEnd)
+    public IEnumerable<Examples> Read(string path, TextWriter? warnings, Relax.Audio.VGGishFrontEndOptions? frontEnd)
     {
         float[] data;
         long[] shape;
@@ -85,7 +87,7 @@ internal sealed class NpyExampleSource : IExampleSource
             throw new CliException(string.Create(System.Globalization.CultureInfo.InvariantCulture,
                 $"{path}: example {bad / (frames * bands)} holds {data[bad]} (value {bad}); expected finite log-mel values."));
         }
-        return new Examples(data, count);
+        return [new Examples(data, count)];
     }
 }
 
@@ -101,9 +103,15 @@ internal sealed class WavExampleSource : IExampleSource
     public bool Accepts(string path) => path.EndsWith(".wav", StringComparison.OrdinalIgnoreCase) || path.EndsWith(".wave", StringComparison.OrdinalIgnoreCase);
 
     /// <inheritdoc />
-    public Examples Read(string path, TextWriter? warnings, Relax.Audio.VGGishFrontEndOptions? frontEnd)
+    public IEnumerable<Examples> Read(string path, TextWriter? warnings, Relax.Audio.VGGishFrontEndOptions? frontEnd)
     {
-        var examples = AudioInput.Read(path, warnings, frontEnd);
-        return new Examples(examples.Values, examples.Count);
+        foreach (var window in AudioInput.Windows(path, warnings, frontEnd))
+        {
+            if (window.IsEmpty)
+            {
+                throw new CliException(AudioInput.NoExamples(path, window));
+            }
+            yield return new Examples(window.Values, window.Count);
+        }
     }
 }

@@ -153,4 +153,50 @@ public sealed class ResourceCeilingTests : IDisposable
         Assert.True(code == 0, error);
         Assert.Contains("OpenMP threads wait ACTIVE (from OMP_WAIT_POLICY in the environment)", error, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void A_long_recording_is_framed_and_explained_in_bounded_memory()
+    {
+        // 256 MiB of 48 kHz stereo 16-bit PCM (sparse, so silence): 23 minutes. Read whole, features took 2.2 GB.
+        var wav = File("long.wav");
+        const long size = 256L << 20;
+        using (var stream = new FileStream(wav, FileMode.CreateNew))
+        {
+            var header = new byte[44];
+            "RIFF"u8.CopyTo(header);
+            BinaryPrimitives.WriteUInt32LittleEndian(header.AsSpan(4), (uint)(size - 8));
+            "WAVEfmt "u8.CopyTo(header.AsSpan(8));
+            BinaryPrimitives.WriteUInt32LittleEndian(header.AsSpan(16), 16);
+            BinaryPrimitives.WriteUInt16LittleEndian(header.AsSpan(20), 1);
+            BinaryPrimitives.WriteUInt16LittleEndian(header.AsSpan(22), 2);
+            BinaryPrimitives.WriteUInt32LittleEndian(header.AsSpan(24), 48000);
+            BinaryPrimitives.WriteUInt32LittleEndian(header.AsSpan(28), 48000 * 4);
+            BinaryPrimitives.WriteUInt16LittleEndian(header.AsSpan(32), 4);
+            BinaryPrimitives.WriteUInt16LittleEndian(header.AsSpan(34), 16);
+            "data"u8.CopyTo(header.AsSpan(36));
+            BinaryPrimitives.WriteUInt32LittleEndian(header.AsSpan(40), (uint)(size - 44));
+            stream.Write(header);
+            stream.SetLength(size);
+        }
+        long frames = (size - 44) / 4;
+        int examples = Relax.Audio.VGGishFrontEnd.ExampleCount(Relax.Audio.VGGishLogMel.FrameCount(frames * 16000 / 48000), 96);
+
+        var (code, error, peak, _) = RunChild("features", wav, "-o", File("long.npy"));
+
+        Assert.True(code == 0, $"exit code {code}: {error}");
+        Assert.True(peak < MemoryCeiling, $"peak resident set {peak / 1048576} MiB");
+        var (values, shape) = Relax.IO.NpyFile.Read(File("long.npy"));
+        Assert.Equal([examples, 96, 64], shape);
+        Assert.All(values, v => Assert.Equal(MathF.Log(0.01f), v, 1e-6f));   // log(0 + 0.01): silence throughout
+        System.IO.File.Delete(File("long.npy"));
+
+        // The runner counts the examples in one pass, then reads up to the one asked for a window at a time.
+        (code, error, peak, _) = RunChild("explain", wav, "-o", File("explained"), "--example", "1000", "-n", "16", "--no-figures", "--audio");
+
+        Assert.True(code == 0, $"exit code {code}: {error}");
+        Assert.True(peak < MemoryCeiling, $"peak resident set {peak / 1048576} MiB");
+        var row = System.IO.File.ReadAllLines(Path.Combine(File("explained"), "index.csv"))[1];
+        Assert.Contains(",long,1000,960,", row, StringComparison.Ordinal);
+        Assert.Equal(15600 * 2 + 44, new FileInfo(Path.Combine(File("explained"), "long", "example-1000", "time-frequency", "evidence.wav")).Length);
+    }
 }

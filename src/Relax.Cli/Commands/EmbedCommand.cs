@@ -34,29 +34,48 @@ internal static class EmbedCommand
             };
             var target = parse.GetRequiredValue(outputPath);
             RelaxCli.CheckWritableFile(target);
-            var examples = ExampleSources.Read(parse.GetRequiredValue(input), context.Error);
+            // A window of examples at a time, so a recording of hours is embedded in the memory of a short one. The first
+            // window is read before the model is loaded: a bad input is reported before anything about the weights.
+            using var windows = ExampleSources.Read(parse.GetRequiredValue(input), context.Error).GetEnumerator();
+            bool any = windows.MoveNext();
             var resolver = new VGGishWeightsResolver(new VGGishWeightsResolverOptions { AllowDownload = parse.GetValue(download) });
             var weightsPath = resolver.Resolve(VGGishWeights.Network, parse.GetValue(weights));
             var pcaArgument = parse.GetValue(pca);
             var pcaPath = pcaArgument is null ? null : resolver.Resolve(VGGishWeights.Pca, pcaArgument);
             using var embedder = VGGishEmbedder.FromFiles(weightsPath, pcaPath, options, finalRelu: !parse.GetValue(noFinalRelu));
             RelaxCli.CheckBatchFits(options.BatchSize, embedder.ActivationBytesPerExample, "--batch-size");
-            var embeddings = embedder.Embed(examples.Data, examples.Count);
-            for (int e = 0; e < embeddings.GetLength(0); e++)
+            NpyStreamWriter? writer = null;
+            try
             {
-                for (int c = 0; c < embeddings.GetLength(1); c++)
+                long done = 0;
+                for (; any; any = windows.MoveNext())
                 {
-                    if (!float.IsFinite(embeddings[e, c]))
+                    var examples = windows.Current;
+                    var embeddings = embedder.Embed(examples.Data, examples.Count);
+                    for (int e = 0; e < embeddings.GetLength(0); e++)
                     {
-                        // Finite but extreme inputs (3e38) overflow inside the network: refuse rather than write NaN.
-                        throw new CliException($"the model's embedding of example {e} is not finite (NaN or infinite): its input values are out of the range of log-mel examples; nothing was written.");
+                        for (int c = 0; c < embeddings.GetLength(1); c++)
+                        {
+                            if (!float.IsFinite(embeddings[e, c]))
+                            {
+                                // Finite but extreme inputs (3e38) overflow inside the network: refuse rather than write NaN.
+                                throw new CliException($"the model's embedding of example {done + e} is not finite (NaN or infinite): its input values are out of the range of log-mel examples; nothing was written.");
+                            }
+                        }
                     }
+                    writer ??= new NpyStreamWriter(target, embeddings.GetLength(1));
+                    writer.Append(embeddings.Length == 0 ? [] : System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref embeddings[0, 0], embeddings.Length));
+                    done += embeddings.GetLength(0);
+                }
+                writer?.Commit();
+                if (parse.GetValue(context.Verbose))
+                {
+                    context.Output.WriteLine($"{done} embeddings ({(pcaPath is null ? "raw" : "PCA, quantised")}) from {weightsPath} → {target}");
                 }
             }
-            NpyFile.Write(target, embeddings);
-            if (parse.GetValue(context.Verbose))
+            finally
             {
-                context.Output.WriteLine($"{examples.Count} embeddings ({(pcaPath is null ? "raw" : "PCA, quantised")}) from {weightsPath} → {target}");
+                writer?.Dispose();
             }
         }));
         return command;

@@ -18,11 +18,16 @@ internal static class FeaturesCommand
         {
             var target = parse.GetRequiredValue(outputPath);
             RelaxCli.CheckWritableFile(target);
-            var examples = ExampleSources.Read(parse.GetRequiredValue(input), context.Error, CliOptions.FrontEnd(parse.GetValue(pad), parse.GetValue(hop)));
-            NpyFile.Write(target, examples.Data, new[] { examples.Count, VGGishNetwork.Frames, VGGishNetwork.Bands });
+            // A window of examples at a time, so a recording of hours is framed in the memory of a short one.
+            using var writer = new NpyStreamWriter(target, VGGishNetwork.Frames, VGGishNetwork.Bands);
+            foreach (var examples in ExampleSources.Read(parse.GetRequiredValue(input), context.Error, CliOptions.FrontEnd(parse.GetValue(pad), parse.GetValue(hop))))
+            {
+                writer.Append(examples.Data);
+            }
+            writer.Commit();
             if (parse.GetValue(context.Verbose))
             {
-                context.Output.WriteLine($"{examples.Count} examples → {target}");
+                context.Output.WriteLine($"{writer.Rows} examples → {target}");
             }
         }));
         return command;

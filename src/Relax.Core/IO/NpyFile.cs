@@ -160,7 +160,7 @@ public static partial class NpyFile
         return (data, shape);
     }
 
-    private static byte[] Header(string descr, ReadOnlySpan<long> shape)
+    internal static byte[] Header(string descr, ReadOnlySpan<long> shape)
     {
         var dims = shape.Length == 1
             ? $"{shape[0]},"

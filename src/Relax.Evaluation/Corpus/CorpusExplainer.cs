@@ -193,7 +193,10 @@ public sealed class CorpusExplainer
                     }
                     var work = new CorpusWork(UnitFolder(recording.Id, k, masks.Name), examples.Inputs[k], masks.Name,
                         CorpusSeeds.ForExample(Options.Relax.Seed, recording.ContentHash, k, masks.Name));
-                    inFlight.Add(new InFlightUnit(slot, state, k, work, executor.ExplainAsync(work, cancellationToken)));
+                    // The example's audio is taken now, in order, with its input: a recording read a window at a time (a long one)
+                    // need not go back for it when the unit finishes.
+                    var waveform = examples.Waveforms is { } waves && k < waves.Count ? waves[k] : null;
+                    inFlight.Add(new InFlightUnit(slot, state, k, work, waveform, executor.ExplainAsync(work, cancellationToken)));
                     while (inFlight.Count >= window)
                     {
                         await FinishOneAsync().ConfigureAwait(false);
@@ -298,7 +301,7 @@ public sealed class CorpusExplainer
         var unit = new CorpusUnit(recording.Id, recording.Label, k, examples.StartSeconds[k], work.MaskKind, CorpusUnitStatus.Done, work.Seed,
             result.MasksRequested, result.MasksUsed, result.StoppedEarly, double.IsNaN(result.EstimatedCorrelation) ? null : result.EstimatedCorrelation,
             result.Elapsed.TotalSeconds, FingerprintLine);
-        writeArtifacts?.Invoke(unit, work.Input, examples.Waveforms is { } waves && k < waves.Count ? waves[k] : null, result, folder);
+        writeArtifacts?.Invoke(unit, work.Input, done.Waveform, result, folder);
         _store.Save(work.UnitId, unit);
         return unit;
     }
@@ -336,7 +339,7 @@ public sealed class CorpusExplainer
         return result.MasksUsed < 1 || result.MasksUsed > maskCount ? $"{result.MasksUsed} masks used, not 1 to {maskCount}" : null;
     }
 
-    private sealed record InFlightUnit(int Slot, RecordingState Recording, int Example, CorpusWork Work, Task<RelaxResult> Result);
+    private sealed record InFlightUnit(int Slot, RecordingState Recording, int Example, CorpusWork Work, float[]? Waveform, Task<RelaxResult> Result);
 
     private IEnumerable<int> ExampleIndices(CorpusExamples examples, out string? problem)
     {
