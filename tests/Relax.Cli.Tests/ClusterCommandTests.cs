@@ -165,6 +165,126 @@ public sealed partial class ClusterCommandTests(ITestOutputHelper output)
         }
     }
 
+    [SkippableFact]
+    public void A_cluster_with_a_secret_admits_members_only_and_outlives_a_dead_members_entry_and_a_Redis_restart()
+    {
+        var redisServer = new[] { "/usr/bin/redis-server", "/usr/local/bin/redis-server" }.FirstOrDefault(File.Exists);
+        Skip.If(redisServer is null, "redis-server is not installed (.ci/run installs it: apt-get install redis-server).");
+        var root = TempFolder("cluster-secret");
+        var started = new List<Child>();
+        try
+        {
+            var corpus = Path.Combine(root, "corpus");
+            foreach (var (kind, seed) in new[] { ("dog", 3), ("cat", 5) })
+            {
+                Assert.Equal(0, Run("synth", kind, "--seconds", "2", "--seed", seed.ToString(CultureInfo.InvariantCulture), "-o", Path.Combine(corpus, kind, $"{kind}-{seed}.wav")).Code);
+            }
+            string[] settings = ["--masks", "time-frequency,time", "--count", "768", "--no-figures"];
+            var secret = "s3cret-" + Guid.NewGuid().ToString("N");
+            var member = new Dictionary<string, string?> { ["RELAX_CLUSTER_SECRET"] = secret };
+            int port = FreePort();
+            var redis = Start(started, redisServer!, "--port", port.ToString(CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--requirepass", secret);
+            WaitFor(() => Accepts(port), TimeSpan.FromSeconds(20), "redis-server to accept connections", redis);
+            string address = $"127.0.0.1:{port}";
+
+            // Without the secret, and with a wrong one, Redis refuses the connection: one line that says where the secret
+            // goes, without Orleans' log lines or a stack trace.
+            foreach (var (environment, refusal) in new[]
+            {
+                (null, "refused a connection without a password"),
+                (new Dictionary<string, string?> { ["RELAX_CLUSTER_SECRET"] = "guess" }, "refused the cluster's secret as its password"),
+            })
+            {
+                var stranger = StartWith(started, environment, "dotnet", Relax, "worker", "--cluster", address, "--threads", "1", "--name", "stranger");
+                WaitFor(() => stranger.Process.HasExited, TimeSpan.FromSeconds(90), "a worker without the secret to give up", stranger, exitIsExpected: true);
+                stranger.Process.WaitForExit();
+                Assert.True(stranger.Process.ExitCode == 2, stranger.Describe());
+                var lines = stranger.Error.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
+                Assert.True(lines.Length == 1 && lines[0].Contains(refusal, StringComparison.Ordinal) && lines[0].Contains("RELAX_CLUSTER_SECRET", StringComparison.Ordinal), stranger.Describe());
+            }
+
+            // A member killed without a goodbye leaves its entry Active in Redis; a new member joins anyway (it skips
+            // entries whose liveness is stale instead of waiting to reach them).
+            var w1 = StartWith(started, member, "dotnet", Relax, "worker", "--cluster", address, "--threads", "1", "--name", "w1");
+            WaitFor(() => w1.Printed("joined the cluster"), TimeSpan.FromSeconds(90), "the first member to join", w1);
+            w1.Process.Kill(); // SIGKILL
+            w1.Process.WaitForExit();
+            var w2 = StartWith(started, member, "dotnet", Relax, "worker", "--cluster", address, "--threads", "1", "--name", "w2");
+            WaitFor(() => w2.Printed("joined the cluster"), TimeSpan.FromSeconds(90), "a new member to join past the dead one's entry", w2);
+
+            // Redis restarted empty mid-run (no persistence, as docs/cluster.md runs it): the members put their rows back,
+            // the only worker from before is killed, and a worker that joins afterwards is seen by the client's silo (which
+            // holds the run's queue) and finishes the run; the maps equal a single-process run's, and the client leaves
+            // without hanging.
+            var clustered = Path.Combine(root, "cluster");
+            var client = StartWith(started, member, "dotnet", [Relax, "explain", corpus, .. settings, "-o", clustered, "--cluster", address]);
+            WaitFor(() => client.Printed("[1/2]", onError: true), TimeSpan.FromMinutes(5), "the first recording to finish", client);
+            redis.Process.Kill();
+            redis.Process.WaitForExit();
+            redis = Start(started, redisServer!, "--port", port.ToString(CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--requirepass", secret);
+            WaitFor(() => Accepts(port), TimeSpan.FromSeconds(20), "redis-server to accept connections again", redis);
+            w2.Process.Kill();
+            w2.Process.WaitForExit();
+            var w3 = StartWith(started, member, "dotnet", Relax, "worker", "--cluster", address, "--threads", "1", "--name", "w3");
+            WaitFor(() => w3.Printed("joined the cluster"), TimeSpan.FromSeconds(90), "a member to join after Redis restarted empty", w3);
+            WaitFor(() => client.Printed("Units per worker"), TimeSpan.FromMinutes(5), "the newcomer to finish the run", client);
+            var finished = Stopwatch.StartNew();
+            WaitFor(() => client.Process.HasExited, TimeSpan.FromSeconds(45), "the client to leave the cluster", client, exitIsExpected: true);
+            client.Process.WaitForExit();
+            output.WriteLine($"the client left {finished.Elapsed.TotalSeconds:F1} s after its last line; {client.Describe()}");
+            Assert.True(client.Process.ExitCode == 0, client.Describe());
+            Assert.Matches(@"Units per worker: (w2 \d+, )?w3 \d+\.", client.Describe());
+            var single = Path.Combine(root, "single");
+            var (code, _, error) = Run(["explain", corpus, .. settings, "-o", single]);
+            Assert.True(code == 0, error);
+            var maps = Directory.GetFiles(single, "*.npy", SearchOption.AllDirectories).Select(f => Path.GetRelativePath(single, f)).Order(StringComparer.Ordinal).ToList();
+            Assert.True(maps.Count >= 8 * 4, $"{maps.Count} maps");
+            foreach (var map in maps)
+            {
+                Assert.True(File.ReadAllBytes(Path.Combine(single, map)).AsSpan().SequenceEqual(File.ReadAllBytes(Path.Combine(clustered, map))), $"{map} differs");
+            }
+
+            // A worker with other weights at the same path is refused by their hash: the client loads the weights, the
+            // file is then changed in place (one bit of its last float), and a worker loads it from the same path.
+            Signal(w3.Process, "TERM");
+            WaitFor(() => w3.Process.HasExited, TimeSpan.FromSeconds(90), "the worker to leave on SIGTERM after the restart", w3, exitIsExpected: true);
+            var weights = Path.Combine(root, "weights.dat");
+            using (var network = global::Relax.Models.VGGish.Tests.FormulaWeights.Network())
+            {
+                global::Relax.Models.VGGish.StateDictFile.Save(weights, network.state_dict(), global::Relax.Models.VGGish.StateDictFormat.TorchSharp);
+            }
+            var runModel = global::Relax.Synthetic.ModelLoader.IdentityOf(global::Relax.Models.VGGish.VGGishWeightsResolver.Sha256Of(weights));
+            var checking = StartWith(started, member, "dotnet", [Relax, "explain", corpus, "--weights", weights, "--count", "8", "--no-figures", "-o", Path.Combine(root, "swapped"), "--cluster", address]);
+            WaitFor(() => checking.Printed("Cluster: Redis at"), TimeSpan.FromMinutes(2), "the client to load its weights and join", checking);
+            using (var file = new FileStream(weights, FileMode.Open, FileAccess.ReadWrite))
+            {
+                file.Position = file.Length - 1;
+                int last = file.ReadByte();
+                file.Position = file.Length - 1;
+                file.WriteByte((byte)(last ^ 0x01));
+            }
+            var workerModel = global::Relax.Synthetic.ModelLoader.IdentityOf(global::Relax.Models.VGGish.VGGishWeightsResolver.Sha256Of(weights));
+            var w4 = StartWith(started, member, "dotnet", Relax, "worker", "--cluster", address, "--threads", "1", "--name", "w4", "--weights", weights);
+            WaitFor(() => checking.Process.HasExited, TimeSpan.FromMinutes(3), "the client to refuse the worker with other weights", checking, exitIsExpected: true);
+            checking.Process.WaitForExit();
+            Assert.True(checking.Process.ExitCode == 2, checking.Describe());
+            Assert.True(checking.Printed("worker w4 cannot run this run's units and takes none", onError: true), checking.Describe());
+            Assert.True(checking.Printed($"w4: it runs the model '{workerModel}', the run asks for '{runModel}'", onError: true), checking.Describe());
+            Assert.True(w4.Printed("joined the cluster"), w4.Describe());
+        }
+        finally
+        {
+            foreach (var child in started)
+            {
+                child.Stop();
+            }
+            if (Directory.Exists(root))
+            {
+                Directory.Delete(root, recursive: true);
+            }
+        }
+    }
+
     [GeneratedRegex(@"(?<units>\d+) example × mask kind\(s\) explained .* in (?<seconds>[\d.]+) s\.")]
     private static partial Regex RunSummary();
 
@@ -201,20 +321,26 @@ public sealed partial class ClusterCommandTests(ITestOutputHelper output)
         kill.WaitForExit();
     }
 
-    private static void WaitFor(Func<bool> condition, TimeSpan timeout, string what, Child child)
+    private static void WaitFor(Func<bool> condition, TimeSpan timeout, string what, Child child, bool exitIsExpected = false)
     {
         var clock = Stopwatch.StartNew();
         while (!condition())
         {
             Assert.True(clock.Elapsed < timeout, $"waited {timeout.TotalSeconds:F0} s for {what}. {child.Describe()}");
-            Assert.False(child.Process.HasExited && !condition(), $"{child.Name} exited while waiting for {what}. {child.Describe()}");
+            Assert.False(!exitIsExpected && child.Process.HasExited && !condition(), $"{child.Name} exited while waiting for {what}. {child.Describe()}");
             Thread.Sleep(50);
         }
     }
 
-    private static Child Start(List<Child> started, string file, params string[] args)
+    private static Child Start(List<Child> started, string file, params string[] args) => StartWith(started, null, file, args);
+
+    private static Child StartWith(List<Child> started, IReadOnlyDictionary<string, string?>? environment, string file, params string[] args)
     {
         var process = new Process { StartInfo = new ProcessStartInfo(file, args) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true } };
+        foreach (var (name, value) in environment ?? new Dictionary<string, string?>())
+        {
+            process.StartInfo.Environment[name] = value;
+        }
         var child = new Child($"{Path.GetFileName(file)} {string.Join(' ', args.Take(2))}", process);
         process.OutputDataReceived += (_, e) => Child.Append(child.Output, e.Data);
         process.ErrorDataReceived += (_, e) => Child.Append(child.Error, e.Data);

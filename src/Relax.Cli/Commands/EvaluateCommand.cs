@@ -59,7 +59,7 @@ internal static class EvaluateCommand
             parse.GetValue(window), parse.GetValue(stride), parse.GetValue(igSteps), CliOptions.BatchFor(parse.GetValue(batch), parse.GetRequiredValue(device)), parse.GetValue(seed),
             parse.GetValue(maxExamples), CliOptions.FrontEnd(parse.GetValue(pad), parse.GetValue(hop)), parse.GetValue(noFigures),
             parse.GetValue(noAudio) ? null : new AudioFaithfulnessOptions { EvidenceFraction = parse.GetValue(evidenceFraction), Seed = parse.GetValue(seed) }, CliOptions.DTypeOf(parse, dtype),
-            parse.GetRequiredValue(device), parse.GetValue(weights), parse.GetValue(cluster) is { } address ? ClusterConnection.Address(address) : null,
+            parse.GetRequiredValue(device), parse.GetValue(weights), parse.GetValue(cluster) is { } address ? ClusterConnection.Address(address, parse.GetValue(context.Verbose)) : null,
             parse.GetValue(clusterWindow), parse.GetValue(advertise)), context)));
         return command;
     }
@@ -67,7 +67,7 @@ internal static class EvaluateCommand
     private sealed record Settings(string[] Inputs, int Synthetic, string Output, string[]? Explainers, string[] Replace, double Step, int Count,
         string Masks, (int Frames, int Bands) Window, (int Frames, int Bands) Stride, int IgSteps, int Batch, long Seed, int? MaxExamples,
         Relax.Audio.VGGishFrontEndOptions FrontEnd, bool NoFigures, AudioFaithfulnessOptions? Audio, ScalarType DType, Device Device, string? Weights,
-        string? Cluster, int ClusterWindow, string? Advertise);
+        ClusterAccess? Cluster, int ClusterWindow, string? Advertise);
 
     private static void Run(Settings s, CliContext context)
     {

@@ -69,7 +69,7 @@ internal static class ExplainCommand
                 parse.GetRequiredValue(masks).Select(name => MaskGenerators.Create(name, keepProbability)).ToArray(), keepProbability, relaxOptions,
                 parse.GetValue(example), parse.GetValue(perFile), CliOptions.FrontEnd(parse.GetValue(pad), parse.GetValue(hop)), parse.GetValue(labels),
                 parse.GetValue(noFigures), parse.GetValue(audio), parse.GetValue(evidenceFraction), CliOptions.DTypeOf(parse, dtype), parse.GetRequiredValue(device), parse.GetValue(weights),
-                parse.GetValue(cluster) is { } address ? ClusterConnection.Address(address) : null, parse.GetValue(window), parse.GetValue(advertise));
+                parse.GetValue(cluster) is { } address ? ClusterConnection.Address(address, parse.GetValue(context.Verbose)) : null, parse.GetValue(window), parse.GetValue(advertise));
             Run(settings, context);
         }));
         return command;
@@ -77,7 +77,7 @@ internal static class ExplainCommand
 
     private sealed record ExplainSettings(string[] Inputs, string Output, IMaskGenerator[] Masks, double Keep, RelaxOptions Relax,
         int? Example, int? ExamplesPerFile, Relax.Audio.VGGishFrontEndOptions FrontEnd, string? Labels, bool NoFigures, bool Audio, double EvidenceFraction,
-        ScalarType DType, Device Device, string? Weights, string? Cluster, int Window, string? Advertise);
+        ScalarType DType, Device Device, string? Weights, ClusterAccess? Cluster, int Window, string? Advertise);
 
     private static void Run(ExplainSettings s, CliContext context)
     {
@@ -163,7 +163,7 @@ internal static class ExplainCommand
 
     /// <summary>The same run with the units explained by the cluster's workers; this process streams the corpus,
     /// keeps <c>--window</c> units in flight and writes every result.</summary>
-    private static CorpusSummary OnCluster(string redis, CorpusExplainer runner, CorpusInputs corpus, ClusterModel model, ExplainSettings s,
+    private static CorpusSummary OnCluster(ClusterAccess redis, CorpusExplainer runner, CorpusInputs corpus, ClusterModel model, ExplainSettings s,
         IProgress<CorpusProgress> progress, CorpusArtifactWriter artifacts, CliContext context, CancellationToken cancellationToken) =>
         ClusterConnection.Run(redis, s.Advertise, new ClusterRunOptions(model) { Window = s.Window, KeepProbability = s.Keep },
             (client, options) => new ClusterCorpusExecutor(client, runner.Options, options),

@@ -17,7 +17,7 @@ internal static class WorkerCommand
 {
     public static Command Create(CliContext context)
     {
-        var cluster = new Option<string>("--cluster") { Description = "Redis's address, HOST:PORT: where the cluster's membership lives (the same for every worker and client).", Required = true };
+        var cluster = new Option<string>("--cluster") { Description = $"Redis's address, HOST:PORT: where the cluster's membership lives (the same for every worker and client). A cluster across machines needs a secret, in ${ClusterConnection.SecretVariable} (or a file named by ${ClusterConnection.SecretFileVariable}): Redis's password, from which the cluster id is derived.", Required = true };
         var threads = new Option<int?>("--threads") { Description = "libtorch threads for this worker's forward passes; default: libtorch's own (the cores)." }.InRange(1, 1024);
         var advertise = new Option<string?>("--advertise") { Description = "The IP address other machines reach this worker at; default loopback when Redis is on loopback, else this machine's first network address." };
         var port = new Option<int>("--port") { Description = "Silo-to-silo port; 0 picks a free one.", DefaultValueFactory = _ => 0 }.InRange(0, 65535);
@@ -32,13 +32,13 @@ internal static class WorkerCommand
             cluster, threads, advertise, port, gatewayPort, name, dtype, device, batch, weights,
         };
         command.SetAction(parse => RelaxCli.Guarded(parse.GetValue(context.Verbose), context.Error, () => Run(
-            ClusterConnection.Address(parse.GetRequiredValue(cluster)), parse.GetValue(threads), parse.GetValue(advertise), parse.GetValue(port),
+            ClusterConnection.Address(parse.GetRequiredValue(cluster), parse.GetValue(context.Verbose)), parse.GetValue(threads), parse.GetValue(advertise), parse.GetValue(port),
             parse.GetValue(gatewayPort), parse.GetValue(name), CliOptions.DTypeOf(parse, dtype), parse.GetRequiredValue(device),
             CliOptions.BatchFor(parse.GetValue(batch), parse.GetRequiredValue(device)), parse.GetValue(weights), context)));
         return command;
     }
 
-    private static void Run(string redis, int? threads, string? advertise, int port, int gatewayPort, string? name, ScalarType dtype, Device device,
+    private static void Run(ClusterAccess redis, int? threads, string? advertise, int port, int gatewayPort, string? name, ScalarType dtype, Device device,
         int batch, string? weights, CliContext context)
     {
         if (threads is { } t)
@@ -56,13 +56,14 @@ internal static class WorkerCommand
             Lrp = EvaluateCommand.LrpOf(model.Embedder),
             BatchSize = batch,
         };
-        var address = ClusterConnection.Advertised(redis, advertise);
+        var address = ClusterConnection.Advertised(redis.Redis, advertise);
         int siloPort = port == 0 ? ClusterConnection.FreePort() : port, clientPort = gatewayPort == 0 ? ClusterConnection.FreePort() : gatewayPort;
 
+        ClusterConnection.AwaitMembershipAsync(redis, TimeSpan.FromSeconds(60), "Is redis-server running there?").GetAwaiter().GetResult();
         var builder = Host.CreateApplicationBuilder([]);
-        ClusterConnection.Quiet(builder.Logging);
+        ClusterConnection.Quiet(builder.Logging, redis.Verbose);
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(15));
-        builder.UseOrleans(silo => silo.UseRelaxRedisCluster(redis, address, siloPort, clientPort).AddRelaxWorker(options));
+        builder.UseOrleans(silo => silo.UseRelaxRedisCluster(redis.Redis, address, siloPort, clientPort, redis.Secret).AddRelaxWorker(options));
         using var host = builder.Build();
         try
         {
@@ -70,7 +71,7 @@ internal static class WorkerCommand
         }
         catch (Exception e) when (e is StackExchange.Redis.RedisConnectionException or TimeoutException or Orleans.Runtime.OrleansException or System.Net.Sockets.SocketException)
         {
-            throw new CliException($"cannot join the cluster through Redis at {redis}: {e.Message.Split('\n')[0]}");
+            throw new CliException(ClusterConnection.JoinFailure(redis, e, "Is redis-server running there?"));
         }
         context.Output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"relax worker {options.Name} joined the cluster at {redis}: silo {address}:{siloPort}, gateway {clientPort}; model {identity}; {get_num_threads()} thread(s). Ctrl+C or SIGTERM leaves the cluster."));
