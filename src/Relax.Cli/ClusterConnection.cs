@@ -97,7 +97,7 @@ internal static class ClusterConnection
     {
         try
         {
-            await RelaxClusterHosting.AwaitMembershipTableAsync(redis.Redis, redis.Secret, TimeSpan.FromSeconds(3)).WaitAsync(timeout).ConfigureAwait(false);
+            await RelaxClusterHosting.AwaitMembershipTableAsync(redis.Redis, redis.Secret, TimeSpan.FromSeconds(5)).WaitAsync(timeout).ConfigureAwait(false);
         }
         catch (Exception e) when (e is RedisException or TimeoutException or SocketException)
         {

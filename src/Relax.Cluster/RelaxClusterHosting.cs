@@ -136,7 +136,7 @@ public static class RelaxClusterHosting
     /// </summary>
     /// <param name="redis">Redis's address, <c>HOST:PORT</c>.</param>
     /// <param name="secret">The cluster's secret, or null for an open cluster.</param>
-    /// <param name="patience">How long to wait for a missing table; 3 s suits the repair's 1-s period.</param>
+    /// <param name="patience">How long to wait for a missing table; <c>relax</c> waits 5 s, five periods of the repair (room for a loaded machine).</param>
     /// <param name="cancellationToken">Stops the wait.</param>
     /// <returns>Whether the table was there (at once or within the wait).</returns>
     /// <exception cref="StackExchange.Redis.RedisConnectionException">Redis cannot be reached or refuses the secret.</exception>
