@@ -19,8 +19,8 @@ internal sealed class WindowedExamples
     public WindowedExamples(int count, Func<IEnumerable<LogMelExamples>> open)
     {
         _open = open;
-        Inputs = new Lazy<float[,]>(count, k => Window(k).ExampleMatrix(Local(k)));
-        Waveforms = new Lazy<float[]>(count, k => Window(k).ExampleWaveform(Local(k)));
+        Inputs = new IndexedList<float[,]>(count, k => Window(k).ExampleMatrix(Local(k)));
+        Waveforms = new IndexedList<float[]>(count, k => Window(k).ExampleWaveform(Local(k)));
     }
 
     /// <summary>Each example's 96 × 64 log-mel values.</summary>
@@ -51,7 +51,8 @@ internal sealed class WindowedExamples
         return _current;
     }
 
-    private sealed class Lazy<T>(int count, Func<int, T> get) : IReadOnlyList<T>
+    /// <summary>A list of <c>count</c> items made on demand by their index.</summary>
+    private sealed class IndexedList<T>(int count, Func<int, T> get) : IReadOnlyList<T>
     {
         public int Count => count;
 

@@ -6,10 +6,11 @@ namespace Relax.Cluster;
 /// Puts this silo's row back into the membership table when the table lost it: Redis restarted without persistence
 /// (as docs/cluster.md advises running it) comes back empty, and Orleans then neither rejoins nor leaves (its liveness
 /// updates fail for ever, a new member cannot see the old ones, and stopping waits on a row that is gone). Every
-/// <see cref="CheckPeriod"/> the silo reads the table; when its row is missing it writes the row it last read, with a
-/// fresh liveness time, at a table version above the highest it has seen, so every member's next read takes the
-/// restored table as newer than the one it holds. Each live member restores its own row; members that died while the
-/// table was gone are simply not restored.
+/// <see cref="CheckPeriod"/> the silo reads the table; when its row is missing it puts back every row it last read
+/// (its own with a fresh liveness time, the others as they were: a member that died before the restart must be in the
+/// table to be declared dead, or every member would wait on it for ever), inserting only where a row is missing, at a
+/// table version above the highest it has seen, so every member's next read takes the restored table as newer than
+/// the one it holds.
 /// </summary>
 /// <remarks>Written here because Orleans' membership assumes a durable table; its Redis provider reports the missing
 /// table but nothing restores it.</remarks>
@@ -18,12 +19,8 @@ internal sealed class MembershipRepair(IMembershipTable table, ILocalSiloDetails
     /// <summary>How often the table is read.</summary>
     public static TimeSpan CheckPeriod { get; } = TimeSpan.FromSeconds(1);
 
-    private MembershipEntry? _lastOwnRow;
-    private List<MembershipEntry> _lastRows = [];
+    private List<MembershipEntry> _lastRows = [];   // the table as last read with this silo's row in it; empty before it joined
     private int _highestVersion;
-
-    /// <summary>Times this silo restored its row (for tests and logs).</summary>
-    public int Repairs { get; private set; }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -52,15 +49,14 @@ internal sealed class MembershipRepair(IMembershipTable table, ILocalSiloDetails
         {
             // The Redis provider throws when the table's version row is gone (the table is empty).
         }
-        if (data?.TryGet(silo.SiloAddress) is { } own)
+        if (data?.TryGet(silo.SiloAddress) is not null)
         {
-            _lastOwnRow = own.Item1;
             _lastRows = data.Members.Select(m => m.Item1).ToList();
             _highestVersion = Math.Max(_highestVersion, data.Version.Version);
             return;
         }
         // Only a silo that joined and still counts itself active puts its row back (not one that is starting or leaving).
-        if (_lastOwnRow is null || membership.CurrentSnapshot.GetSiloStatus(silo.SiloAddress) != SiloStatus.Active)
+        if (_lastRows.Count == 0 || membership.CurrentSnapshot.GetSiloStatus(silo.SiloAddress) != SiloStatus.Active)
         {
             return;
         }
@@ -91,7 +87,6 @@ internal sealed class MembershipRepair(IMembershipTable table, ILocalSiloDetails
             {
                 // Every row is back, at a version above every one this member has seen: the members' next reads take it.
                 _highestVersion = version.Version;
-                Repairs++;
                 return;
             }
         }
