@@ -30,7 +30,8 @@ internal static class ScalingProbe
         {
             set_num_threads(threads);
             var options = new VGGishEmbedderOptions { DType = dtype, BatchSize = batch };
-            using var embedder = which == "vggish" ? new VGGishEmbedder(new VGGishNetwork(), null, options) : SyntheticAnimalModel.Load(options).Embedder;
+            using var loaded = which == "vggish" ? new VGGishEmbedder(new VGGishNetwork(), null, options).AsModel("VGGish, random weights") : SyntheticAnimalModel.Load(options);
+            var embedder = loaded.Embedder;
             var explainer = new RelaxExplainer(embedder, masks, new RelaxOptions { MaskCount = n, BatchSize = batch, Seed = 1 });
             explainer.Explain(clip);
             var seconds = new List<double>();

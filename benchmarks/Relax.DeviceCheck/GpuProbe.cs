@@ -4,6 +4,7 @@ using Relax.Attribution;
 using Relax.Audio;
 using Relax.Evaluation;
 using Relax.Masks;
+using Relax.Models;
 using Relax.Models.VGGish;
 using Relax.Synthetic;
 using static TorchSharp.torch;
@@ -106,13 +107,13 @@ internal static class GpuProbe
         return failures + (curves <= 1e-4 && audio <= 1e-4 ? 0 : 1);
     }
 
-    private static EvaluatedClip Evaluate(LoadedModel model, EvaluationItem item)
+    private static EvaluatedClip Evaluate(AudioModel model, EvaluationItem item)
     {
         var attribution = new AttributionSettings(model.Embedder)
         {
             Head = model.Head,
             Relax = new RelaxOptions { MaskCount = 512, BatchSize = 64, Seed = 4 },
-            Lrp = LrpNetwork.FromVggPattern(model.Embedder.Network.FeatureLayers, model.Embedder.Network.EmbeddingLayers, FlattenOrder.ChannelsLast),
+            Lrp = LrpNetwork.For(model)!,
             IntegratedGradientsSteps = 16,
         };
         var options = new DatasetEvaluationOptions

@@ -35,7 +35,7 @@ public static class EmbedAndClassifySample
 
         // 2. The model.
         output.WriteLine("2. Model");
-        var weights = ModelLoader.FindOfficialWeights(settings.Weights);
+        var weights = new VGGishModelProvider().FindWeights(settings.Weights);
         using var embedder = weights is not null ? VGGishEmbedder.FromFiles(weights) : TrainCompact(train, settings, output);
         string identity = weights is not null
             ? $"Google VGGish ({weights}, raw 128-d embeddings)"

@@ -11,12 +11,12 @@ public static class RandomMasksSample
     /// <summary>Runs the sample; returns the process exit code.</summary>
     public static int Run(SampleSettings settings, TextWriter output)
     {
-        var (embedder, clips) = RelaxStudy.Begin("02: RELAX with random-grid masks", settings, output);
-        using var owned = embedder;
+        var (model, clips) = RelaxStudy.Begin("02: RELAX with random-grid masks", settings, output);
+        using var owned = model;
 
         var masks = MaskGenerators.Create("random-grid");
         output.WriteLine($"2. RELAX: {masks.Name} masks (8 × 8 grid, keep 0.5), N = {settings.Count}, two runs per clip (seeds {settings.Seed} and {settings.Seed + 1}; run 1 uses the same masks for every clip, as the study did), the mask-weight and the paper's 1/N estimator on the same masks");
-        var explained = RelaxStudy.Explain(embedder, masks, clips, settings, output);
+        var explained = RelaxStudy.Explain(model.Embedder, masks, clips, settings, output);
 
         output.WriteLine("3. Figures: per class the first clip's spectrogram, saliency and uncertainty; per class the average saliency");
         RelaxStudy.WriteFigures(settings.Output, masks.Name, settings.Count, explained, output);

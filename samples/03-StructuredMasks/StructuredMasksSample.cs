@@ -15,14 +15,14 @@ public static class StructuredMasksSample
     /// <summary>Runs the sample; returns the process exit code.</summary>
     public static int Run(SampleSettings settings, TextWriter output)
     {
-        var (embedder, clips) = RelaxStudy.Begin("03: RELAX with time, frequency and time-frequency masks", settings, output);
-        using var owned = embedder;
+        var (model, clips) = RelaxStudy.Begin("03: RELAX with time, frequency and time-frequency masks", settings, output);
+        using var owned = model;
 
         output.WriteLine($"2. RELAX per mask kind (time: bands of 8 frames; frequency: bands of 4 mel bins; time-frequency: their product; keep 0.5), N = {settings.Count}, seeds {settings.Seed} and {settings.Seed + 1}, both estimators on the same masks");
         var results = MaskKinds.Select(kind =>
         {
             var masks = MaskGenerators.Create(kind);
-            return (masks.Name, Explained: RelaxStudy.Explain(embedder, masks, clips, settings, output));
+            return (masks.Name, Explained: RelaxStudy.Explain(model.Embedder, masks, clips, settings, output));
         }).ToList();
 
         output.WriteLine("3. Figures: per mask kind and class, the first clip's spectrogram, saliency and uncertainty, and the class-average saliency");

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Relax.Audio;
 using Relax.Evaluation;
+using Relax.Models;
 using Relax.Models.VGGish;
 using Relax.Plots;
 using Relax.Synthetic;
@@ -37,25 +38,28 @@ public static class RelaxStudy
     /// <summary>File-name form of an estimator.</summary>
     public static string Slug(SaliencyNormalization n) => n == SaliencyNormalization.MaskCount ? "mask-count" : "mask-weight";
 
+    /// <summary>The models the samples choose from: Google's VGGish, then the shipped default model.</summary>
+    public static ModelCatalog Models { get; } = new([new VGGishModelProvider(), new DefaultModelProvider()]);
+
     /// <summary>The axes of a VGGish example: 10 ms frames, mel band centres in Hz.</summary>
     public static SpectrogramAxes Axes => SpectrogramAxes.VGGish;
 
-    /// <summary>Prints the title and step 1 of samples 02 and 03: loads the model (<see cref="ModelLoader.Load"/>) and the
-    /// clips (<see cref="LoadClips"/>). The caller disposes the embedder.</summary>
-    public static (VGGishEmbedder Embedder, List<AnimalClip> Clips) Begin(string title, SampleSettings settings, TextWriter output)
+    /// <summary>Prints the title and step 1 of samples 02 and 03: loads the model (<see cref="Models"/>: Google's VGGish
+    /// when its weights are given or installed, else the shipped default model) and the clips (<see cref="LoadClips"/>).
+    /// The caller disposes the model.</summary>
+    public static (AudioModel Model, List<AnimalClip> Clips) Begin(string title, SampleSettings settings, TextWriter output)
     {
         Notebook.Begin(settings, output, title);
         output.WriteLine("1. Model and clips");
-        var model = ModelLoader.Load(settings.Weights);
-        var embedder = model.Embedder;
+        var model = Models.Load(new ModelRequest { Weights = settings.Weights });
         try
         {
             output.WriteLine($"   Model: {model.Identity}");
-            return (embedder, LoadClips(settings, output));
+            return (model, LoadClips(settings, output));
         }
         catch
         {
-            embedder.Dispose();
+            model.Dispose();
             throw;
         }
     }

@@ -1,7 +1,9 @@
 using System.CommandLine;
 using Relax.Cli.Commands;
 using Relax.Evaluation;
+using Relax.Models;
 using Relax.Models.VGGish;
+using Relax.Synthetic;
 
 namespace Relax.Cli;
 
@@ -21,18 +23,24 @@ internal static class RelaxCli
     /// <summary>Exit code of a command interrupted with Ctrl+C (128 + SIGINT), as shells report it.</summary>
     public const int Interrupted = 130;
 
+    /// <summary>The models of the <c>relax</c> command: Google's VGGish (chosen without <c>--model</c> when its weights
+    /// are given or installed), then the shipped default model.</summary>
+    public static ModelCatalog BuiltInModels { get; } = new([new VGGishModelProvider(), new DefaultModelProvider()]);
+
     /// <summary>Runs the command line in-process.</summary>
     /// <param name="args">The arguments, without the program name.</param>
     /// <param name="output">Standard output.</param>
     /// <param name="error">Standard error.</param>
+    /// <param name="models">The models <c>--model</c> chooses from; default <see cref="BuiltInModels"/>.</param>
+    /// <param name="cancellationToken">Stops a long command as Ctrl+C does (a worker leaves the cluster).</param>
     /// <returns>The exit code.</returns>
-    public static int Run(string[] args, TextWriter output, TextWriter error)
+    public static int Run(string[] args, TextWriter output, TextWriter error, ModelCatalog? models = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(args);
         ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(error);
         var verbose = new Option<bool>("--verbose", "-v") { Description = "Show stack traces of errors and more progress detail.", Recursive = true };
-        var context = new CliContext(verbose, output, error, Interactive: ReferenceEquals(error, Console.Error) && !Console.IsErrorRedirected);
+        var context = new CliContext(verbose, output, error, Interactive: ReferenceEquals(error, Console.Error) && !Console.IsErrorRedirected, models ?? BuiltInModels, cancellationToken);
         var root = new RootCommand("Relax for .NET: explain audio representation models (RELAX on VGGish log-mel spectrograms).")
         {
             verbose,
@@ -76,7 +84,7 @@ internal static class RelaxCli
             error.WriteLine("relax: interrupted.");
             return Interrupted;
         }
-        catch (Exception e) when (e is CliException or VGGishWeightsException or IOException or UnauthorizedAccessException or InvalidDataException or NonFiniteEmbeddingException or CorpusSettingsMismatchException)
+        catch (Exception e) when (e is CliException or ModelException or IOException or UnauthorizedAccessException or InvalidDataException or NonFiniteEmbeddingException or CorpusSettingsMismatchException)
         {
             error.WriteLine($"relax: error: {(verbose ? e.Message : FirstLine(e.Message))}");
             if (verbose)
@@ -102,7 +110,7 @@ internal static class RelaxCli
         return end < 0 || first.EndsWith('.') ? first : first + " (--verbose shows the rest)";
     }
 
-    /// <summary>Prints a model's notice (advice for the user, <c>LoadedModel.Notice</c>) as one "Note:" line.</summary>
+    /// <summary>Prints a model's notice (advice for the user, <see cref="AudioModel.Notice"/>) as one "Note:" line.</summary>
     internal static void WriteNotice(TextWriter output, string? notice)
     {
         if (notice is not null)

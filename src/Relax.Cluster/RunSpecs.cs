@@ -203,7 +203,7 @@ internal static class RunSpecs
 
 /// <summary>The model a worker runs (or a run asks for), as the three things that must match for results to be
 /// identical to a single-process run.</summary>
-/// <param name="Identity">What the model is (<c>LoadedModel.Identity</c>: name and weights hash).</param>
+/// <param name="Identity">What the model is (<c>AudioModel.Identity</c>: name and weights hash).</param>
 /// <param name="DType">Its dtype, for example <c>Float32</c>.</param>
 /// <param name="Device">Its device, for example <c>cpu</c>.</param>
 public sealed record ClusterModel(string Identity, string DType, string Device)

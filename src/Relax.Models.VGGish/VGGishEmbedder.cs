@@ -1,3 +1,4 @@
+using Relax.Classification;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -131,6 +132,20 @@ public sealed class VGGishEmbedder : IEmbedder, IDisposable
         using var output = Embed(input);
         return TensorArrays.ToArray2D(output);
     }
+
+    /// <summary>This embedder as a model description: its activation estimate and, unless it post-processes (PCA, a
+    /// step LRP has no rule for), its layers for LRP. The model owns the embedder from now on (disposing it disposes
+    /// this).</summary>
+    /// <param name="identity">What the model is, in one line.</param>
+    /// <param name="head">A classifier head on its embeddings, or null.</param>
+    /// <param name="classNames">The head's class names; required with a head.</param>
+    /// <param name="notice">Advice for the user (<see cref="AudioModel.Notice"/>), or null.</param>
+    public AudioModel AsModel(string identity, IEmbeddingClassifier? head = null, IReadOnlyList<string>? classNames = null, string? notice = null) =>
+        new(this, identity, ActivationBytesPerExample, head, classNames,
+            PostProcesses ? null : new VggLayers(_network.FeatureLayers, _network.EmbeddingLayers, FlattenOrder.ChannelsLast))
+        {
+            Notice = notice,
+        };
 
     /// <inheritdoc />
     public void Dispose()

@@ -1,7 +1,8 @@
 namespace Relax.Models.VGGish;
 
-/// <summary>Base class of the errors raised while finding, checking or loading VGGish weights.</summary>
-public abstract class VGGishWeightsException : Exception
+/// <summary>Base class of the errors raised while finding, checking or loading VGGish weights (a
+/// <see cref="ModelException"/>: one line an application shows as it is).</summary>
+public abstract class VGGishWeightsException : ModelException
 {
     /// <summary>Creates the exception.</summary>
     protected VGGishWeightsException(string message, Exception? inner = null) : base(message, inner)

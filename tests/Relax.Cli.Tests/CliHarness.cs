@@ -1,3 +1,6 @@
+using System.Net;
+using System.Net.Sockets;
+
 namespace Relax.Cli.Tests;
 
 /// <summary>Runs the command line in-process and provides the bundled clip and scratch folders.</summary>
@@ -55,6 +58,29 @@ internal static class CliHarness
             {
                 Directory.Delete(folder, true);
             }
+        }
+    }
+
+    /// <summary>A TCP port on loopback that was free a moment ago.</summary>
+    public static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    /// <summary>Whether something accepts connections on a loopback port.</summary>
+    public static bool Accepts(int port)
+    {
+        try
+        {
+            using var socket = new TcpClient();
+            socket.Connect(IPAddress.Loopback, port);
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false;
         }
     }
 }

@@ -1,7 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 using System.Text;
 using System.Text.RegularExpressions;
 using Xunit.Abstractions;
@@ -253,7 +251,7 @@ public sealed partial class ClusterCommandTests(ITestOutputHelper output)
             {
                 global::Relax.Models.VGGish.StateDictFile.Save(weights, network.state_dict(), global::Relax.Models.VGGish.StateDictFormat.TorchSharp);
             }
-            var runModel = global::Relax.Synthetic.ModelLoader.IdentityOf(global::Relax.Models.VGGish.VGGishWeightsResolver.Sha256Of(weights));
+            var runModel = global::Relax.Models.VGGish.VGGishModelProvider.IdentityOf(global::Relax.Models.VGGish.VGGishWeightsResolver.Sha256Of(weights));
             var checking = StartWith(started, member, "dotnet", [Relax, "explain", corpus, "--weights", weights, "--count", "8", "--no-figures", "-o", Path.Combine(root, "swapped"), "--cluster", address]);
             WaitFor(() => checking.Printed("Cluster: Redis at"), TimeSpan.FromMinutes(2), "the client to load its weights and join", checking);
             using (var file = new FileStream(weights, FileMode.Open, FileAccess.ReadWrite))
@@ -263,7 +261,7 @@ public sealed partial class ClusterCommandTests(ITestOutputHelper output)
                 file.Position = file.Length - 1;
                 file.WriteByte((byte)(last ^ 0x01));
             }
-            var workerModel = global::Relax.Synthetic.ModelLoader.IdentityOf(global::Relax.Models.VGGish.VGGishWeightsResolver.Sha256Of(weights));
+            var workerModel = global::Relax.Models.VGGish.VGGishModelProvider.IdentityOf(global::Relax.Models.VGGish.VGGishWeightsResolver.Sha256Of(weights));
             var w4 = StartWith(started, member, "dotnet", Relax, "worker", "--cluster", address, "--threads", "1", "--name", "w4", "--weights", weights);
             WaitFor(() => checking.Process.HasExited, TimeSpan.FromMinutes(3), "the client to refuse the worker with other weights", checking, exitIsExpected: true);
             checking.Process.WaitForExit();
@@ -293,27 +291,6 @@ public sealed partial class ClusterCommandTests(ITestOutputHelper output)
 
     [GeneratedRegex(@"the first at (?<first>\S+); the coordinator restarted (?<restarts>\d+) time")]
     private static partial Regex Reissued();
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
-    private static bool Accepts(int port)
-    {
-        try
-        {
-            using var socket = new TcpClient();
-            socket.Connect(IPAddress.Loopback, port);
-            return true;
-        }
-        catch (SocketException)
-        {
-            return false;
-        }
-    }
 
     private static void Signal(Process process, string signal)
     {

@@ -114,7 +114,7 @@ public class RelaxCliTests : IClassFixture<CliFilesFixture>
         Assert.Single(error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
     }
 
-    private static string ModelIdentityOf(string weights) => Relax.Synthetic.ModelLoader.IdentityOf(VGGishWeightsResolver.Sha256Of(weights));
+    private static string ModelIdentityOf(string weights) => VGGishModelProvider.IdentityOf(VGGishWeightsResolver.Sha256Of(weights));
 
     [Fact]
     public void Embed_writes_float32_embeddings_equal_to_pytorch()

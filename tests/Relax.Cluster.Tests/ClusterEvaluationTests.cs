@@ -5,6 +5,7 @@ using Relax.Attribution;
 using Relax.Audio;
 using Relax.Evaluation;
 using Relax.Masks;
+using Relax.Models;
 using Relax.Synthetic;
 using Xunit.Abstractions;
 
@@ -37,10 +38,10 @@ public sealed class ClusterEvaluationTests(ITestOutputHelper output) : IDisposab
         }
     }
 
-    private static AttributionSettings Attribution(LoadedModel model, bool head = true) => new(model.Embedder)
+    private static AttributionSettings Attribution(AudioModel model, bool head = true) => new(model.Embedder)
     {
         Head = head ? model.Head : null,
-        Lrp = LrpNetwork.FromVggPattern(model.Embedder.Network.FeatureLayers, model.Embedder.Network.EmbeddingLayers, FlattenOrder.ChannelsLast),
+        Lrp = LrpNetwork.For(model)!,
         RelaxMasks = MaskGenerators.Create("time-frequency"),
         Relax = new RelaxOptions { MaskCount = 64, BatchSize = 32, Seed = 5 },
         OcclusionWindow = (24, 16),

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Relax.Attribution;
 using Relax.Classification;
+using Relax.Models;
 using TorchSharp.Modules;
 using Xunit.Abstractions;
 using static TorchSharp.torch;

@@ -2,6 +2,7 @@ using Relax.Attribution;
 using Relax.Audio;
 using Relax.Evaluation;
 using Relax.Masks;
+using Relax.Models;
 using Relax.Models.VGGish;
 using Xunit.Abstractions;
 using static TorchSharp.torch;
@@ -85,13 +86,13 @@ public class CudaAgreementTests(ITestOutputHelper output)
         }
     }
 
-    private static EvaluatedClip Evaluate(LoadedModel model, EvaluationItem item)
+    private static EvaluatedClip Evaluate(AudioModel model, EvaluationItem item)
     {
         var attribution = new AttributionSettings(model.Embedder)
         {
             Head = model.Head,
             Relax = new RelaxOptions { MaskCount = 512, BatchSize = 64, Seed = 4 },
-            Lrp = LrpNetwork.FromVggPattern(model.Embedder.Network.FeatureLayers, model.Embedder.Network.EmbeddingLayers, FlattenOrder.ChannelsLast),
+            Lrp = LrpNetwork.For(model)!,
             IntegratedGradientsSteps = 16,
         };
         var explainers = AttributionMethods.Names.Select(name => AttributionMethods.Create(name, attribution)).ToList();

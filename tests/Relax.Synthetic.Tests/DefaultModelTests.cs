@@ -1,6 +1,7 @@
 using Relax.Classification;
 using Relax.Evaluation;
 using Relax.Masks;
+using Relax.Models;
 using Relax.Models.VGGish;
 using Xunit.Abstractions;
 
@@ -29,7 +30,7 @@ public class DefaultModelTests(ITestOutputHelper output)
         using var parts = SyntheticAnimalModel.Load();
         var clips = SyntheticExamples.Generate(3, 777);
         var x = clips.SelectMany(c => c.LogMel.Cast<float>()).ToArray();
-        var embeddings = parts.Embedder.Embed(x, clips.Count);
+        var embeddings = parts.Embedder.EmbedExamples([.. clips.Select(c => c.LogMel)]);
         var viaHead = parts.Head!.PredictProbabilities(embeddings);
         var direct = ClassifierTrainer.Predict(classifier, x, clips.Count);
         for (int i = 0; i < clips.Count; i++)

@@ -1,5 +1,6 @@
 using Relax.Attribution;
 using Relax.Classification;
+using Relax.Models;
 using Relax.Models.VGGish;
 using Xunit.Abstractions;
 using static TorchSharp.torch;
@@ -18,11 +19,11 @@ public sealed class LrpDefaultModelTests(ITestOutputHelper output)
     public void The_explained_value_is_the_models_own_output_and_the_map_carries_it()
     {
         using var model = SyntheticAnimalModel.Load();
-        var network = LrpNetwork.FromVggPattern(model.Embedder.Network.FeatureLayers, model.Embedder.Network.EmbeddingLayers, FlattenOrder.ChannelsLast);
+        var network = LrpNetwork.For(model)!;
         var head = (ILinearEmbeddingClassifier)model.Head!;
         foreach (var example in SyntheticExamples.Generate(1, SyntheticAnimalModel.HeldOutFirstSeed))
         {
-            var embedding = model.Embedder.Embed(example.LogMel.Cast<float>().ToArray(), 1);
+            var embedding = model.Embedder.EmbedExamples([example.LogMel]);
             var z = Enumerable.Range(0, embedding.GetLength(1)).Select(j => (double)embedding[0, j]).ToArray();
             int predicted = head.Predict(embedding)[0];
             var (w, b) = head.Logit(predicted);

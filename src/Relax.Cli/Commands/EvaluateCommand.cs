@@ -5,7 +5,7 @@ using Relax.Audio;
 using Relax.Cluster;
 using Relax.Evaluation;
 using Relax.Masks;
-using Relax.Models.VGGish;
+using Relax.Models;
 using Relax.Plots;
 using Relax.Synthetic;
 using static TorchSharp.torch;
@@ -47,10 +47,10 @@ internal static class EvaluateCommand
         var cluster = CliOptions.Cluster("clips");
         var advertise = CliOptions.Advertise();
         var clusterWindow = CliOptions.Window("clips", 16);
-        var weights = CliOptions.Weights("Official VGGish weights. VGGish has no classifier head: then only similarity curves (no probability or accuracy curves, no rise). Default: the shipped default model with its dog/cat/bird head, unless weights are installed.");
+        var model = new ModelOptions(context.Models, "Official VGGish weights. VGGish has no classifier head: then only similarity curves (no probability or accuracy curves, no rise). Default: the shipped default model with its dog/cat/bird head, unless weights are installed.");
         var command = new Command("evaluate", "Compare explainers on many clips by pixel flipping: AUCs of MoRF, LeRF and random curves per clip and class, accuracy curves, rank correlation between maps.")
         {
-            inputs, synthetic, outputDir, explainers, replace, step, count, masks, window, stride, igSteps, batch, seed, maxExamples, hop, pad, noFigures, evidenceFraction, noAudio, dtype, device, weights, cluster, clusterWindow, advertise,
+            inputs, synthetic, outputDir, explainers, replace, step, count, masks, window, stride, igSteps, batch, seed, maxExamples, hop, pad, noFigures, evidenceFraction, noAudio, dtype, device, model.Model, model.Weights, cluster, clusterWindow, advertise,
         };
         command.SetAction(parse => RelaxCli.Guarded(parse.GetValue(context.Verbose), context.Error, () => Run(new Settings(
             parse.GetValue(inputs) ?? [], parse.GetValue(synthetic), parse.GetRequiredValue(outputDir),
@@ -59,14 +59,15 @@ internal static class EvaluateCommand
             parse.GetValue(window), parse.GetValue(stride), parse.GetValue(igSteps), CliOptions.BatchFor(parse.GetValue(batch), parse.GetRequiredValue(device)), parse.GetValue(seed),
             parse.GetValue(maxExamples), CliOptions.FrontEnd(parse.GetValue(pad), parse.GetValue(hop)), parse.GetValue(noFigures),
             parse.GetValue(noAudio) ? null : new AudioFaithfulnessOptions { EvidenceFraction = parse.GetValue(evidenceFraction), Seed = parse.GetValue(seed) }, CliOptions.DTypeOf(parse, dtype),
-            parse.GetRequiredValue(device), parse.GetValue(weights), parse.GetValue(cluster) is { } address ? ClusterConnection.Address(address, parse.GetValue(context.Verbose)) : null,
+            parse.GetRequiredValue(device), model.Request(parse, parse.GetRequiredValue(device), CliOptions.DTypeOf(parse, dtype), CliOptions.BatchFor(parse.GetValue(batch), parse.GetRequiredValue(device))),
+            parse.GetValue(cluster) is { } address ? ClusterConnection.Address(address, parse.GetValue(context.Verbose)) : null,
             parse.GetValue(clusterWindow), parse.GetValue(advertise)), context)));
         return command;
     }
 
     private sealed record Settings(string[] Inputs, int Synthetic, string Output, string[]? Explainers, string[] Replace, double Step, int Count,
         string Masks, (int Frames, int Bands) Window, (int Frames, int Bands) Stride, int IgSteps, int Batch, long Seed, int? MaxExamples,
-        Relax.Audio.VGGishFrontEndOptions FrontEnd, bool NoFigures, AudioFaithfulnessOptions? Audio, ScalarType DType, Device Device, string? Weights,
+        Relax.Audio.VGGishFrontEndOptions FrontEnd, bool NoFigures, AudioFaithfulnessOptions? Audio, ScalarType DType, Device Device, ModelRequest Model,
         ClusterAccess? Cluster, int ClusterWindow, string? Advertise);
 
     private static void Run(Settings s, CliContext context)
@@ -85,9 +86,9 @@ internal static class EvaluateCommand
         }
         var files = s.Inputs.SelectMany(AudioInput.WavFiles).ToList();
 
-        using var model = ModelLoader.Load(s.Weights, new VGGishEmbedderOptions { Device = s.Device, DType = s.DType, BatchSize = s.Batch });
+        using var model = context.Models.Load(s.Model);
         NativeNnpack.DisableIfUnavailable(); // host policy: no futile NNPACK attempt (and its warning) per convolution
-        RelaxCli.CheckBatchFits(s.Batch, model.Embedder.ActivationBytesPerExample);
+        RelaxCli.CheckBatchFits(s.Batch, model.ActivationBytesPerExample);
         var (embedder, head, identity) = (model.Embedder, model.Head, model.Identity);
         if (head is null && explainerNames.Contains("rise"))
         {
@@ -97,7 +98,17 @@ internal static class EvaluateCommand
             }
             explainerNames.Remove("rise");
         }
-        var classNames = head is null ? null : SyntheticAnimalModel.ClassNames;
+        // LRP walks the network's layers: a model that is not a VGG-pattern stack (or post-processes) has none.
+        var lrp = LrpNetwork.For(model);
+        if (lrp is null && explainerNames.Contains("lrp"))
+        {
+            if (explicitExplainers)
+            {
+                throw new CliException("lrp walks the network layer by layer, and this model does not describe its layers as a VGG-pattern stack; leave lrp out.");
+            }
+            explainerNames.Remove("lrp");
+        }
+        var classNames = model.ClassNames;
         var items = Items(files, s, classNames, error);
         if (items.Count == 0)
         {
@@ -124,8 +135,7 @@ internal static class EvaluateCommand
             OcclusionWindow = s.Window,
             OcclusionStride = s.Stride,
             IntegratedGradientsSteps = s.IgSteps,
-            // LRP walks VGGish's layers; the PCA post-processing (never used here) would be a layer it has no rule for.
-            Lrp = LrpOf(embedder),
+            Lrp = lrp,
         };
         var methods = explainerNames.Select(name => AttributionMethods.Create(name, attribution)).ToList();
         var options = new DatasetEvaluationOptions
@@ -140,13 +150,7 @@ internal static class EvaluateCommand
         };
         var evaluator = new DatasetEvaluator(embedder, methods, options, head);
 
-        using var cancel = new CancellationTokenSource();
-        ConsoleCancelEventHandler onCancel = (_, e) =>
-        {
-            e.Cancel = true;
-            cancel.Cancel();
-        };
-        Console.CancelKeyPress += onCancel;
+        var cancel = new CommandCancellation(context.Cancellation);
         DatasetEvaluationSummary summary;
         try
         {
@@ -165,7 +169,7 @@ internal static class EvaluateCommand
         }
         finally
         {
-            Console.CancelKeyPress -= onCancel;
+            cancel.Dispose();
         }
 
         if (!s.NoFigures)
@@ -175,10 +179,6 @@ internal static class EvaluateCommand
         Report(summary, output, head is not null);
         output.WriteLine($"Wrote {Path.GetFullPath(s.Output)} ({summary.Computed} clip(s) computed, {summary.Reused} reused)");
     }
-
-    /// <summary>The model's layers for LRP; null when the model post-processes (PCA), a layer LRP has no rule for.</summary>
-    internal static LrpNetwork? LrpOf(VGGishEmbedder embedder) =>
-        embedder.PostProcesses ? null : LrpNetwork.FromVggPattern(embedder.Network.FeatureLayers, embedder.Network.EmbeddingLayers, FlattenOrder.ChannelsLast);
 
     /// <summary>The front end's and dtype's part of the settings fingerprint; empty for the defaults, so that folders
     /// written before these options existed still resume.</summary>
@@ -227,8 +227,10 @@ internal static class EvaluateCommand
             {
                 int n = counts.GetValueOrDefault(example.Label);
                 counts[example.Label] = n + 1;
-                items.Add(new EvaluationItem(string.Create(CultureInfo.InvariantCulture, $"synthetic-{example.Label.ToString().ToLowerInvariant()}-{n:D3}"),
-                    example.LogMel, classNames is null ? null : (int)example.Label)
+                string name = example.Label.ToString().ToLowerInvariant();
+                int label = classNames?.ToList().FindIndex(c => c.Equals(name, StringComparison.OrdinalIgnoreCase)) ?? -1;
+                items.Add(new EvaluationItem(string.Create(CultureInfo.InvariantCulture, $"synthetic-{name}-{n:D3}"),
+                    example.LogMel, label >= 0 ? label : null)
                 {
                     Waveform = new VGGishFrontEnd().FromWaveform(example.Clip.Samples, example.Clip.SampleRate).ExampleWaveform(0),
                 });

@@ -4,9 +4,9 @@ using Relax.Audio;
 using Relax.Cluster;
 using Relax.Evaluation;
 using Relax.Masks;
+using Relax.Models;
 using Relax.Models.VGGish;
 using Relax.Plots;
-using Relax.Synthetic;
 using static TorchSharp.torch;
 
 namespace Relax.Cli.Commands;
@@ -48,10 +48,10 @@ internal static class ExplainCommand
         var cluster = CliOptions.Cluster("work");
         var advertise = CliOptions.Advertise();
         var window = CliOptions.Window("examples × mask kinds", 64);
-        var weights = CliOptions.Weights($"Official VGGish weights ({VGGishWeights.Network.FileName}). Default: ${VGGishWeights.Network.EnvironmentVariable}, then the cache ({VGGishWeights.DefaultCacheDirectory}), else the shipped default model.");
+        var model = new ModelOptions(context.Models, $"Official VGGish weights ({VGGishWeights.Network.FileName}). Default: ${VGGishWeights.Network.EnvironmentVariable}, then the cache ({VGGishWeights.DefaultCacheDirectory}), else the shipped default model.");
         var command = new Command("explain", "Explain what the model's representation of recordings rests on (RELAX): saliency, uncertainty and figures per example, class averages and a report for a corpus.")
         {
-            inputs, outputDir, masks, count, batch, seed, keep, replace, normalization, converge, example, perFile, hop, pad, labels, noFigures, audio, evidenceFraction, dtype, device, weights, cluster, window, advertise,
+            inputs, outputDir, masks, count, batch, seed, keep, replace, normalization, converge, example, perFile, hop, pad, labels, noFigures, audio, evidenceFraction, dtype, device, model.Model, model.Weights, cluster, window, advertise,
         };
         command.SetAction(parse => RelaxCli.Guarded(parse.GetValue(context.Verbose), context.Error, () =>
         {
@@ -65,10 +65,12 @@ internal static class ExplainCommand
                 Convergence = parse.GetValue(converge) is { } target ? new ConvergenceOptions { TargetCorrelation = target } : null,
             };
             double keepProbability = parse.GetValue(keep);
+            var (chosenDType, chosenDevice) = (CliOptions.DTypeOf(parse, dtype), parse.GetRequiredValue(device));
             var settings = new ExplainSettings(parse.GetRequiredValue(inputs), parse.GetRequiredValue(outputDir),
                 parse.GetRequiredValue(masks).Select(name => MaskGenerators.Create(name, keepProbability)).ToArray(), keepProbability, relaxOptions,
                 parse.GetValue(example), parse.GetValue(perFile), CliOptions.FrontEnd(parse.GetValue(pad), parse.GetValue(hop)), parse.GetValue(labels),
-                parse.GetValue(noFigures), parse.GetValue(audio), parse.GetValue(evidenceFraction), CliOptions.DTypeOf(parse, dtype), parse.GetRequiredValue(device), parse.GetValue(weights),
+                parse.GetValue(noFigures), parse.GetValue(audio), parse.GetValue(evidenceFraction), chosenDType, chosenDevice,
+                model.Request(parse, chosenDevice, chosenDType, relaxOptions.BatchSize),
                 parse.GetValue(cluster) is { } address ? ClusterConnection.Address(address, parse.GetValue(context.Verbose)) : null, parse.GetValue(window), parse.GetValue(advertise));
             Run(settings, context);
         }));
@@ -77,17 +79,17 @@ internal static class ExplainCommand
 
     private sealed record ExplainSettings(string[] Inputs, string Output, IMaskGenerator[] Masks, double Keep, RelaxOptions Relax,
         int? Example, int? ExamplesPerFile, Relax.Audio.VGGishFrontEndOptions FrontEnd, string? Labels, bool NoFigures, bool Audio, double EvidenceFraction,
-        ScalarType DType, Device Device, string? Weights, ClusterAccess? Cluster, int Window, string? Advertise);
+        ScalarType DType, Device Device, ModelRequest Model, ClusterAccess? Cluster, int Window, string? Advertise);
 
     private static void Run(ExplainSettings s, CliContext context)
     {
         var (output, error) = (context.Output, context.Error);
         var corpus = CorpusInputs.Find(s.Inputs, s.Labels, s.FrontEnd, error);
         // The model first: a weights file that cannot be loaded is refused before the output folder is made.
-        using var model = ModelLoader.Load(s.Weights, new VGGishEmbedderOptions { Device = s.Device, DType = s.DType, BatchSize = s.Relax.BatchSize });
+        using var model = context.Models.Load(s.Model);
         RelaxCli.CheckWritableFolder(s.Output);
         NativeNnpack.DisableIfUnavailable(); // host policy: no futile NNPACK attempt (and its warning) per convolution
-        RelaxCli.CheckBatchFits(s.Relax.BatchSize, model.Embedder.ActivationBytesPerExample);
+        RelaxCli.CheckBatchFits(s.Relax.BatchSize, model.ActivationBytesPerExample);
         var options = new CorpusOptions
         {
             OutputDirectory = s.Output,
@@ -115,13 +117,7 @@ internal static class ExplainCommand
         output.WriteLine($"Corpus: {corpus.Count} recording(s), classes {string.Join(", ", corpus.Labels)}; mask kinds {string.Join(", ", s.Masks.Select(m => m.Name))}.");
         output.WriteLine($"RELAX: keep {s.Keep}, N = {s.Relax.MaskCount}{(s.Relax.Convergence is { } c ? $" at most, stopping at estimated r ≥ {c.TargetCorrelation}" : "")}, batch {s.Relax.BatchSize}, replacement {s.Relax.Replacement.Name}, {s.Relax.Normalization} normalisation, seed {s.Relax.Seed}.");
 
-        using var cancel = new CancellationTokenSource();
-        ConsoleCancelEventHandler onCancel = (_, e) =>
-        {
-            e.Cancel = true;
-            cancel.Cancel();
-        };
-        Console.CancelKeyPress += onCancel;
+        var cancel = new CommandCancellation(context.Cancellation);
         var progress = new CorpusProgressLine(error, context.Interactive);
         CorpusSummary summary;
         try
@@ -139,7 +135,7 @@ internal static class ExplainCommand
         }
         finally
         {
-            Console.CancelKeyPress -= onCancel;
+            cancel.Dispose();
         }
         progress.Close();
 

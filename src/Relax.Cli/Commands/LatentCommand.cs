@@ -3,9 +3,9 @@ using System.Globalization;
 using System.Text;
 using Relax.Evaluation;
 using Relax.IO;
-using Relax.Models.VGGish;
+using Relax.Models;
 using Relax.Plots;
-using Relax.Synthetic;
+using static TorchSharp.torch;
 
 namespace Relax.Cli.Commands;
 
@@ -23,22 +23,21 @@ internal static class LatentCommand
         var perplexity = new Option<double?>("--perplexity") { Description = "t-SNE perplexity, below the number of recordings. Default: scikit-learn's 30, or (recordings − 1) / 3 for fewer than 91 recordings." }.InRange(1.0, 10_000.0);
         var neighbours = new Option<int>("--neighbours", "-k") { Description = "Neighbours that decide whether a recording is an outlier.", DefaultValueFactory = _ => 10 }.InRange(1, 1000);
         var device = CliOptions.Device();
-        var weights = CliOptions.Weights("Official VGGish weights. Default: $RELAX_VGGISH_WEIGHTS, the cache, else the shipped default model.");
+        var model = new ModelOptions(context.Models, "Official VGGish weights. Default: $RELAX_VGGISH_WEIGHTS, the cache, else the shipped default model.");
         var command = new Command("latent", "Map a corpus's latent space (PCA and t-SNE of clip embeddings) and list recordings that sit among another class.")
         {
-            inputs, outputDir, labels, pad, perplexity, neighbours, device, weights,
+            inputs, outputDir, labels, pad, perplexity, neighbours, device, model.Model, model.Weights,
         };
         command.SetAction(parse => RelaxCli.Guarded(parse.GetValue(context.Verbose), context.Error, () => Run(
             parse.GetRequiredValue(inputs), parse.GetRequiredValue(outputDir), parse.GetValue(labels), parse.GetValue(pad), parse.GetValue(perplexity),
-            parse.GetValue(neighbours), parse.GetRequiredValue(device), parse.GetValue(weights), context)));
+            parse.GetValue(neighbours), model.Request(parse, parse.GetRequiredValue(device), ScalarType.Float32, batchSize: 64), context)));
         return command;
     }
 
-    private static void Run(string[] inputs, string output, string? labelsFile, bool pad, double? perplexityGiven, int k, TorchSharp.torch.Device device,
-        string? weightsPath, CliContext context)
+    private static void Run(string[] inputs, string output, string? labelsFile, bool pad, double? perplexityGiven, int k, ModelRequest request, CliContext context)
     {
         var corpus = CorpusInputs.Find(inputs, labelsFile, CliOptions.FrontEnd(pad, 0.96), context.Error);
-        using var model = ModelLoader.Load(weightsPath, new VGGishEmbedderOptions { Device = device });
+        using var model = context.Models.Load(request);
         RelaxCli.CheckWritableFolder(output);
         NativeNnpack.DisableIfUnavailable(); // host policy: no futile NNPACK attempt (and its warning) per convolution
         context.Output.WriteLine($"Model: {model.Identity}");
@@ -56,8 +55,7 @@ internal static class LatentCommand
                 context.Error.WriteLine($"relax: warning: {recording.Id}: left out: {examples.Problem}");
                 continue;
             }
-            var flat = examples.Inputs.SelectMany(e => e.Cast<float>()).ToArray();
-            var embeddings = model.Embedder.Embed(flat, examples.Inputs.Count);
+            var embeddings = model.Embedder.EmbedExamples(examples.Inputs);
             int dimensions = embeddings.GetLength(1);
             var mean = new float[dimensions];
             for (int e = 0; e < embeddings.GetLength(0); e++)

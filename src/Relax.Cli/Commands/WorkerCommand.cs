@@ -2,10 +2,10 @@ using System.CommandLine;
 using System.Globalization;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Relax.Attribution;
 using Relax.Cluster;
 using Relax.Evaluation;
-using Relax.Models.VGGish;
-using Relax.Synthetic;
+using Relax.Models;
 using static TorchSharp.torch;
 
 namespace Relax.Cli.Commands;
@@ -26,35 +26,34 @@ internal static class WorkerCommand
         var dtype = CliOptions.DType();
         var device = CliOptions.Device();
         var batch = CliOptions.Batch("Masks (inputs) per forward pass on this worker; results do not depend on it.");
-        var weights = CliOptions.Weights("Official VGGish weights; every worker and the client must load the same model. Default: $RELAX_VGGISH_WEIGHTS, the cache, else the shipped default model.");
+        var model = new ModelOptions(context.Models, "Official VGGish weights; every worker and the client must load the same model. Default: $RELAX_VGGISH_WEIGHTS, the cache, else the shipped default model.");
         var command = new Command("worker", "Join a Relax cluster (membership in Redis) and explain the examples (relax explain --cluster) or evaluate the clips (relax evaluate --cluster) clients send, until Ctrl+C or SIGTERM.")
         {
-            cluster, threads, advertise, port, gatewayPort, name, dtype, device, batch, weights,
+            cluster, threads, advertise, port, gatewayPort, name, dtype, device, batch, model.Model, model.Weights,
         };
         command.SetAction(parse => RelaxCli.Guarded(parse.GetValue(context.Verbose), context.Error, () => Run(
             ClusterConnection.Address(parse.GetRequiredValue(cluster), parse.GetValue(context.Verbose)), parse.GetValue(threads), parse.GetValue(advertise), parse.GetValue(port),
-            parse.GetValue(gatewayPort), parse.GetValue(name), CliOptions.DTypeOf(parse, dtype), parse.GetRequiredValue(device),
-            CliOptions.BatchFor(parse.GetValue(batch), parse.GetRequiredValue(device)), parse.GetValue(weights), context)));
+            parse.GetValue(gatewayPort), parse.GetValue(name),
+            model.Request(parse, parse.GetRequiredValue(device), CliOptions.DTypeOf(parse, dtype), CliOptions.BatchFor(parse.GetValue(batch), parse.GetRequiredValue(device))), context)));
         return command;
     }
 
-    private static void Run(ClusterAccess redis, int? threads, string? advertise, int port, int gatewayPort, string? name, ScalarType dtype, Device device,
-        int batch, string? weights, CliContext context)
+    private static void Run(ClusterAccess redis, int? threads, string? advertise, int port, int gatewayPort, string? name, ModelRequest request, CliContext context)
     {
         if (threads is { } t)
         {
             set_num_threads(t);
         }
-        using var model = ModelLoader.Load(weights, new VGGishEmbedderOptions { Device = device, DType = dtype, BatchSize = batch });
+        using var model = context.Models.Load(request);
         NativeNnpack.DisableIfUnavailable();
-        var identity = new ClusterModel(model.Identity, dtype.ToString(), device.ToString());
+        var identity = new ClusterModel(model.Identity, request.DType.ToString(), request.Device.ToString());
         RelaxCli.WriteNotice(context.Output, model.Notice);
         var options = new ClusterWorkerOptions(model.Embedder, identity)
         {
             Name = name ?? $"{Environment.MachineName}:{Environment.ProcessId}",
             Head = model.Head,
-            Lrp = EvaluateCommand.LrpOf(model.Embedder),
-            BatchSize = batch,
+            Lrp = LrpNetwork.For(model),
+            BatchSize = request.BatchSize,
         };
         var address = ClusterConnection.Advertised(redis.Redis, advertise);
         int siloPort = port == 0 ? ClusterConnection.FreePort() : port, clientPort = gatewayPort == 0 ? ClusterConnection.FreePort() : gatewayPort;
@@ -78,14 +77,20 @@ internal static class WorkerCommand
         context.Output.Flush();
         // Leaving cleanly needs Redis (the silo marks itself dead in the membership table). When Redis is gone, Orleans
         // would wait indefinitely: after 20 s the worker says so and exits anyway (its leases lapse as a crash's would).
+        // The watchdog is called off once the host has stopped, so a worker run in-process (an application's, a test's)
+        // never ends its host process after a clean leave.
         var lifetime = host.Services.GetRequiredService<IHostApplicationLifetime>();
-        lifetime.ApplicationStopping.Register(() => Task.Delay(TimeSpan.FromSeconds(20)).ContinueWith(_ =>
+        using var left = new CancellationTokenSource();
+        lifetime.ApplicationStopping.Register(() => Task.Delay(TimeSpan.FromSeconds(20), left.Token).ContinueWith(_ =>
         {
             context.Error.WriteLine($"relax worker {options.Name}: could not leave the cluster cleanly within 20 s (is Redis at {redis} reachable?); exiting.");
             context.Error.Flush();
             Environment.Exit(RelaxCli.Failure);
-        }, TaskScheduler.Default));
+        }, left.Token, TaskContinuationOptions.OnlyOnRanToCompletion, TaskScheduler.Default));
+        // Ctrl+C and SIGTERM stop the host (its console lifetime); so does the caller's token when run in-process.
+        using var stop = context.Cancellation.Register(lifetime.StopApplication);
         host.WaitForShutdownAsync().GetAwaiter().GetResult();
+        left.Cancel();
         var worker = host.Services.GetRequiredService<IClusterWorkerStatus>();
         context.Output.WriteLine($"relax worker {options.Name} left the cluster after {worker.Completed} unit(s).");
     }

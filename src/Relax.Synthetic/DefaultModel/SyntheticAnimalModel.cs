@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using Relax.Classification;
+using Relax.Models;
 using Relax.Models.VGGish;
 using static TorchSharp.torch;
 
@@ -94,13 +95,17 @@ public static class SyntheticAnimalModel
         }
     }
 
-    /// <summary>Loads the shipped model as an embedder and a classifier head.</summary>
+    /// <summary>Loads the shipped model: its embedder, its dog / cat / bird head with <see cref="ClassNames"/>, and
+    /// its layers for LRP (<see cref="DefaultModelProvider"/> is the same as a model provider).</summary>
     /// <param name="options">Device, dtype and batch size of the embedder.</param>
-    public static LoadedModel Load(VGGishEmbedderOptions? options = null)
+    public static AudioModel Load(VGGishEmbedderOptions? options = null) => Load(options, notice: null);
+
+    /// <summary><see cref="Load(VGGishEmbedderOptions?)"/> with advice for the user (<see cref="AudioModel.Notice"/>).</summary>
+    internal static AudioModel Load(VGGishEmbedderOptions? options, string? notice)
     {
         using var classifier = LoadClassifier();
         var (weights, bias) = classifier.HeadParameters();
-        return new LoadedModel(classifier.CreateEmbedder(options), new LinearSoftmaxClassifier(weights, bias), Identity, IsOfficialVGGish: false);
+        return classifier.CreateEmbedder(options).AsModel(Identity, new LinearSoftmaxClassifier(weights, bias), ClassNames, notice);
     }
 
     /// <summary>The largest absolute difference between the weights of two models of the same shape.</summary>

@@ -1,3 +1,4 @@
+using Relax.Models;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;

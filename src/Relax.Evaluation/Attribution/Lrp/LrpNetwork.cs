@@ -1,3 +1,4 @@
+using Relax.Models;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -81,6 +82,15 @@ public sealed class LrpNetwork
         return new LrpNetwork([.. layers], string.Join(", ", layers.Select(l => l.Describe()))) { Device = device };
     }
 
+    /// <summary>The LRP network of a model whose layers are a VGG-pattern stack (<see cref="AudioModel.Layers"/>);
+    /// null when the model has none (it is not such a stack, or post-processes its embedding).</summary>
+    /// <exception cref="ArgumentException">The layers break the pattern (the message names the layer).</exception>
+    public static LrpNetwork? For(AudioModel model)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        return model.Layers is { } layers ? FromVggPattern(layers.Features, layers.Dense, layers.Flatten) : null;
+    }
+
     /// <summary>Runs the network on <paramref name="input"/> (1, C, H, W) in <paramref name="dtype"/>, keeping each
     /// layer's input: element i is the input of layer i, the last element the output.</summary>
     internal List<Tensor> Activations(Tensor input, ScalarType dtype)
@@ -95,14 +105,4 @@ public sealed class LrpNetwork
 
     private static ArgumentException Unsupported(nn.Module module, int index, string part, string accepted) =>
         new($"LRP has no rule for layer {index} of the {part} ({module.GetType().Name}); a VGG-pattern network has {accepted} there.", part);
-}
-
-/// <summary>How a (B, C, H, W) feature map becomes (B, C·H·W) before the dense layers.</summary>
-public enum FlattenOrder
-{
-    /// <summary>Channel, row, column (PyTorch's <c>flatten(1)</c>).</summary>
-    ChannelsFirst,
-
-    /// <summary>Row, column, channel (<c>permute(0, 2, 3, 1)</c> first, as TensorFlow's NHWC VGGish and torchvggish).</summary>
-    ChannelsLast,
 }

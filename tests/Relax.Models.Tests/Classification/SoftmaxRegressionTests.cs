@@ -1,6 +1,6 @@
 using Relax.Classification;
 
-namespace Relax.Evaluation.Tests;
+namespace Relax.Models.Tests.Classification;
 
 public class SoftmaxRegressionTests
 {

@@ -1,17 +1,22 @@
+using Relax.Models;
 using Relax.Models.VGGish;
 
 namespace Relax.Synthetic.Tests;
 
-/// <summary>Sets <c>$RELAX_VGGISH_WEIGHTS</c>, which only <see cref="ModelLoader"/> reads in this test assembly.</summary>
+/// <summary>Sets <c>$RELAX_VGGISH_WEIGHTS</c>, which only <see cref="VGGishModelProvider"/> reads in this test assembly.</summary>
 [CollectionDefinition(Name, DisableParallelization = true)]
 public sealed class EnvironmentTestGroup
 {
     public const string Name = "process environment";
 }
 
+/// <summary>The <c>relax</c> command's choice of model: Google's VGGish when weights are named or installed, else the
+/// shipped default model, through the catalog of the two providers.</summary>
 [Collection(EnvironmentTestGroup.Name)]
-public sealed class ModelLoaderTests
+public sealed class DefaultModelProviderTests
 {
+    private static readonly ModelCatalog BuiltIn = new([new VGGishModelProvider(), new DefaultModelProvider()]);
+
     [Fact]
     public void A_typo_in_the_weights_variable_is_an_error_not_a_fallback_to_the_default_model()
     {
@@ -20,10 +25,10 @@ public sealed class ModelLoaderTests
         try
         {
             Environment.SetEnvironmentVariable(variable, "/nope.pth");
-            var error = Assert.Throws<VGGishWeightsNotFoundException>(() => ModelLoader.Load());
+            var error = Assert.Throws<VGGishWeightsNotFoundException>(() => BuiltIn.Load(new ModelRequest()));
             Assert.Contains("/nope.pth", error.Message, StringComparison.Ordinal);
             Assert.Contains("$" + variable, error.Message, StringComparison.Ordinal);
-            Assert.Throws<VGGishWeightsNotFoundException>(() => ModelLoader.Load("/also/nope.pth"));
+            Assert.Throws<VGGishWeightsNotFoundException>(() => BuiltIn.Load(new ModelRequest { Weights = "/also/nope.pth" }));
         }
         finally
         {
@@ -39,10 +44,12 @@ public sealed class ModelLoaderTests
         try
         {
             Environment.SetEnvironmentVariable(variable, null);
-            Skip.If(ModelLoader.FindOfficialWeights() is not null, "Official VGGish weights are installed on this machine.");
-            using var model = ModelLoader.Load();
-            Assert.False(model.IsOfficialVGGish);
+            Skip.If(new VGGishModelProvider().FindWeights() is not null, "Official VGGish weights are installed on this machine.");
+            using var model = BuiltIn.Load(new ModelRequest());
+            Assert.Equal(SyntheticAnimalModel.Identity, model.Identity);
             Assert.NotNull(model.Head);
+            Assert.Equal(SyntheticAnimalModel.ClassNames, model.ClassNames);
+            Assert.NotNull(model.Layers);
             Assert.Contains("not Google's VGGish", model.Identity, StringComparison.Ordinal);
             // The advice is for the console, not part of the identity that reports and fingerprints carry.
             Assert.DoesNotContain("--weights", model.Identity, StringComparison.Ordinal);
@@ -52,5 +59,15 @@ public sealed class ModelLoaderTests
         {
             Environment.SetEnvironmentVariable(variable, previous);
         }
+    }
+
+    [Fact]
+    public void The_default_model_asked_for_by_name_gives_no_advice_and_refuses_a_weights_file()
+    {
+        using var model = BuiltIn.Load(new ModelRequest { Model = "default" });
+        Assert.Null(model.Notice);
+        Assert.Equal(SyntheticAnimalModel.Identity, model.Identity);
+        var error = Assert.Throws<ModelException>(() => BuiltIn.Load(new ModelRequest { Model = "default", Weights = "w.pth" }));
+        Assert.StartsWith("w.pth: the default model reads no weights file", error.Message, StringComparison.Ordinal);
     }
 }
