@@ -18,7 +18,7 @@ version="0.1.0-consumer.$(date +%s)"
 cache="${NUGET_PACKAGES:-$HOME/.nuget/packages}"
 cleanup() {
   rm -rf "$work" "$root/artifacts/packages"/Relax.Cli*."$version".nupkg
-  for p in relax.core relax.audio relax.models relax.models.vggish relax.evaluation relax.synthetic relax.plots relax.cli relax.cli.linux-x64; do
+  for p in relax.core relax.audio relax.models relax.models.vggish relax.evaluation relax.hosting relax.runs relax.synthetic relax.plots relax.cli relax.cli.linux-x64; do
     rm -rf "$cache/$p/$version"
   done
 }
@@ -26,7 +26,7 @@ trap cleanup EXIT
 say() { echo "consumer-test: $*"; }
 
 say "packing $version"
-for p in Relax.Core Relax.Audio Relax.Models Relax.Models.VGGish Relax.Evaluation Relax.Synthetic Relax.Plots; do
+for p in Relax.Core Relax.Audio Relax.Models Relax.Models.VGGish Relax.Evaluation Relax.Hosting Relax.Runs Relax.Synthetic Relax.Plots; do
   dotnet pack "src/$p" -c Release -o "$work/feed" -p:Version="$version" --nologo -v quiet >/dev/null
 done
 ls -l "$work/feed" | awk 'NR > 1 { printf "consumer-test:   %-45s %9d bytes\n", $9, $5 }'

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
-using Relax.Evaluation;
+using Relax.Hosting;
 using Relax.Masks;
 using TorchSharp;
 using TorchSharp.Modules;

@@ -17,8 +17,8 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Relax;
 using Relax.Cluster;
-using Relax.Evaluation;
 using Relax.Masks;
+using Relax.Runs;
 using static TorchSharp.torch;
 
 int units = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 100_000;

@@ -6,6 +6,7 @@ using Relax.Evaluation;
 using Relax.Masks;
 using Relax.Models;
 using Relax.Models.VGGish;
+using Relax.Runs;
 using Relax.Synthetic;
 using static TorchSharp.torch;
 

@@ -1,5 +1,5 @@
 using BenchmarkDotNet.Attributes;
-using Relax.Evaluation;
+using Relax.Hosting;
 using Relax.Masks;
 using static TorchSharp.torch;
 

@@ -1,3 +1,5 @@
+using Relax.Hosting;
+
 namespace Relax.Samples;
 
 /// <summary>The printed frame of a sample.</summary>
@@ -16,8 +18,8 @@ public static class Notebook
     public static int Main(string[] args, SampleSettings defaults, Func<SampleSettings, TextWriter, int> run)
     {
         ArgumentNullException.ThrowIfNull(run);
-        Evaluation.NativeThreads.PreferPassiveWaiting();   // before libtorch loads; see docs/performance.md
-        Evaluation.NativeThreads.PreferThreadCountIndependentResults();
+        NativeThreads.PreferPassiveWaiting();   // before libtorch loads; see docs/performance.md
+        NativeThreads.PreferThreadCountIndependentResults();
         var settings = SampleSettings.Parse(args, defaults, Console.Error);
         if (settings is null)
         {

@@ -2,7 +2,7 @@ using System.Collections;
 using System.Globalization;
 using Microsoft.VisualBasic.FileIO;
 using Relax.Audio;
-using Relax.Evaluation;
+using Relax.Runs;
 
 namespace Relax.Cli;
 

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
-using Relax.Evaluation;
+using Relax.Runs;
 
 namespace Relax.Cli;
 

@@ -1,8 +1,9 @@
 using System.CommandLine;
 using Relax.Cli.Commands;
-using Relax.Evaluation;
+using Relax.Hosting;
 using Relax.Models;
 using Relax.Models.VGGish;
+using Relax.Runs;
 using Relax.Synthetic;
 
 namespace Relax.Cli;

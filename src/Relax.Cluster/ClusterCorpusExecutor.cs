@@ -1,4 +1,4 @@
-using Relax.Evaluation;
+using Relax.Runs;
 
 namespace Relax.Cluster;
 

@@ -1,5 +1,5 @@
 using Relax.Attribution;
-using Relax.Evaluation;
+using Relax.Runs;
 
 namespace Relax.Cluster;
 

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Relax.Attribution;
 using Relax.Classification;
-using Relax.Evaluation;
+using Relax.Runs;
 
 namespace Relax.Cluster;
 

@@ -2,6 +2,7 @@ using System.Globalization;
 using Relax.Attribution;
 using Relax.Evaluation;
 using Relax.Masks;
+using Relax.Runs;
 using Relax.Similarity;
 using TorchSharp;
 

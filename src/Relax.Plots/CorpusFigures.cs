@@ -1,5 +1,5 @@
-using Relax.Evaluation;
 using Relax.IO;
+using Relax.Runs;
 using SkiaSharp;
 
 namespace Relax.Plots;

@@ -1,8 +1,8 @@
 using System.Globalization;
 using System.Net;
 using System.Text;
-using Relax.Evaluation;
 using Relax.IO;
+using Relax.Runs;
 
 namespace Relax.Plots;
 

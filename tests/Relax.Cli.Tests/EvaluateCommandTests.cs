@@ -1,4 +1,4 @@
-using Relax.Evaluation;
+using Relax.Runs;
 using SkiaSharp;
 using static Relax.Cli.Tests.CliHarness;
 

@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using Relax.Hosting;
 
 namespace Relax.Cli.Tests;
 
@@ -10,7 +11,7 @@ internal static class HostPolicy
     [ModuleInitializer]
     internal static void Apply()
     {
-        Relax.Evaluation.NativeThreads.PreferPassiveWaiting();
-        Relax.Evaluation.NativeThreads.PreferThreadCountIndependentResults();
+        NativeThreads.PreferPassiveWaiting();
+        NativeThreads.PreferThreadCountIndependentResults();
     }
 }

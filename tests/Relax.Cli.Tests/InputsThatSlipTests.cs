@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Text;
-using Relax.Evaluation;
+using Relax.Runs;
 using static Relax.Cli.Tests.CliHarness;
 
 namespace Relax.Cli.Tests;

@@ -1,8 +1,8 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.TestingHost;
-using Relax.Evaluation;
 using Relax.Masks;
+using Relax.Runs;
 using Relax.Synthetic;
 using Xunit.Abstractions;
 

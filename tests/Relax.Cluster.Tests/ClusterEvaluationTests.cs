@@ -6,6 +6,7 @@ using Relax.Audio;
 using Relax.Evaluation;
 using Relax.Masks;
 using Relax.Models;
+using Relax.Runs;
 using Relax.Synthetic;
 using Xunit.Abstractions;
 

@@ -1,5 +1,5 @@
-using Relax.Evaluation;
 using Relax.Masks;
+using Relax.Runs;
 
 namespace Relax.Cluster.Tests;
 

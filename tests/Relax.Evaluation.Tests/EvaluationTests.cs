@@ -1,7 +1,6 @@
 using Relax.Attribution;
 using Relax.Core.Tests;
 using Relax.Masks;
-using static TorchSharp.torch;
 
 namespace Relax.Evaluation.Tests;
 
@@ -129,9 +128,4 @@ public class EvaluationTests
         Assert.Throws<ArgumentException>(() => new PixelFlipping(new ConstantEmbedder()).Evaluate(input, new float[3, 4], FlipOrder.Random));
         Assert.Throws<ArgumentException>(() => new OcclusionAttribution(new ConstantEmbedder(), 5, 1).Attribute(input));
     }
-}
-
-internal static class TensorTestExtensions
-{
-    public static Tensor ToTensor(this float[,] values) => TensorArrays.FromArray2D(values);
 }

@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using Relax.Hosting;
 
 namespace Relax.Evaluation.Tests;
 

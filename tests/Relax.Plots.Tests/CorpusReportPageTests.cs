@@ -1,5 +1,5 @@
 using System.Text.RegularExpressions;
-using Relax.Evaluation;
+using Relax.Runs;
 
 namespace Relax.Plots.Tests;
 

@@ -4,6 +4,7 @@ using Relax.Evaluation;
 using Relax.Masks;
 using Relax.Models;
 using Relax.Models.VGGish;
+using Relax.Runs;
 using Xunit.Abstractions;
 using static TorchSharp.torch;
 

@@ -1,7 +1,7 @@
 using System.Diagnostics;
-using Relax.Evaluation;
 using Relax.IO;
 using Relax.Models.VGGish;
+using Relax.Runs;
 
 namespace Relax.Synthetic.Tests;
 

@@ -4,9 +4,11 @@ using Relax.Attribution;
 using Relax.Audio;
 using Relax.Cluster;
 using Relax.Evaluation;
+using Relax.Hosting;
 using Relax.Masks;
 using Relax.Models;
 using Relax.Plots;
+using Relax.Runs;
 using Relax.Synthetic;
 using static TorchSharp.torch;
 

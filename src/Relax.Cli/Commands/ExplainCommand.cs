@@ -2,11 +2,12 @@ using System.CommandLine;
 using System.Globalization;
 using Relax.Audio;
 using Relax.Cluster;
-using Relax.Evaluation;
+using Relax.Hosting;
 using Relax.Masks;
 using Relax.Models;
 using Relax.Models.VGGish;
 using Relax.Plots;
+using Relax.Runs;
 using static TorchSharp.torch;
 
 namespace Relax.Cli.Commands;

@@ -2,9 +2,11 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text;
 using Relax.Evaluation;
+using Relax.Hosting;
 using Relax.IO;
 using Relax.Models;
 using Relax.Plots;
+using Relax.Runs;
 using static TorchSharp.torch;
 
 namespace Relax.Cli.Commands;

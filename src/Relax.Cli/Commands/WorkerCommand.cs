@@ -4,7 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Relax.Attribution;
 using Relax.Cluster;
-using Relax.Evaluation;
+using Relax.Hosting;
 using Relax.Models;
 using static TorchSharp.torch;
 

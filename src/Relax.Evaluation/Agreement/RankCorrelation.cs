@@ -48,8 +48,8 @@ public static class RankCorrelation
         return ranks;
     }
 
-    /// <summary>Pearson correlation of two vectors; NaN when either has no spread.</summary>
-    internal static double Pearson(double[] a, double[] b)
+    /// <summary>Pearson correlation of two vectors of the same length; NaN when either has no spread.</summary>
+    public static double Pearson(double[] a, double[] b)
     {
         double ma = a.Average(), mb = b.Average(), sab = 0, saa = 0, sbb = 0;
         for (int i = 0; i < a.Length; i++)

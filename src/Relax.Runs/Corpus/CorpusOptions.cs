@@ -1,0 +1,93 @@
+using System.Globalization;
+
+namespace Relax.Runs;
+
+/// <summary>Settings of <see cref="CorpusExplainer"/>, checked when set.</summary>
+public sealed record CorpusOptions
+{
+    private readonly string _outputDirectory = "";
+    private readonly IReadOnlyList<IMaskGenerator> _masks = [];
+    private readonly RelaxOptions _relax = new();
+    private readonly int? _examplesPerRecording;
+    private readonly int? _onlyExample;
+    private readonly IReadOnlyDictionary<string, string> _settings = new Dictionary<string, string>();
+
+    /// <summary>Where results go: <c>&lt;recording&gt;/example-NNN/&lt;mask kind&gt;/</c> per unit, and
+    /// <c>index.csv</c>, <c>summary.json</c>, <c>distinctiveness.csv</c> and <c>class-maps/</c> at the top.</summary>
+    public required string OutputDirectory
+    {
+        get => _outputDirectory;
+        init => _outputDirectory = !string.IsNullOrWhiteSpace(value) ? value : throw new ArgumentException("Give an output folder.", nameof(OutputDirectory));
+    }
+
+    /// <summary>The mask kinds; every example is explained with each (unique names, at least one).</summary>
+    public required IReadOnlyList<IMaskGenerator> Masks
+    {
+        get => _masks;
+        init
+        {
+            ArgumentNullException.ThrowIfNull(value);
+            if (value.Count == 0 || value.Any(m => m is null))
+            {
+                throw new ArgumentException("Give at least one mask generator, and no null ones.", nameof(Masks));
+            }
+            if (value.Select(m => m.Name).Distinct(StringComparer.Ordinal).Count() != value.Count)
+            {
+                throw new ArgumentException($"Mask kinds must be unique: {string.Join(", ", value.Select(m => m.Name))}.", nameof(Masks));
+            }
+            _masks = value.ToArray();
+        }
+    }
+
+    /// <summary>RELAX settings of every unit; its <see cref="RelaxOptions.Seed"/> is the corpus seed from which each
+    /// unit's own seed is derived (<see cref="CorpusSeeds"/>).</summary>
+    public RelaxOptions Relax
+    {
+        get => _relax;
+        init => _relax = value ?? throw new ArgumentNullException(nameof(Relax));
+    }
+
+    /// <summary>Explain at most this many examples of each recording (the first ones); null for all.</summary>
+    public int? ExamplesPerRecording
+    {
+        get => _examplesPerRecording;
+        init => _examplesPerRecording = value is null or >= 1 ? value : throw new ArgumentOutOfRangeException(nameof(ExamplesPerRecording), value, "Give at least 1.");
+    }
+
+    /// <summary>Explain only this example (0-based) of each recording; null for all. A recording without it is
+    /// reported, not fatal.</summary>
+    public int? OnlyExample
+    {
+        get => _onlyExample;
+        init => _onlyExample = value is null or >= 0 ? value : throw new ArgumentOutOfRangeException(nameof(OnlyExample), value, "Give an index of 0 or more.");
+    }
+
+    /// <summary>Settings the runner cannot see but that change results (model identity, dtype, the front end's
+    /// padding and hop, …), by name. With the runner's own settings they make the folder's fingerprint: a run
+    /// into a folder that holds results of other settings is refused (<see cref="CorpusSettingsMismatchException"/>).</summary>
+    public IReadOnlyDictionary<string, string> Settings
+    {
+        get => _settings;
+        init => _settings = value is null ? throw new ArgumentNullException(nameof(Settings)) : new SortedDictionary<string, string>(value.ToDictionary(), StringComparer.Ordinal);
+    }
+
+    /// <summary>Every setting that changes a unit's results, by name: <see cref="Settings"/> and the RELAX settings,
+    /// with the way masks are drawn from seeds (<see cref="MaskBatch.StreamVersion"/>). Which mask kinds and how many
+    /// examples per recording are not among them: adding a kind or more examples to a finished folder extends it. Nor
+    /// is the batch size: masks and convergence checks do not depend on it, so a rerun with another batch size (on
+    /// another device, say) resumes.</summary>
+    public IReadOnlyDictionary<string, string> Fingerprint()
+    {
+        var all = new SortedDictionary<string, string>(Settings.ToDictionary(), StringComparer.Ordinal)
+        {
+            ["relax.count"] = Relax.MaskCount.ToString(CultureInfo.InvariantCulture),
+            ["relax.masks"] = MaskBatch.StreamVersion,
+            ["relax.seed"] = Relax.Seed.ToString(CultureInfo.InvariantCulture),
+            ["relax.replacement"] = Relax.Replacement.Name,
+            ["relax.normalization"] = Relax.Normalization.ToString(),
+            ["relax.convergence"] = Relax.Convergence is { } c ? c.TargetCorrelation.ToString("R", CultureInfo.InvariantCulture) : "none",
+            ["relax.similarity"] = Relax.Similarity.Name,
+        };
+        return all;
+    }
+}
