@@ -4,6 +4,7 @@ using Relax.Audio;
 using Relax.Estimation;
 using Relax.IO;
 using Relax.Masks;
+using Relax.Models.Weights;
 using static TorchSharp.torch;
 
 namespace Relax.Models.VGGish.Benchmarks;

@@ -1,3 +1,4 @@
+using Relax.Models.Weights;
 namespace Relax.Models.VGGish;
 
 /// <summary>
@@ -60,7 +61,7 @@ public sealed class VGGishModelProvider(VGGishWeightsResolver? resolver = null) 
         if (VGGishWeightsResolver.Sha256Of(path) != sha256)
         {
             embedder.Dispose();
-            throw new VGGishWeightsFormatException($"{path}: the file changed while it was being loaded; load it again when nothing writes to it.");
+            throw new WeightsFormatException($"{path}: the file changed while it was being loaded; load it again when nothing writes to it.");
         }
         return embedder.AsModel(IdentityOf(sha256), notice: $"VGGish weights read from {path}");
     }

@@ -44,7 +44,7 @@ public sealed class VGGishNetwork : Module<Tensor, Tensor>
     private readonly Conv2d firstConvolution;
 
     /// <summary>Creates the network with PyTorch's default (random) initialisation; load weights with
-    /// <see cref="VGGishWeights"/> or <see cref="StateDictFile"/>.</summary>
+    /// <see cref="VGGishWeights"/> or <see cref="Weights.StateDictFile"/>.</summary>
     /// <param name="finalRelu">Whether the last layer is followed by a ReLU: true as in torchvggish (default);
     /// false for the pre-activation embedding of TensorFlow's current <c>vggish_slim.py</c>.</param>
     public VGGishNetwork(bool finalRelu = true) : this(VGGishArchitecture.Standard, finalRelu)

@@ -1,3 +1,4 @@
+using Relax.Models.Weights;
 using static TorchSharp.torch;
 
 namespace Relax.Models.VGGish;
@@ -82,7 +83,7 @@ public sealed class VGGishPostProcessor : IDisposable
     /// <summary>Loads the PCA parameters from a file: torchvggish's <c>vggish_pca_params-970ea276.pth</c> (keys
     /// <c>pca_eigen_vectors</c> and <c>pca_means</c>; <c>pca_matrix</c> is accepted too), a safetensors file, a
     /// TorchSharp file, or TensorFlow's <c>vggish_pca_params.npz</c>.</summary>
-    /// <exception cref="VGGishWeightsFormatException">The file is truncated, corrupt or of an unknown format.</exception>
+    /// <exception cref="WeightsFormatException">The file is truncated, corrupt or of an unknown format.</exception>
     /// <exception cref="VGGishWeightsMismatchException">A key is missing or has the wrong shape.</exception>
     public static VGGishPostProcessor Load(string path)
     {

@@ -58,15 +58,6 @@ public sealed class VGGishWeightsChecksumException : VGGishWeightsException
     public string Actual { get; }
 }
 
-/// <summary>A weights file is truncated, corrupt or in an unsupported format.</summary>
-public sealed class VGGishWeightsFormatException : VGGishWeightsException
-{
-    /// <summary>Creates the exception.</summary>
-    public VGGishWeightsFormatException(string message, Exception? inner = null) : base(message, inner)
-    {
-    }
-}
-
 /// <summary>A weights file's tensors do not fit the model: missing or unexpected keys, or wrong shapes.</summary>
 public sealed class VGGishWeightsMismatchException : VGGishWeightsException
 {

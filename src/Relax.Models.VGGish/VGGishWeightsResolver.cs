@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using Relax.Models.Weights;
 
 namespace Relax.Models.VGGish;
 
@@ -30,7 +31,7 @@ public sealed class VGGishWeightsResolver
     /// <param name="cancellationToken">Cancels a download.</param>
     /// <returns>The full path of a checked file.</returns>
     /// <exception cref="VGGishWeightsNotFoundException">Not found (and not downloadable); the message says where to put it.</exception>
-    /// <exception cref="VGGishWeightsFormatException">The file is truncated or corrupt.</exception>
+    /// <exception cref="WeightsFormatException">The file is truncated or corrupt.</exception>
     /// <exception cref="VGGishWeightsChecksumException">The file's SHA-256 is not the expected one.</exception>
     public string Resolve(OfficialWeightsFile file, string? explicitPath = null, CancellationToken cancellationToken = default)
     {
@@ -79,7 +80,7 @@ public sealed class VGGishWeightsResolver
     /// <param name="path">The file.</param>
     /// <param name="expectedHash">Full hex SHA-256 or a hex prefix of it; null to skip the hash.</param>
     /// <exception cref="VGGishWeightsNotFoundException">The file does not exist.</exception>
-    /// <exception cref="VGGishWeightsFormatException">The file is truncated or corrupt.</exception>
+    /// <exception cref="WeightsFormatException">The file is truncated or corrupt.</exception>
     /// <exception cref="VGGishWeightsChecksumException">The hash differs.</exception>
     public static void Verify(string path, string? expectedHash)
     {

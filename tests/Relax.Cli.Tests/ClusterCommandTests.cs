@@ -249,7 +249,7 @@ public sealed partial class ClusterCommandTests(ITestOutputHelper output)
             var weights = Path.Combine(root, "weights.dat");
             using (var network = global::Relax.Models.VGGish.Tests.FormulaWeights.Network())
             {
-                global::Relax.Models.VGGish.StateDictFile.Save(weights, network.state_dict(), global::Relax.Models.VGGish.StateDictFormat.TorchSharp);
+                global::Relax.Models.Weights.StateDictFile.Save(weights, network.state_dict(), global::Relax.Models.Weights.StateDictFormat.TorchSharp);
             }
             var runModel = global::Relax.Models.VGGish.VGGishModelProvider.IdentityOf(global::Relax.Models.VGGish.VGGishWeightsResolver.Sha256Of(weights));
             var checking = StartWith(started, member, "dotnet", [Relax, "explain", corpus, "--weights", weights, "--count", "8", "--no-figures", "-o", Path.Combine(root, "swapped"), "--cluster", address]);

@@ -3,6 +3,7 @@ using System.Text;
 using Relax.IO;
 using Relax.Models.VGGish;
 using Relax.Models.VGGish.Tests;
+using Relax.Models.Weights;
 using static TorchSharp.torch;
 
 namespace Relax.Cli.Tests;

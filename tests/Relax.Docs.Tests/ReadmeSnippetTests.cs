@@ -5,6 +5,7 @@ using System.Text.RegularExpressions;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Relax.Models.VGGish;
+using Relax.Models.Weights;
 
 namespace Relax.Docs.Tests;
 

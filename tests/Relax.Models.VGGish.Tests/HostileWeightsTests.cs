@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.IO.Compression;
 using System.Text;
+using Relax.Models.Weights;
 using static TorchSharp.torch;
 
 namespace Relax.Models.VGGish.Tests;
@@ -55,7 +56,7 @@ public sealed class HostileWeightsTests : IDisposable
         ZipBomb(path, "pca_eigen_vectors.npy", NpyHeader("<f4", 3L << 28), 3L << 29);
         Assert.True(new FileInfo(path).Length < 4 << 20, $"{new FileInfo(path).Length} bytes");
         long before = TempFiles();
-        var error = Assert.Throws<VGGishWeightsFormatException>(() => StateDictFile.Load(path));
+        var error = Assert.Throws<WeightsFormatException>(() => StateDictFile.Load(path));
         Assert.Contains(path, error.Message, StringComparison.Ordinal);
         Assert.Contains("pca_eigen_vectors.npy", error.Message, StringComparison.Ordinal);
         // Refused by the per-tensor budget from the declared shape (1.5 GiB against 1 GiB), not later by another check.
@@ -71,7 +72,7 @@ public sealed class HostileWeightsTests : IDisposable
         budget.Charge("w.pth", "tensor a", 1000, ref total);   // exactly the per-tensor limit: accepted
         Assert.Equal(1000, total);
         long other = 0;
-        var tooLarge = Assert.Throws<VGGishWeightsFormatException>(() => budget.Charge("w.pth", "tensor b", 1001, ref other));
+        var tooLarge = Assert.Throws<WeightsFormatException>(() => budget.Charge("w.pth", "tensor b", 1001, ref other));
         Assert.Contains("tensor b declares 1,001 bytes, more than the 1,000 one tensor", tooLarge.Message, StringComparison.Ordinal);
         Assert.Equal(0, other);
 
@@ -81,7 +82,7 @@ public sealed class HostileWeightsTests : IDisposable
             budget.Charge("w.pth", $"tensor {i}", 1000, ref total);
         }
         Assert.Equal(10_000, total);
-        var overTotal = Assert.Throws<VGGishWeightsFormatException>(() => budget.Charge("w.pth", "tensor z", 1, ref total));
+        var overTotal = Assert.Throws<WeightsFormatException>(() => budget.Charge("w.pth", "tensor z", 1, ref total));
         Assert.Contains("more than the 10,000 bytes this model's weights may take in all", overTotal.Message, StringComparison.Ordinal);
         Assert.Throws<ArgumentOutOfRangeException>(() => new StateDictBudget(MaxTensorBytes: 1000, MaxTotalBytes: 999));
     }
@@ -106,7 +107,7 @@ public sealed class HostileWeightsTests : IDisposable
             }
         }
         var network = new VGGishNetwork();
-        var error = Assert.Throws<VGGishWeightsFormatException>(() => VGGishStateDict.Load(network, path));
+        var error = Assert.Throws<WeightsFormatException>(() => VGGishStateDict.Load(network, path));
         Assert.Contains("archive/data/0", error.Message, StringComparison.Ordinal);
         Assert.Contains("StateDictBudget", error.Message, StringComparison.Ordinal);
     }
@@ -128,7 +129,7 @@ public sealed class HostileWeightsTests : IDisposable
             }
         }
         Assert.True(new FileInfo(path).Length < 32);
-        var error = Assert.Throws<VGGishWeightsFormatException>(() => StateDictFile.Load(path));
+        var error = Assert.Throws<WeightsFormatException>(() => StateDictFile.Load(path));
         Assert.Contains("'w'", error.Message, StringComparison.Ordinal);
     }
 
@@ -142,7 +143,7 @@ public sealed class HostileWeightsTests : IDisposable
     public void Safetensors_with_offsets_that_do_not_fit_are_refused(long begin, long end)
     {
         var path = WriteSafetensors("bad.safetensors", begin, end);
-        var error = Assert.Throws<VGGishWeightsFormatException>(() => StateDictFile.Load(path));
+        var error = Assert.Throws<WeightsFormatException>(() => StateDictFile.Load(path));
         Assert.StartsWith($"{path}: safetensors entry 'w' has data_offsets [{begin}, {end}]", error.Message, StringComparison.Ordinal);
     }
 
@@ -167,7 +168,7 @@ public sealed class HostileWeightsTests : IDisposable
             stream.Write("{\"w\":"u8); // what a safetensors header starts with
             stream.SetLength(8 + (long)StateDictFile.MaxSafetensorsHeaderBytes + 64);
         }
-        var error = Assert.Throws<VGGishWeightsFormatException>(() => StateDictFile.Load(path));
+        var error = Assert.Throws<WeightsFormatException>(() => StateDictFile.Load(path));
         Assert.Equal($"{path}: its safetensors header declares 100,000,001 bytes, more than the 100,000,000 accepted.", error.Message);
     }
 
@@ -185,10 +186,10 @@ public sealed class HostileWeightsTests : IDisposable
     [Fact]
     public void Devices_directories_and_empty_files_are_not_weights_files()
     {
-        Assert.Contains("not a regular file", Assert.Throws<VGGishWeightsFormatException>(() => StateDictFile.Load("/dev/zero")).Message, StringComparison.Ordinal);
-        Assert.Contains("is a directory", Assert.Throws<VGGishWeightsFormatException>(() => StateDictFile.Load(_folder)).Message, StringComparison.Ordinal);
+        Assert.Contains("not a regular file", Assert.Throws<WeightsFormatException>(() => StateDictFile.Load("/dev/zero")).Message, StringComparison.Ordinal);
+        Assert.Contains("is a directory", Assert.Throws<WeightsFormatException>(() => StateDictFile.Load(_folder)).Message, StringComparison.Ordinal);
         System.IO.File.WriteAllBytes(File("empty.pth"), []);
-        Assert.Throws<VGGishWeightsFormatException>(() => StateDictFile.Load(File("empty.pth")));
+        Assert.Throws<WeightsFormatException>(() => StateDictFile.Load(File("empty.pth")));
     }
 
     [Theory]
@@ -268,7 +269,7 @@ public sealed class HostileWeightsTests : IDisposable
         // 16 bytes stored, 2^36 floats (256 GiB) declared: a reader that allocates what the pickle declares dies.
         var path = File("declared.pth");
         PthWithView(path, declared: 1L << 36, stored: 4, offset: 0, size: [4], stride: [1]);
-        var error = Assert.Throws<VGGishWeightsFormatException>(() => StateDictFile.Load(path));
+        var error = Assert.Throws<WeightsFormatException>(() => StateDictFile.Load(path));
         Assert.Contains(path, error.Message, StringComparison.Ordinal);
         Assert.Contains("storage '0' declares 68,719,476,736 elements", error.Message, StringComparison.Ordinal);
     }
@@ -284,7 +285,7 @@ public sealed class HostileWeightsTests : IDisposable
     {
         var path = File("view.pth");
         PthWithView(path, declared: 4, stored: 4, offset, size, stride);
-        var error = Assert.Throws<VGGishWeightsFormatException>(() => StateDictFile.Load(path));
+        var error = Assert.Throws<WeightsFormatException>(() => StateDictFile.Load(path));
         Assert.Contains(path, error.Message, StringComparison.Ordinal);
         Assert.Contains("tensor 'w'", error.Message, StringComparison.Ordinal);
         Assert.Contains(why, error.Message, StringComparison.Ordinal);

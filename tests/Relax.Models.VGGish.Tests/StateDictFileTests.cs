@@ -1,3 +1,4 @@
+using Relax.Models.Weights;
 using static TorchSharp.torch;
 
 namespace Relax.Models.VGGish.Tests;
@@ -101,7 +102,7 @@ public class StateDictFileTests
             var bytes = File.ReadAllBytes(Fixtures.Path(fixture));
             var path = Path.Combine(dir, fixture);
             File.WriteAllBytes(path, bytes[..(int)(bytes.Length * keep)]);
-            var error = Assert.Throws<VGGishWeightsFormatException>(() => StateDictFile.Load(path));
+            var error = Assert.Throws<WeightsFormatException>(() => StateDictFile.Load(path));
             Assert.Contains("truncated", error.Message, StringComparison.Ordinal);
         }
         finally
@@ -124,7 +125,7 @@ public class StateDictFileTests
                 StateDictFile.Save(path, tensors, format);
                 var bytes = File.ReadAllBytes(path);
                 File.WriteAllBytes(path, bytes[..(bytes.Length - 100)]);
-                Assert.Throws<VGGishWeightsFormatException>(() => StateDictFile.Load(path));
+                Assert.Throws<WeightsFormatException>(() => StateDictFile.Load(path));
             }
         }
         finally
@@ -139,10 +140,10 @@ public class StateDictFileTests
         var dir = Fixtures.TempDirectory();
         try
         {
-            Assert.Throws<VGGishWeightsNotFoundException>(() => StateDictFile.Load(Path.Combine(dir, "absent.pth")));
+            Assert.Throws<FileNotFoundException>(() => StateDictFile.Load(Path.Combine(dir, "absent.pth")));
             var empty = Path.Combine(dir, "empty.pth");
             File.WriteAllBytes(empty, Array.Empty<byte>());
-            var error = Assert.Throws<VGGishWeightsFormatException>(() => StateDictFile.Load(empty));
+            var error = Assert.Throws<WeightsFormatException>(() => StateDictFile.Load(empty));
             Assert.Contains("empty", error.Message, StringComparison.Ordinal);
         }
         finally

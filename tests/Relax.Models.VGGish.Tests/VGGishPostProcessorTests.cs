@@ -1,3 +1,4 @@
+using Relax.Models.Weights;
 using static TorchSharp.torch;
 
 namespace Relax.Models.VGGish.Tests;

@@ -1,4 +1,5 @@
 using System.Net;
+using Relax.Models.Weights;
 
 namespace Relax.Models.VGGish.Tests;
 
@@ -127,7 +128,7 @@ public sealed class VGGishWeightsResolverTests : IDisposable
     {
         var file = Weights();
         Write(Path.Combine("cache", file.FileName), _bytes[..(_bytes.Length / 2)]);
-        var error = Assert.Throws<VGGishWeightsFormatException>(() => Resolver().Resolve(file));
+        var error = Assert.Throws<WeightsFormatException>(() => Resolver().Resolve(file));
         Assert.Contains("truncated", error.Message, StringComparison.Ordinal);
     }
 

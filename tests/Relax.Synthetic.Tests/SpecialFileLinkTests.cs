@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Relax.IO;
 using Relax.Models.VGGish;
+using Relax.Models.Weights;
 using Relax.Runs;
 
 namespace Relax.Synthetic.Tests;

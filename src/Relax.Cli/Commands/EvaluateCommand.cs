@@ -157,7 +157,7 @@ internal static class EvaluateCommand
         try
         {
             var progress = new LineProgress(error);
-            ClipArtifactWriter? figures = s.NoFigures ? null : WriteFigures;
+            ClipArtifactWriter? figures = s.NoFigures ? null : EvaluationFigures.SaveClip;
             summary = s.Cluster is { } redis
                 ? ClusterConnection.Run(redis, s.Advertise, new ClusterRunOptions(new ClusterModel(identity, s.DType.ToString(), s.Device.ToString())) { Window = s.ClusterWindow },
                     (client, run) => new ClusterEvaluationExecutor(client, explainerNames, attribution, options, run),
@@ -176,7 +176,7 @@ internal static class EvaluateCommand
 
         if (!s.NoFigures)
         {
-            WriteMeanCurves(summary, s.Output);
+            EvaluationFigures.SaveMeanCurves(summary, s.Output);
         }
         Report(summary, output, head is not null);
         output.WriteLine($"Wrote {Path.GetFullPath(s.Output)} ({summary.Computed} clip(s) computed, {summary.Reused} reused)");
@@ -210,7 +210,7 @@ internal static class EvaluateCommand
                 warnings.WriteLine($"relax: warning: {file}: skipped: {AudioInput.NoExamples(file, examples)}");
                 continue;
             }
-            int? label = classNames is null ? null : LabelOf(file, classNames);
+            int? label = classNames is null ? null : ClassLabels.FromPath(file, classNames);
             string stem = new(Path.GetFileNameWithoutExtension(file).Select(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' ? c : '_').ToArray());
             string id = stem;
             for (int n = 2; !used.Add(id); n++)
@@ -239,59 +239,6 @@ internal static class EvaluateCommand
             }
         }
         return items;
-    }
-
-    /// <summary>The class named by a word of the file's name or, failing that, of its nearest folder that names one
-    /// (words split at '-', '_', '.' and spaces; a word must equal the class name or its plural: "synthetic-bird.wav",
-    /// "dogs/clip1.wav"). Null when nothing names a class.</summary>
-    private static int? LabelOf(string file, IReadOnlyList<string> classNames)
-    {
-        var names = new[] { Path.GetFileNameWithoutExtension(file) }.Concat(Path.GetFullPath(file).Split(Path.DirectorySeparatorChar).Reverse().Skip(1));
-        foreach (var name in names)
-        {
-            foreach (var word in name.Split(['-', '_', '.', ' '], StringSplitOptions.RemoveEmptyEntries))
-            {
-                for (int c = 0; c < classNames.Count; c++)
-                {
-                    if (word.Equals(classNames[c], StringComparison.OrdinalIgnoreCase) || word.Equals(classNames[c] + "s", StringComparison.OrdinalIgnoreCase))
-                    {
-                        return c;
-                    }
-                }
-            }
-        }
-        return null;
-    }
-
-    private static void WriteFigures(ClipEvaluation clip, EvaluationItem item, IReadOnlyList<float[,]> maps, string folder)
-    {
-        var panels = new List<MapPanel> { new("log-mel", item.Input, "log mel", HeatmapColors.Magma) };
-        panels.AddRange(clip.Explainers.Select((name, k) => new MapPanel(name, maps[k], "relevance")));
-        MapGridFigure.Save(Path.Combine(folder, "explainers.png"), panels, SpectrogramAxes.VGGish, new MapGridStyle { Title = $"{clip.Id}: explainers compared", Columns = 3 });
-        foreach (var explainer in clip.Explainers)
-        {
-            var curves = clip.Replacements.SelectMany(r => new[]
-            {
-                clip.Curve(explainer, r, FlipOrder.MostRelevantFirst), clip.Curve(explainer, r, FlipOrder.LeastRelevantFirst), clip.Curve(null, r, FlipOrder.Random),
-            });
-            FlippingFigure.Save(Path.Combine(folder, $"flipping-{explainer}.png"), curves, $"Pixel flipping · {explainer} · {clip.Id}");
-        }
-    }
-
-    /// <summary>Per explainer, the dataset's mean similarity curves.</summary>
-    private static void WriteMeanCurves(DatasetEvaluationSummary summary, string folder)
-    {
-        var first = summary.Clips[0];
-        foreach (var explainer in summary.Explainers)
-        {
-            var curves = first.Replacements.SelectMany(r => new[] { FlipOrder.MostRelevantFirst, FlipOrder.LeastRelevantFirst, FlipOrder.Random }.Select(order =>
-            {
-                var all = summary.Clips.Select(c => c.Curve(order == FlipOrder.Random ? null : explainer, r, order)).ToList();
-                var mean = Enumerable.Range(0, all[0].Similarity.Length).Select(k => all.Average(c => c.Similarity[k])).ToArray();
-                return all[0] with { Similarity = mean, ClassProbability = null, PredictedClass = null };
-            })).ToList();
-            FlippingFigure.Save(Path.Combine(folder, $"flipping-{explainer}.png"), curves, $"Pixel flipping · {explainer} · mean over {summary.Clips.Count} clip(s)");
-        }
     }
 
     private static void Report(DatasetEvaluationSummary summary, TextWriter output, bool probability)

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Globalization;
-using Relax.Audio;
 using Relax.Cluster;
 using Relax.Hosting;
 using Relax.Masks;
@@ -123,7 +122,7 @@ internal static class ExplainCommand
         CorpusSummary summary;
         try
         {
-            CorpusArtifactWriter artifacts = (unit, input, waveform, result, folder) => WriteArtifacts(unit, input, waveform, result, folder, s);
+            CorpusArtifactWriter artifacts = new CorpusUnitFigures(new CorpusUnitFigureOptions { Figures = !s.NoFigures, Audio = s.Audio, EvidenceFraction = s.EvidenceFraction }).Write;
             summary = s.Cluster is { } redis
                 ? OnCluster(redis, runner, corpus, new ClusterModel(model.Identity, s.DType.ToString(), s.Device.ToString()), s, progress, artifacts, context, cancel.Token)
                 : runner.Run(corpus, progress, artifacts, cancel.Token);
@@ -165,56 +164,4 @@ internal static class ExplainCommand
         ClusterConnection.Run(redis, s.Advertise, new ClusterRunOptions(model) { Window = s.Window, KeepProbability = s.Keep },
             (client, options) => new ClusterCorpusExecutor(client, runner.Options, options),
             executor => runner.RunAsync(corpus, executor, progress, artifacts, cancellationToken), "unit", context, cancellationToken);
-
-    /// <summary>Per-example figures, the report's thumbnail and (with --audio) the evidence as sound, written before the
-    /// unit is marked finished.</summary>
-    private static void WriteArtifacts(CorpusUnit unit, float[,] input, float[]? waveform, RelaxResult result, string folder, ExplainSettings s)
-    {
-        CorpusFigures.SaveThumbnail(Path.Combine(folder, CorpusReportPage.ThumbnailFile), result.Saliency);
-        if ((!s.Audio || waveform is null) && s.NoFigures)
-        {
-            return;
-        }
-        var evidence = EvidenceAudio.TopCells(result.Saliency, s.EvidenceFraction);
-        if (s.Audio && waveform is not null)
-        {
-            var (kept, without) = EvidenceAudio.Split(waveform, evidence);
-            // The names report.html links its players to.
-            WavWriter.WritePcm16(Path.Combine(folder, CorpusReportPage.EvidenceSounds[0].File), kept, VGGishLogMel.SampleRate);
-            WavWriter.WritePcm16(Path.Combine(folder, CorpusReportPage.EvidenceSounds[1].File), without, VGGishLogMel.SampleRate);
-        }
-        if (s.NoFigures)
-        {
-            return;
-        }
-        var axes = SpectrogramAxes.VGGish with { StartSeconds = unit.StartSeconds };
-        string clip = string.Create(CultureInfo.InvariantCulture, $"{unit.Recording}, {unit.StartSeconds:F2}–{unit.StartSeconds + 0.96:F2} s");
-        var logMelFigure = Path.Combine(Path.GetDirectoryName(folder)!, "logmel.png");
-        if (!File.Exists(logMelFigure))
-        {
-            HeatmapFigure.Save(logMelFigure, input, axes,
-                new HeatmapStyle { Title = $"Log-mel spectrogram · {clip}", ColorBarLabel = "log mel energy", Colors = HeatmapColors.Magma });
-        }
-        HeatmapFigure.Save(Path.Combine(folder, "saliency.png"), result.Saliency, axes,
-            new HeatmapStyle { Title = $"RELAX saliency · {clip} · {unit.MaskKind} masks, N = {result.MasksUsed}", ColorBarLabel = "R", Colors = HeatmapColors.Viridis });
-        HeatmapFigure.Save(Path.Combine(folder, "uncertainty.png"), result.Uncertainty, axes,
-            new HeatmapStyle { Title = $"RELAX uncertainty · {clip} · {unit.MaskKind} masks, N = {result.MasksUsed}", ColorBarLabel = "U", Colors = HeatmapColors.Inferno });
-        HeatmapFigure.Save(Path.Combine(folder, "u-relax.png"), result.URelax, axes,
-            new HeatmapStyle { Title = $"U-RELAX (saliency where uncertainty ≤ median) · {clip} · {unit.MaskKind} masks", ColorBarLabel = "R", Colors = HeatmapColors.Viridis });
-        // One figure with the study's panels side by side on shared axes; the last shows only the evidence cells.
-        float floor = input.Cast<float>().Min();
-        var evidenceOnly = new float[input.GetLength(0), input.GetLength(1)];
-        for (int t = 0; t < input.GetLength(0); t++)
-        {
-            for (int m = 0; m < input.GetLength(1); m++)
-            {
-                evidenceOnly[t, m] = evidence[t, m] ? input[t, m] : floor;
-            }
-        }
-        MapGridFigure.Save(Path.Combine(folder, "explanation.png"),
-            [new MapPanel("log-mel", input, "log mel", HeatmapColors.Magma), new MapPanel("saliency", result.Saliency, "R"),
-             new MapPanel("uncertainty", result.Uncertainty, "U", HeatmapColors.Inferno),
-             new MapPanel($"evidence: top {s.EvidenceFraction:P0} of cells", evidenceOnly, "log mel", HeatmapColors.Magma)],
-            axes, new MapGridStyle { Title = $"{clip} · {unit.MaskKind} masks, N = {result.MasksUsed}", Columns = 4, PanelWidth = 460, PanelHeight = 320 });
-    }
 }

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using Relax.Classification;
 using Relax.Models;
 using Relax.Models.VGGish;
+using Relax.Models.Weights;
 using static TorchSharp.torch;
 
 namespace Relax.Synthetic;

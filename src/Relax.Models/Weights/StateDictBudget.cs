@@ -1,6 +1,6 @@
 using static TorchSharp.torch;
 
-namespace Relax.Models.VGGish;
+namespace Relax.Models.Weights;
 
 /// <summary>
 /// How many bytes a weights file may make <see cref="StateDictFile.Load(string, StateDictBudget?)"/> allocate: per
@@ -23,7 +23,7 @@ public sealed record StateDictBudget(long MaxTensorBytes, long MaxTotalBytes)
         ? MaxTotalBytes
         : throw new ArgumentOutOfRangeException(nameof(MaxTotalBytes), MaxTotalBytes, "The total budget must be at least the per-tensor budget.");
 
-    /// <summary>For files of unknown content: 1 GiB per tensor, 2 GiB in all (Google's VGGish needs 0.55 GiB in float64).</summary>
+    /// <summary>For files of unknown content: 1 GiB per tensor, 2 GiB in all (Google's VGGish, the largest model Relax ships a loader for, needs 0.55 GiB in float64).</summary>
     public static StateDictBudget Default { get; } = new(1L << 30, 2L << 30);
 
     /// <summary>The budget of a file meant for <paramref name="module"/>: its largest tensor and its total size, both in
@@ -37,17 +37,17 @@ public sealed record StateDictBudget(long MaxTensorBytes, long MaxTotalBytes)
     }
 
     /// <summary>Counts one more tensor of <paramref name="bytes"/> against the budget.</summary>
-    /// <exception cref="VGGishWeightsFormatException">It, or the running total, is over budget.</exception>
+    /// <exception cref="WeightsFormatException">It, or the running total, is over budget.</exception>
     internal void Charge(string path, string what, long bytes, ref long total)
     {
         if (bytes < 0 || bytes > MaxTensorBytes)
         {
-            throw new VGGishWeightsFormatException($"{path}: {what} declares {bytes:N0} bytes, more than the {MaxTensorBytes:N0} one tensor of this model may take; the file is not for this model, or is hostile (pass a larger StateDictBudget for an unusual model).");
+            throw new WeightsFormatException($"{path}: {what} declares {bytes:N0} bytes, more than the {MaxTensorBytes:N0} one tensor of this model may take; the file is not for this model, or is hostile (pass a larger StateDictBudget for an unusual model).");
         }
         total += bytes;
         if (total > MaxTotalBytes)
         {
-            throw new VGGishWeightsFormatException($"{path}: its tensors declare more than the {MaxTotalBytes:N0} bytes this model's weights may take in all (pass a larger StateDictBudget for an unusual model).");
+            throw new WeightsFormatException($"{path}: its tensors declare more than the {MaxTotalBytes:N0} bytes this model's weights may take in all (pass a larger StateDictBudget for an unusual model).");
         }
     }
 }

@@ -3,7 +3,7 @@ using System.Numerics;
 using System.Text;
 using static TorchSharp.torch;
 
-namespace Relax.Models.VGGish;
+namespace Relax.Models.Weights;
 
 /// <summary>
 /// Reads state dicts saved by <c>torch.save</c> without TorchSharp.PyBridge: the legacy format (PyTorch before 1.6, or
@@ -26,23 +26,23 @@ internal static class PyTorchPickleFile
         var magic = new Unpickler(stream, null).Load();
         if (magic is not BigInteger m || m != Magic)
         {
-            throw new VGGishWeightsFormatException($"{path}: not a legacy PyTorch file (wrong magic number).");
+            throw new WeightsFormatException($"{path}: not a legacy PyTorch file (wrong magic number).");
         }
         var version = new Unpickler(stream, null).Load();
         if (version is not long v || v != 1001)
         {
-            throw new VGGishWeightsFormatException($"{path}: legacy PyTorch protocol version {version} is not supported (1001 is).");
+            throw new WeightsFormatException($"{path}: legacy PyTorch protocol version {version} is not supported (1001 is).");
         }
         if (new Unpickler(stream, null).Load() is Dictionary<object, object?> info && info.TryGetValue("little_endian", out var little) && little is false)
         {
-            throw new VGGishWeightsFormatException($"{path}: a big-endian legacy PyTorch file is not supported.");
+            throw new WeightsFormatException($"{path}: a big-endian legacy PyTorch file is not supported.");
         }
 
         var storages = new Dictionary<string, StorageRef>(StringComparer.Ordinal);
         var root = new Unpickler(stream, pid => PersistentLoad(pid, storages, path)).Load();
         if (new Unpickler(stream, null).Load() is not List<object?> keys)
         {
-            throw new VGGishWeightsFormatException($"{path}: the storage key list is missing.");
+            throw new WeightsFormatException($"{path}: the storage key list is missing.");
         }
 
         var data = new Dictionary<string, Tensor>(StringComparer.Ordinal);
@@ -54,7 +54,7 @@ internal static class PyTorchPickleFile
             {
                 if (!storages.TryGetValue(key, out var storage))
                 {
-                    throw new VGGishWeightsFormatException($"{path}: storage '{key}' is listed but not used.");
+                    throw new WeightsFormatException($"{path}: storage '{key}' is listed but not used.");
                 }
                 if (stream.ReadAtLeast(count, 8, throwOnEndOfStream: false) < 8)
                 {
@@ -63,7 +63,7 @@ internal static class PyTorchPickleFile
                 long elements = BinaryPrimitives.ReadInt64LittleEndian(count);
                 if (elements < 0 || elements > budget.MaxTensorBytes / storage.ElementSize)
                 {
-                    throw new VGGishWeightsFormatException($"{path}: storage '{key}' declares {elements:N0} elements, more than the budget of {budget.MaxTensorBytes:N0} bytes per tensor allows.");
+                    throw new WeightsFormatException($"{path}: storage '{key}' declares {elements:N0} elements, more than the budget of {budget.MaxTensorBytes:N0} bytes per tensor allows.");
                 }
                 long bytes = elements * storage.ElementSize;
                 budget.Charge(path, $"storage '{key}'", bytes, ref total);
@@ -102,10 +102,10 @@ internal static class PyTorchPickleFile
         foreach (var storage in storages.Values)
         {
             var entry = zip.GetEntry($"{prefix}data/{storage.Key}")
-                ?? throw new VGGishWeightsFormatException($"{path}: storage '{storage.Key}' has no entry {prefix}data/{storage.Key}: truncated or corrupt.");
+                ?? throw new WeightsFormatException($"{path}: storage '{storage.Key}' has no entry {prefix}data/{storage.Key}: truncated or corrupt.");
             if (storage.DeclaredElements > long.MaxValue / storage.ElementSize || storage.DeclaredElements * storage.ElementSize != entry.Length)
             {
-                throw new VGGishWeightsFormatException($"{path}: storage '{storage.Key}' declares {storage.DeclaredElements:N0} elements of {storage.ElementSize} bytes but its entry holds {entry.Length:N0} bytes: corrupt or hostile.");
+                throw new WeightsFormatException($"{path}: storage '{storage.Key}' declares {storage.DeclaredElements:N0} elements of {storage.ElementSize} bytes but its entry holds {entry.Length:N0} bytes: corrupt or hostile.");
             }
         }
         if (root is Dictionary<object, object?> dict)
@@ -150,7 +150,7 @@ internal static class PyTorchPickleFile
     private static (object? Root, Dictionary<string, StorageRef> Storages, string Prefix) ReadZipPickle(string path, System.IO.Compression.ZipArchive zip)
     {
         var pickle = zip.Entries.FirstOrDefault(e => e.FullName.EndsWith("data.pkl", StringComparison.Ordinal))
-            ?? throw new VGGishWeightsFormatException($"{path}: no data.pkl in the zip file.");
+            ?? throw new WeightsFormatException($"{path}: no data.pkl in the zip file.");
         var storages = new Dictionary<string, StorageRef>(StringComparer.Ordinal);
         // The entry's declared size was held to the budget before; read exactly that much.
         using var buffered = new MemoryStream(StateDictFile.ReadEntry(path, pickle), writable: false);
@@ -165,7 +165,7 @@ internal static class PyTorchPickleFile
     {
         if (spec.Size.Length != spec.Stride.Length || spec.Offset < 0 || spec.Size.Any(s => s < 0) || spec.Stride.Any(s => s < 0))
         {
-            throw new VGGishWeightsFormatException($"{path}: tensor '{name}' has size ({string.Join(", ", spec.Size)}), stride ({string.Join(", ", spec.Stride)}) and offset {spec.Offset}: negative or mismatched, corrupt or hostile.");
+            throw new WeightsFormatException($"{path}: tensor '{name}' has size ({string.Join(", ", spec.Size)}), stride ({string.Join(", ", spec.Stride)}) and offset {spec.Offset}: negative or mismatched, corrupt or hostile.");
         }
         if (spec.Size.Contains(0))
         {
@@ -181,16 +181,16 @@ internal static class PyTorchPickleFile
             }
             if (elements > budget.MaxTensorBytes / spec.Storage.ElementSize)
             {
-                throw new VGGishWeightsFormatException($"{path}: tensor '{name}' has {elements:N0} elements, more than the budget of {budget.MaxTensorBytes:N0} bytes per tensor allows (see {nameof(StateDictBudget)}).");
+                throw new WeightsFormatException($"{path}: tensor '{name}' has {elements:N0} elements, more than the budget of {budget.MaxTensorBytes:N0} bytes per tensor allows (see {nameof(StateDictBudget)}).");
             }
             if (last >= storageElements)
             {
-                throw new VGGishWeightsFormatException($"{path}: tensor '{name}' addresses element {last:N0} of a storage of {storageElements:N0}: corrupt or hostile.");
+                throw new WeightsFormatException($"{path}: tensor '{name}' addresses element {last:N0} of a storage of {storageElements:N0}: corrupt or hostile.");
             }
         }
         catch (OverflowException)
         {
-            throw new VGGishWeightsFormatException($"{path}: tensor '{name}' has size ({string.Join(", ", spec.Size)}) and stride ({string.Join(", ", spec.Stride)}) that overflow: corrupt or hostile.");
+            throw new WeightsFormatException($"{path}: tensor '{name}' has size ({string.Join(", ", spec.Size)}) and stride ({string.Join(", ", spec.Stride)}) that overflow: corrupt or hostile.");
         }
     }
 
@@ -198,7 +198,7 @@ internal static class PyTorchPickleFile
     {
         if (root is not Dictionary<object, object?> dict)
         {
-            throw new VGGishWeightsFormatException($"{path}: the file holds a {root?.GetType().Name ?? "None"}, not a state dict.");
+            throw new WeightsFormatException($"{path}: the file holds a {root?.GetType().Name ?? "None"}, not a state dict.");
         }
         var result = new Dictionary<string, Tensor>(StringComparer.Ordinal);
         var others = new List<string>();
@@ -224,7 +224,7 @@ internal static class PyTorchPickleFile
             }
             if (others.Count > 0)
             {
-                throw new VGGishWeightsFormatException($"{path}: values that are not tensors: {string.Join(", ", others)}. Save a state dict of tensors only.");
+                throw new WeightsFormatException($"{path}: values that are not tensors: {string.Join(", ", others)}. Save a state dict of tensors only.");
             }
             return result;
         }
@@ -251,16 +251,16 @@ internal static class PyTorchPickleFile
             "i1" => (ScalarType.Int8, 1),
             "u1" => (ScalarType.Byte, 1),
             "b1" => (ScalarType.Bool, 1),
-            var other => throw new VGGishWeightsFormatException($"{path}: NumPy array '{key}' has dtype '{other}', which is not supported."),
+            var other => throw new WeightsFormatException($"{path}: NumPy array '{key}' has dtype '{other}', which is not supported."),
         };
         if (array.DType!.Order == ">" && size > 1)
         {
-            throw new VGGishWeightsFormatException($"{path}: NumPy array '{key}' is big-endian, which is not supported.");
+            throw new WeightsFormatException($"{path}: NumPy array '{key}' is big-endian, which is not supported.");
         }
         long count = array.Shape.Aggregate(1L, (a, b) => checked(a * b));
         if (array.Data.LongLength != count * size)
         {
-            throw new VGGishWeightsFormatException($"{path}: NumPy array '{key}' holds {array.Data.LongLength} bytes, not {count * size}: truncated or corrupt.");
+            throw new WeightsFormatException($"{path}: NumPy array '{key}' holds {array.Data.LongLength} bytes, not {count * size}: truncated or corrupt.");
         }
         using var flat = empty(new[] { count }, dtype);
         flat.bytes = array.Data;
@@ -278,12 +278,12 @@ internal static class PyTorchPickleFile
         // ('storage', storage_type, root_key, location, size[, view_metadata])
         if (pid is not object?[] { Length: >= 5 } t || t[0] is not "storage" || t[1] is not PyGlobal type || t[2] is null)
         {
-            throw new VGGishWeightsFormatException($"{path}: unsupported persistent id in a legacy PyTorch file.");
+            throw new WeightsFormatException($"{path}: unsupported persistent id in a legacy PyTorch file.");
         }
         var key = t[2]!.ToString()!;
         if (t.Length > 5 && t[5] is not null)
         {
-            throw new VGGishWeightsFormatException($"{path}: storage views (PyTorch before 1.0) are not supported; re-save the file with a newer PyTorch.");
+            throw new WeightsFormatException($"{path}: storage views (PyTorch before 1.0) are not supported; re-save the file with a newer PyTorch.");
         }
         if (!storages.TryGetValue(key, out var storage))
         {
@@ -299,11 +299,11 @@ internal static class PyTorchPickleFile
                 "CharStorage" => (ScalarType.Int8, 1),
                 "ByteStorage" => (ScalarType.Byte, 1),
                 "BoolStorage" => (ScalarType.Bool, 1),
-                _ => throw new VGGishWeightsFormatException($"{path}: storage type {type.Module}.{type.Name} is not supported."),
+                _ => throw new WeightsFormatException($"{path}: storage type {type.Module}.{type.Name} is not supported."),
             };
             if (t[4] is not long declared || declared < 0)
             {
-                throw new VGGishWeightsFormatException($"{path}: storage '{key}' declares {t[4]} elements, which is not a valid size.");
+                throw new WeightsFormatException($"{path}: storage '{key}' declares {t[4]} elements, which is not a valid size.");
             }
             storage = new StorageRef(key, dtype, size, declared);
             storages[key] = storage;
@@ -311,7 +311,7 @@ internal static class PyTorchPickleFile
         return storage;
     }
 
-    private static VGGishWeightsFormatException Truncated(string path) =>
+    private static WeightsFormatException Truncated(string path) =>
         new($"{path}: the file is truncated or corrupt (a storage is shorter than declared; an interrupted download?). Delete it and fetch it again.");
 
     private sealed record StorageRef(string Key, ScalarType DType, int ElementSize, long DeclaredElements);

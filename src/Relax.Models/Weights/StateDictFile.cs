@@ -7,7 +7,7 @@ using TorchSharp;
 using TorchSharp.PyBridge;
 using static TorchSharp.torch;
 
-namespace Relax.Models.VGGish;
+namespace Relax.Models.Weights;
 
 /// <summary>The file formats <see cref="StateDictFile"/> reads and writes.</summary>
 public enum StateDictFormat
@@ -40,8 +40,8 @@ public static class StateDictFile
 
     /// <summary>Recognises the format of a file from its first bytes and checks that it is complete (the zip
     /// directory of a PyTorch or .npz file, the header and data extent of a safetensors file).</summary>
-    /// <exception cref="VGGishWeightsNotFoundException">The file does not exist.</exception>
-    /// <exception cref="VGGishWeightsFormatException">The file is truncated, corrupt or of an unsupported format.</exception>
+    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    /// <exception cref="WeightsFormatException">The file is truncated, corrupt or of an unsupported format.</exception>
     public static StateDictFormat Inspect(string path) => Inspect(path, StateDictBudget.Default);
 
     private static StateDictFormat Inspect(string path, StateDictBudget budget)
@@ -49,7 +49,7 @@ public static class StateDictFile
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         if (!File.Exists(path) && !Directory.Exists(path))
         {
-            throw new VGGishWeightsNotFoundException($"{path}: no such file.", new[] { path });
+            throw new FileNotFoundException($"{path}: no such file.", path);
         }
         FileStream stream;
         long length;
@@ -60,7 +60,7 @@ public static class StateDictFile
         }
         catch (InvalidDataException e)
         {
-            throw new VGGishWeightsFormatException(e.Message, e);
+            throw new WeightsFormatException(e.Message, e);
         }
         using var owned = stream;
         Span<byte> head = stackalloc byte[16];
@@ -82,7 +82,7 @@ public static class StateDictFile
                 {
                     return StateDictFormat.NumPyZip;
                 }
-                throw new VGGishWeightsFormatException($"{path}: a zip file that is neither a PyTorch checkpoint (no data.pkl) nor a NumPy .npz.");
+                throw new WeightsFormatException($"{path}: a zip file that is neither a PyTorch checkpoint (no data.pkl) nor a NumPy .npz.");
             }
             catch (InvalidDataException e)
             {
@@ -102,8 +102,8 @@ public static class StateDictFile
     }
 
     /// <summary>Reads every tensor of a state-dictionary file onto the CPU. The caller owns (and disposes) the tensors.</summary>
-    /// <exception cref="VGGishWeightsNotFoundException">The file does not exist.</exception>
-    /// <exception cref="VGGishWeightsFormatException">The file is truncated, corrupt or of an unsupported format,
+    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    /// <exception cref="WeightsFormatException">The file is truncated, corrupt or of an unsupported format,
     /// or holds values that are not tensors.</exception>
     public static Dictionary<string, Tensor> Load(string path) => Load(path, null);
 
@@ -112,8 +112,8 @@ public static class StateDictFile
     /// <param name="path">The file.</param>
     /// <param name="budget">Bytes per tensor and in all; <see cref="StateDictBudget.Default"/> when null, or
     /// <see cref="StateDictBudget.For"/> the model the file is meant for.</param>
-    /// <exception cref="VGGishWeightsNotFoundException">The file does not exist.</exception>
-    /// <exception cref="VGGishWeightsFormatException">The file is not a regular file, is truncated, corrupt, of an
+    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    /// <exception cref="WeightsFormatException">The file is not a regular file, is truncated, corrupt, of an
     /// unsupported format, declares more than the budget, or holds values that are not tensors.</exception>
     public static Dictionary<string, Tensor> Load(string path, StateDictBudget? budget)
     {
@@ -131,9 +131,9 @@ public static class StateDictFile
                 _ => LoadTorchSharp(path, budget),
             };
         }
-        catch (Exception e) when (e is not VGGishWeightsException and not OutOfMemoryException)
+        catch (Exception e) when (e is not ModelException and not OutOfMemoryException)
         {
-            throw new VGGishWeightsFormatException($"{path}: could not read the {format} file ({e.GetType().Name}: {e.Message}). It may be truncated or corrupt.", e);
+            throw new WeightsFormatException($"{path}: could not read the {format} file ({e.GetType().Name}: {e.Message}). It may be truncated or corrupt.", e);
         }
     }
 
@@ -241,7 +241,7 @@ public static class StateDictFile
         using var stream = entry.Open();
         if (stream.ReadAtLeast(bytes, bytes.Length, throwOnEndOfStream: false) < bytes.Length || stream.ReadByte() >= 0)
         {
-            throw new VGGishWeightsFormatException($"{path}: zip entry {entry.FullName} does not inflate to the {entry.Length:N0} bytes its header declares: corrupt or hostile.");
+            throw new WeightsFormatException($"{path}: zip entry {entry.FullName} does not inflate to the {entry.Length:N0} bytes its header declares: corrupt or hostile.");
         }
         return bytes;
     }
@@ -263,7 +263,7 @@ public static class StateDictFile
         long count = ReadLeb128(reader);
         if (count < 0 || count > 1_000_000)
         {
-            throw new VGGishWeightsFormatException($"{path}: not a PyTorch, safetensors or TorchSharp weights file.");
+            throw new WeightsFormatException($"{path}: not a PyTorch, safetensors or TorchSharp weights file.");
         }
         CheckTorchSharpHeaders(path, reader, count, budget);
         stream.Position = 0;
@@ -278,7 +278,7 @@ public static class StateDictFile
             }
             if (stream.Position != stream.Length)
             {
-                throw new VGGishWeightsFormatException($"{path}: {stream.Length - stream.Position} bytes follow the last tensor; not a TorchSharp weights file.");
+                throw new WeightsFormatException($"{path}: {stream.Length - stream.Position} bytes follow the last tensor; not a TorchSharp weights file.");
             }
         }
         catch
@@ -314,7 +314,7 @@ public static class StateDictFile
             int size = ElementSize(dtype);
             if (size == 0 || rank is < 0 or > 8)
             {
-                throw new VGGishWeightsFormatException($"{path}: tensor '{name}' has an unknown dtype ({dtype}) or rank ({rank}); not a TorchSharp weights file.");
+                throw new WeightsFormatException($"{path}: tensor '{name}' has an unknown dtype ({dtype}) or rank ({rank}); not a TorchSharp weights file.");
             }
             long elements = 1;
             for (long d = 0; d < rank; d++)
@@ -322,7 +322,7 @@ public static class StateDictFile
                 long dimension = ReadLeb128(reader);
                 if (dimension < 0 || (dimension > 0 && elements > budget.MaxTensorBytes / size / dimension))
                 {
-                    throw new VGGishWeightsFormatException($"{path}: tensor '{name}' declares a dimension of {dimension}, more than the budget of {budget.MaxTensorBytes:N0} bytes per tensor allows.");
+                    throw new WeightsFormatException($"{path}: tensor '{name}' declares a dimension of {dimension}, more than the budget of {budget.MaxTensorBytes:N0} bytes per tensor allows.");
                 }
                 elements *= dimension;
             }
@@ -360,7 +360,7 @@ public static class StateDictFile
         ulong headerLength = BinaryPrimitives.ReadUInt64LittleEndian(prefix);
         if (headerLength > MaxSafetensorsHeaderBytes)
         {
-            throw new VGGishWeightsFormatException($"{path}: its safetensors header declares {headerLength:N0} bytes, more than the {MaxSafetensorsHeaderBytes:N0} accepted.");
+            throw new WeightsFormatException($"{path}: its safetensors header declares {headerLength:N0} bytes, more than the {MaxSafetensorsHeaderBytes:N0} accepted.");
         }
         if (headerLength > (ulong)length - 8)
         {
@@ -384,7 +384,7 @@ public static class StateDictFile
                     || !t.TryGetProperty("data_offsets", out var offsets) || offsets.ValueKind != JsonValueKind.Array || offsets.GetArrayLength() != 2
                     || shape.ValueKind != JsonValueKind.Array)
                 {
-                    throw new VGGishWeightsFormatException($"{path}: safetensors entry '{property.Name}' lacks dtype, shape or data_offsets.");
+                    throw new WeightsFormatException($"{path}: safetensors entry '{property.Name}' lacks dtype, shape or data_offsets.");
                 }
                 int size = dtype.GetString() switch
                 {
@@ -392,7 +392,7 @@ public static class StateDictFile
                     "F32" or "I32" or "U32" => 4,
                     "F16" or "BF16" or "I16" or "U16" => 2,
                     "I8" or "U8" or "BOOL" => 1,
-                    var other => throw new VGGishWeightsFormatException($"{path}: safetensors entry '{property.Name}' has dtype {other}, which is not read."),
+                    var other => throw new WeightsFormatException($"{path}: safetensors entry '{property.Name}' has dtype {other}, which is not read."),
                 };
                 long elements = 1;
                 foreach (var dimension in shape.EnumerateArray())
@@ -400,21 +400,21 @@ public static class StateDictFile
                     long d = dimension.GetInt64();
                     if (d < 0 || (d > 0 && elements > budget.MaxTensorBytes / size / d))
                     {
-                        throw new VGGishWeightsFormatException($"{path}: safetensors entry '{property.Name}' declares a dimension of {d}, outside the budget of {budget.MaxTensorBytes:N0} bytes per tensor.");
+                        throw new WeightsFormatException($"{path}: safetensors entry '{property.Name}' declares a dimension of {d}, outside the budget of {budget.MaxTensorBytes:N0} bytes per tensor.");
                     }
                     elements *= d;
                 }
                 long begin = offsets[0].GetInt64(), end = offsets[1].GetInt64();
                 if (begin < 0 || end < begin || end > dataLength || end - begin != elements * size)
                 {
-                    throw new VGGishWeightsFormatException($"{path}: safetensors entry '{property.Name}' has data_offsets [{begin}, {end}], which do not fit its shape and dtype ({elements * size} bytes) inside the {dataLength} data bytes.");
+                    throw new WeightsFormatException($"{path}: safetensors entry '{property.Name}' has data_offsets [{begin}, {end}], which do not fit its shape and dtype ({elements * size} bytes) inside the {dataLength} data bytes.");
                 }
                 budget.Charge(path, $"safetensors entry '{property.Name}'", end - begin, ref total);
             }
         }
         catch (Exception e) when (e is JsonException or InvalidOperationException or FormatException)
         {
-            throw new VGGishWeightsFormatException($"{path}: the safetensors header is not valid JSON of the expected form.", e);
+            throw new WeightsFormatException($"{path}: the safetensors header is not valid JSON of the expected form.", e);
         }
     }
 
@@ -426,7 +426,7 @@ public static class StateDictFile
         return buffer.AsSpan(0, n).IndexOf(LegacyTorchMagic) >= 0;
     }
 
-    private static VGGishWeightsFormatException Truncated(string path, long length, Exception? inner) =>
+    private static WeightsFormatException Truncated(string path, long length, Exception? inner) =>
         new($"{path}: the file is truncated or corrupt ({length} bytes; an interrupted download?). Delete it and fetch it again.", inner);
 
     private static long ReadLeb128(BinaryReader reader)
