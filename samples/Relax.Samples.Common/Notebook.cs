@@ -29,7 +29,7 @@ public static class Notebook
         {
             return run(settings, Console.Out);
         }
-        catch (Exception e) when (e is IOException or Models.VGGish.VGGishWeightsException or InvalidOperationException)
+        catch (Exception e) when (e is IOException or Models.ModelException or InvalidOperationException)
         {
             Console.Error.WriteLine(e.Message);
             return 1;

@@ -39,7 +39,7 @@ public static class RelaxStudy
     public static string Slug(SaliencyNormalization n) => n == SaliencyNormalization.MaskCount ? "mask-count" : "mask-weight";
 
     /// <summary>The models the samples choose from: Google's VGGish, then the shipped default model.</summary>
-    public static ModelCatalog Models { get; } = new([new VGGishModelProvider(), new DefaultModelProvider()]);
+    public static ModelCatalog Models => new([new VGGishModelProvider(), new DefaultModelProvider()]);
 
     /// <summary>The axes of a VGGish example: 10 ms frames, mel band centres in Hz.</summary>
     public static SpectrogramAxes Axes => SpectrogramAxes.VGGish;

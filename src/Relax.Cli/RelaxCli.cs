@@ -25,8 +25,9 @@ internal static class RelaxCli
     public const int Interrupted = 130;
 
     /// <summary>The models of the <c>relax</c> command: Google's VGGish (chosen without <c>--model</c> when its weights
-    /// are given or installed), then the shipped default model.</summary>
-    public static ModelCatalog BuiltInModels { get; } = new([new VGGishModelProvider(), new DefaultModelProvider()]);
+    /// are given or installed), then the shipped default model. A new catalog each time: the VGGish provider reads
+    /// where the cache is (<c>$XDG_CACHE_HOME</c>, <c>$HOME</c>) when it is made.</summary>
+    public static ModelCatalog BuiltInModels => new([new VGGishModelProvider(), new DefaultModelProvider()]);
 
     /// <summary>Runs the command line in-process.</summary>
     /// <param name="args">The arguments, without the program name.</param>

@@ -60,7 +60,9 @@ public sealed class VGGishEmbedder : IEmbedder, IDisposable
     /// <param name="pcaPath">The PCA parameters, or null for raw embeddings.</param>
     /// <param name="options">Device, dtype and batch size.</param>
     /// <param name="finalRelu">See <see cref="VGGishNetwork(bool)"/>.</param>
-    /// <exception cref="VGGishWeightsException">A file is missing, unreadable or does not fit.</exception>
+    /// <exception cref="FileNotFoundException">A file does not exist.</exception>
+    /// <exception cref="Weights.WeightsFormatException">A file is truncated, corrupt or of a format that is not read.</exception>
+    /// <exception cref="VGGishWeightsMismatchException">Its tensors do not fit the network.</exception>
     public static VGGishEmbedder FromFiles(string weightsPath, string? pcaPath = null, VGGishEmbedderOptions? options = null, bool finalRelu = true)
     {
         var network = VGGishWeights.LoadNetwork(weightsPath, finalRelu);

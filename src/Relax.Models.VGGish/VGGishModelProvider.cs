@@ -30,7 +30,8 @@ public sealed class VGGishModelProvider(VGGishWeightsResolver? resolver = null) 
     /// environment variable or the cache; null when none is installed and none was asked for.</summary>
     /// <param name="weights">A path the user gave, or null to look in the usual places.</param>
     /// <exception cref="VGGishWeightsException">A file given explicitly or named by <c>$RELAX_VGGISH_WEIGHTS</c> is
-    /// missing (a typo is an error, not a reason to fall back), corrupt or has the wrong checksum.</exception>
+    /// missing (a typo is an error, not a reason to fall back) or has the wrong checksum.</exception>
+    /// <exception cref="Weights.WeightsFormatException">The file found is truncated or corrupt.</exception>
     public string? FindWeights(string? weights = null)
     {
         try
@@ -44,7 +45,8 @@ public sealed class VGGishModelProvider(VGGishWeightsResolver? resolver = null) 
     }
 
     /// <inheritdoc />
-    /// <remarks>True when weights are given or installed; a named file that is missing throws.</remarks>
+    /// <remarks>True when weights are given (<see cref="Load"/> then checks them) or installed; a file named by
+    /// <c>$RELAX_VGGISH_WEIGHTS</c> that is missing or damaged throws here.</remarks>
     public bool IsDefaultFor(ModelRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);

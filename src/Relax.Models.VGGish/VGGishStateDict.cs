@@ -56,7 +56,9 @@ public static class VGGishStateDict
     }
 
     /// <summary>Loads a weights file (any <see cref="StateDictFormat"/>) into <paramref name="module"/>.</summary>
-    /// <exception cref="VGGishWeightsException">The file is missing, unreadable or does not fit.</exception>
+    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    /// <exception cref="Weights.WeightsFormatException">It is truncated, corrupt or of a format that is not read.</exception>
+    /// <exception cref="VGGishWeightsMismatchException">Its tensors do not fit the module.</exception>
     public static void Load(nn.Module module, string path)
     {
         ArgumentNullException.ThrowIfNull(module);

@@ -48,7 +48,9 @@ public static class VGGishWeights
     /// safetensors or TorchSharp format; the keys of torchvggish's state dict).</summary>
     /// <param name="path">The weights file.</param>
     /// <param name="finalRelu">See <see cref="VGGishNetwork(bool)"/>.</param>
-    /// <exception cref="VGGishWeightsException">The file is missing, unreadable or does not fit the network.</exception>
+    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    /// <exception cref="Weights.WeightsFormatException">It is truncated, corrupt or of a format that is not read.</exception>
+    /// <exception cref="VGGishWeightsMismatchException">Its tensors do not fit the network.</exception>
     public static VGGishNetwork LoadNetwork(string path, bool finalRelu = true)
     {
         var network = new VGGishNetwork(finalRelu);

@@ -79,7 +79,7 @@ public sealed class VGGishWeightsResolver
     /// <summary>Checks a file's completeness and, where a hash is known, its SHA-256.</summary>
     /// <param name="path">The file.</param>
     /// <param name="expectedHash">Full hex SHA-256 or a hex prefix of it; null to skip the hash.</param>
-    /// <exception cref="VGGishWeightsNotFoundException">The file does not exist.</exception>
+    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
     /// <exception cref="WeightsFormatException">The file is truncated or corrupt.</exception>
     /// <exception cref="VGGishWeightsChecksumException">The hash differs.</exception>
     public static void Verify(string path, string? expectedHash)

@@ -28,7 +28,10 @@ public static class EmbedderExtensions
             {
                 throw new ArgumentException($"Example {e} is {example.GetLength(0)} × {example.GetLength(1)}; the first is {height} × {width}.", nameof(examples));
             }
-            Buffer.BlockCopy(example, 0, values, checked(e * height * width * sizeof(float)), height * width * sizeof(float));
+            if (height * width > 0)
+            {
+                System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref example[0, 0], height * width).CopyTo(values.AsSpan(e * height * width));
+            }
         }
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();

@@ -8,6 +8,7 @@ namespace Relax.Models;
 public sealed record ModelRequest
 {
     private readonly string? _model;
+    private readonly string? _weights;
     private readonly Device _device = CPU;
     private readonly ScalarType _dtype = ScalarType.Float32;
     private readonly int _batchSize = 64;
@@ -23,8 +24,13 @@ public sealed record ModelRequest
     }
 
     /// <summary>A weights file for the provider to read (Google's VGGish: its torchvggish weights); null: the
-    /// provider's own default. A provider that reads no file refuses one.</summary>
-    public string? Weights { get; init; }
+    /// provider's own default. Empty or white space counts as not given (a shell variable that is unset). A provider
+    /// that reads no file refuses one.</summary>
+    public string? Weights
+    {
+        get => _weights;
+        init => _weights = string.IsNullOrWhiteSpace(value) ? null : value;
+    }
 
     /// <summary>Where the network runs. Default the CPU.</summary>
     public Device Device

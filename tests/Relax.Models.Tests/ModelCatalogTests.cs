@@ -83,6 +83,9 @@ public sealed class ModelCatalogTests
         Assert.Throws<ArgumentException>(() => new ModelRequest { Model = "  " });
         Assert.Throws<ArgumentOutOfRangeException>(() => new ModelRequest { BatchSize = 0 });
         Assert.Throws<ArgumentOutOfRangeException>(() => new ModelRequest { DType = TorchSharp.torch.ScalarType.Int32 });
+        // An empty weights path (a shell variable that is unset) is no path: the catalog chooses as without one.
+        Assert.Null(new ModelRequest { Weights = " " }.Weights);
+        Assert.Equal("w.pth", new ModelRequest { Weights = "w.pth" }.Weights);
     }
 
     [Fact]
@@ -105,6 +108,25 @@ public sealed class ModelCatalogTests
         var owner = new Owner();
         new AudioModel(new RectangleEmbedder(0, 0, 2, 2), "m", 4, owner: owner).Dispose();
         Assert.True(owner.Disposed);
+    }
+
+    [Fact]
+    public void Examples_as_arrays_embed_as_one_batch_in_their_order()
+    {
+        var embedder = new RectangleEmbedder(1, 1, 2, 3);
+        var examples = Enumerable.Range(0, 3).Select(k => TestInputs.Noise(4, 5, k)).ToList();
+        var embeddings = embedder.EmbedExamples(examples);
+        for (int k = 0; k < examples.Count; k++)
+        {
+            using var one = embedder.Embed(TensorArrays.FromArray2D(examples[k]).reshape(1, 1, 4, 5));
+            var expected = TensorArrays.ToArray2D(one);
+            Assert.Equal(expected.GetLength(1), embeddings.GetLength(1));
+            for (int c = 0; c < expected.GetLength(1); c++)
+            {
+                Assert.Equal(expected[0, c], embeddings[k, c]);
+            }
+        }
+        Assert.Throws<ArgumentException>(() => embedder.EmbedExamples([new float[4, 5], new float[5, 4]]));
     }
 
     private sealed class Owner : IDisposable

@@ -89,8 +89,14 @@ internal static class WorkerCommand
         }, left.Token, TaskContinuationOptions.OnlyOnRanToCompletion, TaskScheduler.Default));
         // Ctrl+C and SIGTERM stop the host (its console lifetime); so does the caller's token when run in-process.
         using var stop = context.Cancellation.Register(lifetime.StopApplication);
-        host.WaitForShutdownAsync().GetAwaiter().GetResult();
-        left.Cancel();
+        try
+        {
+            host.WaitForShutdownAsync().GetAwaiter().GetResult();
+        }
+        finally
+        {
+            left.Cancel();
+        }
         var worker = host.Services.GetRequiredService<IClusterWorkerStatus>();
         context.Output.WriteLine($"relax worker {options.Name} left the cluster after {worker.Completed} unit(s).");
     }
