@@ -46,10 +46,18 @@ internal sealed record EvaluateRecipe(
     [property: Id(7)] double Step,
     [property: Id(8)] int FlipBatch,
     [property: Id(9)] long FlipSeed,
-    [property: Id(10)] double[]? Audio,
+    [property: Id(10)] AudioRecipe? Audio,
     [property: Id(11)] string[]? ClassNames,
     [property: Id(12)] string Settings,
-    [property: Id(13)] string Fingerprint) : UnitRecipe;
+    [property: Id(13)] string Fingerprint,
+    [property: Id(14)] bool Classifier) : UnitRecipe;
+
+/// <summary>The audio-domain scores of an evaluation (<c>AudioFaithfulnessOptions</c>), as their three settings.</summary>
+[GenerateSerializer, Immutable]
+internal sealed record AudioRecipe(
+    [property: Id(0)] double EvidenceFraction,
+    [property: Id(1)] int RandomDraws,
+    [property: Id(2)] long Seed);
 
 /// <summary>One unit of work and its lease: the payload, and which lease of it this is.</summary>
 [GenerateSerializer, Immutable]

@@ -42,15 +42,11 @@ internal static class RunSpecs
         {
             throw new ArgumentException("A cluster run uses LRP's default rules.", nameof(attribution));
         }
-        var audio = options.Audio is { } a ? new[] { a.EvidenceFraction, a.RandomDraws, a.Seed } : null;
-        if (audio is not null && (long)audio[2] != options.Audio!.Seed)
-        {
-            throw new ArgumentException("A cluster run carries the audio scores' seed as a double: use a seed below 2^53.", nameof(options));
-        }
+        var audio = options.Audio is { } a ? new AudioRecipe(a.EvidenceFraction, a.RandomDraws, a.Seed) : null;
         var recipe = new EvaluateRecipe([.. explainers], Explain(attribution.Relax, [attribution.RelaxMasks], keepProbability, nameof(attribution)), attribution.Relax.Seed,
             [attribution.OcclusionWindow.Frames, attribution.OcclusionWindow.Bands, attribution.OcclusionStride.Frames, attribution.OcclusionStride.Bands],
             attribution.IntegratedGradientsSteps, [.. options.Replacements.Select(r => r.Name)], options.UseOtherInputReplacement, options.Flipping.StepFraction,
-            options.Flipping.BatchSize, options.Flipping.Seed, audio, options.ClassNames?.ToArray(), options.Settings, fingerprint);
+            options.Flipping.BatchSize, options.Flipping.Seed, audio, options.ClassNames?.ToArray(), options.Settings, fingerprint, Classifier: attribution.Head is not null);
         return new RunSpec(runId, model.Identity, model.DType, model.Device, recipe);
     }
 
@@ -104,7 +100,7 @@ internal static class RunSpecs
     /// example the worker's model has no classifier head and the client's has), or an explainer cannot be made here.</exception>
     public static DatasetEvaluator Rebuild(EvaluateRecipe recipe, ClusterWorkerOptions worker)
     {
-        if (worker.Head is null && recipe.Fingerprint.Contains(";classifier=True;", StringComparison.Ordinal))
+        if (worker.Head is null && recipe.Classifier)
         {
             throw new InvalidOperationException("the run scores class probabilities and this worker's model has no classifier head");
         }
@@ -128,7 +124,7 @@ internal static class RunSpecs
             Flipping = new PixelFlippingOptions { StepFraction = recipe.Step, BatchSize = recipe.FlipBatch, Seed = recipe.FlipSeed },
             Replacements = [.. recipe.Replacements.Select(MaskReplacement.Parse)],
             UseOtherInputReplacement = recipe.OtherInput,
-            Audio = recipe.Audio is [var fraction, var draws, var seed] ? new AudioFaithfulnessOptions { EvidenceFraction = fraction, RandomDraws = (int)draws, Seed = (long)seed } : null,
+            Audio = recipe.Audio is { } audio ? new AudioFaithfulnessOptions { EvidenceFraction = audio.EvidenceFraction, RandomDraws = audio.RandomDraws, Seed = audio.Seed } : null,
             ClassNames = recipe.ClassNames,
             Settings = recipe.Settings,
         };
