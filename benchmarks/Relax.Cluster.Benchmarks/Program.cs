@@ -7,7 +7,7 @@
 // One process holds the client's silo (which hosts the run's coordinator, as `relax explain --cluster` does) and the
 // worker silos, on localhost TCP (the same transport as between machines). Every 10,000 units it prints the dispatch
 // rate and the process's resident memory and managed heap; at the end, the cost of a unit in this process without
-// the cluster (LocalCorpusExecutor), so the messaging and serialisation cost per unit can be read off.
+// the cluster (a LocalUnitExecutor of CorpusExplainer.Explain), so the messaging and serialisation cost per unit can be read off.
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
@@ -67,10 +67,10 @@ for (int w = 1; w <= workers; w++)
 var cluster = client.Services.GetRequiredService<IClusterClient>();
 using var stopEcho = new CancellationTokenSource();
 var input = new float[96, 64];
-await using var executor = new ClusterCorpusExecutor(cluster, corpus, new ClusterRunOptions(model) { Window = window });
+await using var executor = ClusterUnitExecutor.ForCorpus(cluster, corpus, new ClusterRunOptions(model) { Window = window });
 await executor.StartAsync();
 var echoes = echo
-    ? hosts.Skip(1).Select((h, i) => Echo(h.Services.GetRequiredService<IGrainFactory>().GetGrain<IExplainRunGrain>(executor.RunId), $"echo-{i + 1}", stopEcho.Token)).ToList()
+    ? hosts.Skip(1).Select((h, i) => Echo(h.Services.GetRequiredService<IGrainFactory>().GetGrain<IRunCoordinatorGrain>(executor.RunId), $"echo-{i + 1}", stopEcho.Token)).ToList()
     : [];
 
 Console.WriteLine($"{units} units, window {window}, {workers} {(echo ? "echo" : "RELAX stand-in")} worker silo(s); one process, localhost TCP");
@@ -80,7 +80,7 @@ var lap = Stopwatch.StartNew();
 var inFlight = new List<Task<RelaxResult>>(window);
 for (int k = 0; k < units; k++)
 {
-    inFlight.Add(executor.ExplainAsync(new CorpusWork($"unit-{k}", input, "time", k), CancellationToken.None));
+    inFlight.Add(executor.RunAsync(new CorpusWork($"unit-{k}", input, "time", k), null, CancellationToken.None));
     if (inFlight.Count >= window)
     {
         var done = await Task.WhenAny(inFlight);
@@ -101,12 +101,12 @@ double clusterRate = units / clock.Elapsed.TotalSeconds;
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"cluster: {clusterRate:F0} units/s over {units} units; per worker: {string.Join(", ", executor.CompletedByWorker.Select(w => $"{w.Key} {w.Value}"))}"));
 
 // The same units in this process without the cluster: the compute a unit costs here.
-var local = new LocalCorpusExecutor(embedder, corpus);
+var local = new LocalUnitExecutor<CorpusWork, RelaxResult>(new CorpusExplainer(embedder, corpus).Explain);
 int localUnits = Math.Min(units, 20_000);
 clock.Restart();
 for (int k = 0; k < localUnits; k++)
 {
-    await local.ExplainAsync(new CorpusWork($"unit-{k}", input, "time", k), CancellationToken.None);
+    await local.RunAsync(new CorpusWork($"unit-{k}", input, "time", k), null, CancellationToken.None);
 }
 double localRate = localUnits / clock.Elapsed.TotalSeconds;
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -122,7 +122,7 @@ foreach (var host in Enumerable.Reverse(hosts))
 }
 
 // A worker that answers at once: takes up to 64 units, completes each with zero maps of the real size.
-static async Task Echo(IExplainRunGrain run, string name, CancellationToken stop)
+static async Task Echo(IRunCoordinatorGrain run, string name, CancellationToken stop)
 {
     var zeros = new byte[96 * 64 * sizeof(float)];
     while (!stop.IsCancellationRequested)

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
 using System.Globalization;
+using Relax.Cluster;
 using Relax.Models.VGGish;
 using TorchSharp;
 
@@ -92,7 +93,7 @@ internal static class CliOptions
     /// <summary><c>--cluster HOST:PORT</c>: spread the work over a cluster's workers.</summary>
     public static Option<string?> Cluster(string what) => new("--cluster")
     {
-        Description = $"Spread the {what} over the `relax worker`s of a cluster whose membership is in Redis at HOST:PORT; this process reads the audio and writes the output folder as without it. The cluster's secret, if it has one, comes from ${ClusterConnection.SecretVariable} (or a file named by ${ClusterConnection.SecretFileVariable}).",
+        Description = $"Spread the {what} over the `relax worker`s of a cluster whose membership is in Redis at HOST:PORT; this process reads the audio and writes the output folder as without it. The cluster's secret, if it has one, comes from ${ClusterAccess.SecretVariable} (or a file named by ${ClusterAccess.SecretFileVariable}).",
     };
 
     /// <summary><c>--advertise IP</c>: the address a cluster client is reached at.</summary>

@@ -70,7 +70,7 @@ internal static class EvaluateCommand
     private sealed record Settings(string[] Inputs, int Synthetic, string Output, string[]? Explainers, string[] Replace, double Step, int Count,
         string Masks, (int Frames, int Bands) Window, (int Frames, int Bands) Stride, int IgSteps, int Batch, long Seed, int? MaxExamples,
         Relax.Audio.VGGishFrontEndOptions FrontEnd, bool NoFigures, AudioFaithfulnessOptions? Audio, ScalarType DType, Device Device, ModelRequest Model,
-        ClusterAccess? Cluster, int ClusterWindow, string? Advertise);
+        ClusterTarget? Cluster, int ClusterWindow, string? Advertise);
 
     private static void Run(Settings s, CliContext context)
     {
@@ -160,7 +160,7 @@ internal static class EvaluateCommand
             ClipArtifactWriter? figures = s.NoFigures ? null : EvaluationFigures.SaveClip;
             summary = s.Cluster is { } redis
                 ? ClusterConnection.Run(redis, s.Advertise, new ClusterRunOptions(new ClusterModel(identity, s.DType.ToString(), s.Device.ToString())) { Window = s.ClusterWindow },
-                    (client, run) => new ClusterEvaluationExecutor(client, explainerNames, attribution, options, run),
+                    (client, run) => ClusterUnitExecutor.ForEvaluation(client, explainerNames, attribution, options, run),
                     executor => evaluator.RunAsync(items, executor, progress, figures, cancel.Token), "clip", context, cancel.Token)
                 : evaluator.Run(items, progress, figures, cancel.Token);
         }

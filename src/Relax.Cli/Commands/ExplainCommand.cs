@@ -79,7 +79,7 @@ internal static class ExplainCommand
 
     private sealed record ExplainSettings(string[] Inputs, string Output, IMaskGenerator[] Masks, double Keep, RelaxOptions Relax,
         int? Example, int? ExamplesPerFile, Relax.Audio.VGGishFrontEndOptions FrontEnd, string? Labels, bool NoFigures, bool Audio, double EvidenceFraction,
-        ScalarType DType, Device Device, ModelRequest Model, ClusterAccess? Cluster, int Window, string? Advertise);
+        ScalarType DType, Device Device, ModelRequest Model, ClusterTarget? Cluster, int Window, string? Advertise);
 
     private static void Run(ExplainSettings s, CliContext context)
     {
@@ -159,9 +159,9 @@ internal static class ExplainCommand
 
     /// <summary>The same run with the units explained by the cluster's workers; this process streams the corpus,
     /// keeps <c>--window</c> units in flight and writes every result.</summary>
-    private static CorpusSummary OnCluster(ClusterAccess redis, CorpusExplainer runner, CorpusInputs corpus, ClusterModel model, ExplainSettings s,
+    private static CorpusSummary OnCluster(ClusterTarget redis, CorpusExplainer runner, CorpusInputs corpus, ClusterModel model, ExplainSettings s,
         IProgress<CorpusProgress> progress, CorpusArtifactWriter artifacts, CliContext context, CancellationToken cancellationToken) =>
         ClusterConnection.Run(redis, s.Advertise, new ClusterRunOptions(model) { Window = s.Window, KeepProbability = s.Keep },
-            (client, options) => new ClusterCorpusExecutor(client, runner.Options, options),
+            (client, options) => ClusterUnitExecutor.ForCorpus(client, runner.Options, options),
             executor => runner.RunAsync(corpus, executor, progress, artifacts, cancellationToken), "unit", context, cancellationToken);
 }

@@ -1,7 +1,5 @@
 using System.CommandLine;
 using System.Globalization;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Relax.Attribution;
 using Relax.Cluster;
 using Relax.Hosting;
@@ -17,7 +15,7 @@ internal static class WorkerCommand
 {
     public static Command Create(CliContext context)
     {
-        var cluster = new Option<string>("--cluster") { Description = $"Redis's address, HOST:PORT: where the cluster's membership lives (the same for every worker and client). A cluster across machines needs a secret, in ${ClusterConnection.SecretVariable} (or a file named by ${ClusterConnection.SecretFileVariable}): Redis's password, from which the cluster id is derived.", Required = true };
+        var cluster = new Option<string>("--cluster") { Description = $"Redis's address, HOST:PORT: where the cluster's membership lives (the same for every worker and client). A cluster across machines needs a secret, in ${ClusterAccess.SecretVariable} (or a file named by ${ClusterAccess.SecretFileVariable}): Redis's password, from which the cluster id is derived.", Required = true };
         var threads = new Option<int?>("--threads") { Description = "libtorch threads for this worker's forward passes; default: libtorch's own (the cores)." }.InRange(1, 1024);
         var advertise = new Option<string?>("--advertise") { Description = "The IP address other machines reach this worker at; default loopback when Redis is on loopback, else this machine's first network address." };
         var port = new Option<int>("--port") { Description = "Silo-to-silo port; 0 picks a free one.", DefaultValueFactory = _ => 0 }.InRange(0, 65535);
@@ -38,7 +36,7 @@ internal static class WorkerCommand
         return command;
     }
 
-    private static void Run(ClusterAccess redis, int? threads, string? advertise, int port, int gatewayPort, string? name, ModelRequest request, CliContext context)
+    private static void Run(ClusterTarget redis, int? threads, string? advertise, int port, int gatewayPort, string? name, ModelRequest request, CliContext context)
     {
         if (threads is { } t)
         {
@@ -55,49 +53,39 @@ internal static class WorkerCommand
             Lrp = LrpNetwork.For(model),
             BatchSize = request.BatchSize,
         };
-        var address = ClusterConnection.Advertised(redis.Redis, advertise);
-        int siloPort = port == 0 ? ClusterConnection.FreePort() : port, clientPort = gatewayPort == 0 ? ClusterConnection.FreePort() : gatewayPort;
-
-        ClusterConnection.AwaitMembershipAsync(redis, TimeSpan.FromSeconds(60), "Is redis-server running there?").GetAwaiter().GetResult();
-        var builder = Host.CreateApplicationBuilder([]);
-        ClusterConnection.Quiet(builder.Logging, redis.Verbose);
-        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(15));
-        builder.UseOrleans(silo => silo.UseRelaxRedisCluster(redis.Redis, address, siloPort, clientPort, redis.Secret).AddRelaxWorker(options));
-        using var host = builder.Build();
+        var node = ClusterConnection.Join(redis, advertise, new ClusterNodeOptions { SiloPort = port, GatewayPort = gatewayPort, Worker = options },
+            "Is redis-server running there?");
         try
         {
-            host.StartAsync().WaitAsync(TimeSpan.FromSeconds(60)).GetAwaiter().GetResult();
-        }
-        catch (Exception e) when (e is StackExchange.Redis.RedisConnectionException or TimeoutException or Orleans.Runtime.OrleansException or System.Net.Sockets.SocketException)
-        {
-            throw new CliException(ClusterConnection.JoinFailure(redis, e, "Is redis-server running there?"));
-        }
-        context.Output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"relax worker {options.Name} joined the cluster at {redis}: silo {address}:{siloPort}, gateway {clientPort}; model {identity}; {get_num_threads()} thread(s). Ctrl+C or SIGTERM leaves the cluster."));
-        context.Output.Flush();
-        // Leaving cleanly needs Redis (the silo marks itself dead in the membership table). When Redis is gone, Orleans
-        // would wait indefinitely: after 20 s the worker says so and exits anyway (its leases lapse as a crash's would).
-        // The watchdog is called off once the host has stopped, so a worker run in-process (an application's, a test's)
-        // never ends its host process after a clean leave.
-        var lifetime = host.Services.GetRequiredService<IHostApplicationLifetime>();
-        using var left = new CancellationTokenSource();
-        lifetime.ApplicationStopping.Register(() => Task.Delay(TimeSpan.FromSeconds(20), left.Token).ContinueWith(_ =>
-        {
-            context.Error.WriteLine($"relax worker {options.Name}: could not leave the cluster cleanly within 20 s (is Redis at {redis} reachable?); exiting.");
-            context.Error.Flush();
-            Environment.Exit(RelaxCli.Failure);
-        }, left.Token, TaskContinuationOptions.OnlyOnRanToCompletion, TaskScheduler.Default));
-        // Ctrl+C and SIGTERM stop the host (its console lifetime); so does the caller's token when run in-process.
-        using var stop = context.Cancellation.Register(lifetime.StopApplication);
-        try
-        {
-            host.WaitForShutdownAsync().GetAwaiter().GetResult();
+            context.Output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"relax worker {options.Name} joined the cluster at {redis}: silo {node.Address}:{node.SiloPort}, gateway {node.GatewayPort}; model {identity}; {get_num_threads()} thread(s). Ctrl+C or SIGTERM leaves the cluster."));
+            context.Output.Flush();
+            // Leaving cleanly needs Redis (the silo marks itself dead in the membership table). When Redis is gone, Orleans
+            // would wait indefinitely: after 20 s the worker says so and exits anyway (its leases lapse as a crash's would).
+            // The watchdog is called off once the node has left, so a worker run in-process (an application's, a test's)
+            // never ends its host process after a clean leave.
+            using var left = new CancellationTokenSource();
+            node.Stopping.Register(() => Task.Delay(TimeSpan.FromSeconds(20), left.Token).ContinueWith(_ =>
+            {
+                context.Error.WriteLine($"relax worker {options.Name}: could not leave the cluster cleanly within 20 s (is Redis at {redis} reachable?); exiting.");
+                context.Error.Flush();
+                Environment.Exit(RelaxCli.Failure);
+            }, left.Token, TaskContinuationOptions.OnlyOnRanToCompletion, TaskScheduler.Default));
+            // Ctrl+C and SIGTERM stop the node (its host's console lifetime); so does the caller's token when run in-process.
+            using var stop = context.Cancellation.Register(node.Stop);
+            try
+            {
+                node.WaitForShutdownAsync().GetAwaiter().GetResult();
+            }
+            finally
+            {
+                left.Cancel();
+            }
+            context.Output.WriteLine($"relax worker {options.Name} left the cluster after {node.Worker!.Completed} unit(s).");
         }
         finally
         {
-            left.Cancel();
+            node.DisposeAsync().AsTask().GetAwaiter().GetResult();
         }
-        var worker = host.Services.GetRequiredService<IClusterWorkerStatus>();
-        context.Output.WriteLine($"relax worker {options.Name} left the cluster after {worker.Completed} unit(s).");
     }
 }

@@ -113,20 +113,20 @@ public sealed class CorpusExplainer
     /// <exception cref="CorpusSettingsMismatchException">The output folder holds results of other settings.</exception>
     public CorpusSummary Run(IEnumerable<CorpusRecording> recordings, IProgress<CorpusProgress>? progress = null,
         CorpusArtifactWriter? writeArtifacts = null, CancellationToken cancellationToken = default) =>
-        RunAsync(recordings, new LocalCorpusExecutor(_embedder, Options), progress, writeArtifacts, cancellationToken).GetAwaiter().GetResult();
+        RunAsync(recordings, new LocalUnitExecutor<CorpusWork, RelaxResult>(Explain), progress, writeArtifacts, cancellationToken).GetAwaiter().GetResult();
 
     /// <summary>Explains every recording with <paramref name="executor"/> (in this process, or on a cluster), keeping
-    /// at most <see cref="ICorpusExecutor.Window"/> units in flight, and writes each result as it arrives; then the
+    /// at most <see cref="IUnitExecutor{TWork, TResult}.Window"/> units in flight, and writes each result as it arrives; then the
     /// index, class maps and distinctiveness. Results do not depend on the executor or the order units finish in:
     /// every unit's seed comes from its identity, and class maps are summed in corpus order from the files.</summary>
     /// <param name="recordings">The corpus, streamed; ids must be unique (case-insensitively). Only the recordings of
     /// units in flight are held in memory.</param>
-    /// <param name="executor">Explains units.</param>
+    /// <param name="executor">Explains units (a <see cref="LocalUnitExecutor{TWork, TResult}"/> of <see cref="Explain"/>, or a cluster's).</param>
     /// <param name="progress">Reports after every unit and recording.</param>
     /// <param name="writeArtifacts">Writes extra files of a freshly explained unit before it is marked finished.</param>
     /// <param name="cancellationToken">Stops the run; finished units stay on disk, so a rerun resumes.</param>
     /// <exception cref="CorpusSettingsMismatchException">The output folder holds results of other settings.</exception>
-    public async Task<CorpusSummary> RunAsync(IEnumerable<CorpusRecording> recordings, ICorpusExecutor executor, IProgress<CorpusProgress>? progress = null,
+    public async Task<CorpusSummary> RunAsync(IEnumerable<CorpusRecording> recordings, IUnitExecutor<CorpusWork, RelaxResult> executor, IProgress<CorpusProgress>? progress = null,
         CorpusArtifactWriter? writeArtifacts = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(recordings);
@@ -197,7 +197,7 @@ public sealed class CorpusExplainer
                     // The example's audio is taken now, in order, with its input: a recording read a window at a time (a long one)
                     // need not go back for it when the unit finishes.
                     var waveform = examples.Waveforms is { } waves && k < waves.Count ? waves[k] : null;
-                    inFlight.Add(new InFlightUnit(slot, state, k, work, waveform, executor.ExplainAsync(work, cancellationToken)));
+                    inFlight.Add(new InFlightUnit(slot, state, k, work, waveform, executor.RunAsync(work, null, cancellationToken)));
                     while (inFlight.Count >= window)
                     {
                         await FinishOneAsync().ConfigureAwait(false);
@@ -260,6 +260,21 @@ public sealed class CorpusExplainer
             TimeSpan? remaining = total is { } t && recordingsDone > 0 ? clock.Elapsed * ((double)(t - recordingsDone) / recordingsDone) : null;
             return new CorpusProgress(recordingsDone, total, unitsDone, reused, current, masksComputed / Math.Max(1e-9, computeSeconds), clock.Elapsed, remaining, finished);
         }
+    }
+
+    /// <summary>Explains one unit in this process with this corpus's model and settings
+    /// (<see cref="ExplainUnit"/> with the unit's mask generator): the unit computation of a
+    /// <see cref="LocalUnitExecutor{TWork, TResult}"/>.</summary>
+    /// <param name="work">The unit; its mask kind must be one of <see cref="CorpusOptions.Masks"/>.</param>
+    /// <param name="stages">Not used: a unit is one stage.</param>
+    /// <param name="cancellationToken">Checked between batches.</param>
+    /// <exception cref="ArgumentException">The corpus has no masks of the unit's kind.</exception>
+    public RelaxResult Explain(CorpusWork work, IProgress<string>? stages = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(work);
+        var masks = Options.Masks.FirstOrDefault(m => m.Name == work.MaskKind)
+            ?? throw new ArgumentException($"The corpus has no {work.MaskKind} masks.", nameof(work));
+        return ExplainUnit(_embedder, masks, Options.Relax, work, cancellationToken);
     }
 
     /// <summary>Explains one unit in this process: RELAX with the unit's mask kind and seed. Every executor (this

@@ -109,18 +109,18 @@ public sealed class DatasetEvaluator
     /// <param name="cancellationToken">Checked between batches; finished items stay on disk, so a later run resumes.</param>
     public DatasetEvaluationSummary Run(IReadOnlyList<EvaluationItem> items, IProgress<DatasetProgress>? progress = null,
         ClipArtifactWriter? writeArtifacts = null, CancellationToken cancellationToken = default) =>
-        RunAsync(items, new LocalClipEvaluationExecutor(this), progress, writeArtifacts, cancellationToken).GetAwaiter().GetResult();
+        RunAsync(items, new LocalUnitExecutor<ClipWork, EvaluatedClip>(EvaluateClip), progress, writeArtifacts, cancellationToken).GetAwaiter().GetResult();
 
     /// <summary>Evaluates every item (reusing finished ones) through <paramref name="executor"/>, keeping at most
-    /// <see cref="IClipEvaluationExecutor.Window"/> items in flight and writing each item's folder as its results arrive
+    /// <see cref="IUnitExecutor{TWork, TResult}.Window"/> items in flight and writing each item's folder as its results arrive
     /// (in any order); then writes the summaries, in dataset order.</summary>
     /// <param name="items">The dataset; ids must be unique.</param>
-    /// <param name="executor">Evaluates the items (<see cref="LocalClipEvaluationExecutor"/>, or a cluster's).</param>
+    /// <param name="executor">Evaluates the items (a <see cref="LocalUnitExecutor{TWork, TResult}"/> of <see cref="EvaluateClip"/>, or a cluster's).</param>
     /// <param name="progress">Reports the stages of each item the executor can report, and each finished item.</param>
     /// <param name="writeArtifacts">Writes extra files of a freshly computed item before it is marked finished.</param>
     /// <param name="cancellationToken">Stops the run; finished items stay on disk, so a later run resumes.</param>
     /// <exception cref="InvalidDataException">The executor returned results of another item or other settings.</exception>
-    public async Task<DatasetEvaluationSummary> RunAsync(IReadOnlyList<EvaluationItem> items, IClipEvaluationExecutor executor,
+    public async Task<DatasetEvaluationSummary> RunAsync(IReadOnlyList<EvaluationItem> items, IUnitExecutor<ClipWork, EvaluatedClip> executor,
         IProgress<DatasetProgress>? progress = null, ClipArtifactWriter? writeArtifacts = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(items);
@@ -159,7 +159,7 @@ public sealed class DatasetEvaluator
             var donor = Options.UseOtherInputReplacement ? items[(k + 1) % items.Count].Input : null;
             int index = k;
             var stages = progress is null ? null : new StageProgress(stage => progress.Report(new DatasetProgress(done, items.Count, reused, items[index].Id, stage, clock.Elapsed)));
-            inFlight.Add((k, executor.EvaluateAsync(new ClipWork(item, donor), stages, cancellationToken)));
+            inFlight.Add((k, executor.RunAsync(new ClipWork(item, donor), stages, cancellationToken)));
             while (inFlight.Count >= window)
             {
                 await FinishOneAsync().ConfigureAwait(false);

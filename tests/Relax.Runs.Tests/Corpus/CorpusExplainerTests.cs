@@ -55,20 +55,20 @@ public sealed class CorpusExplainerTests : IDisposable
     {
         var folder = Folder("lying-" + lie);
         var options = Options(folder);
-        var executor = new LyingExecutor(new LocalCorpusExecutor(_embedder, options), lie);
+        var executor = new LyingExecutor(new LocalUnitExecutor<CorpusWork, RelaxResult>(new CorpusExplainer(_embedder, options).Explain), lie);
         var e = await Assert.ThrowsAsync<InvalidDataException>(() => new CorpusExplainer(_embedder, options).RunAsync([Recording(0)], executor));
         Assert.Contains("class-0/rec-0/example-000/time: the executor returned " + expected, e.Message, StringComparison.Ordinal);
         Assert.Empty(Directory.Exists(folder) ? Directory.EnumerateFiles(folder, "saliency.npy", SearchOption.AllDirectories) : []);
     }
 
     /// <summary>An executor elsewhere that sends a NaN, a map of the wrong shape or an impossible mask count.</summary>
-    private sealed class LyingExecutor(ICorpusExecutor honest, string lie) : ICorpusExecutor
+    private sealed class LyingExecutor(IUnitExecutor<CorpusWork, RelaxResult> honest, string lie) : IUnitExecutor<CorpusWork, RelaxResult>
     {
         public int Window => 1;
 
-        public async Task<RelaxResult> ExplainAsync(CorpusWork work, CancellationToken cancellationToken)
+        public async Task<RelaxResult> RunAsync(CorpusWork work, IProgress<string>? stages, CancellationToken cancellationToken)
         {
-            var r = await honest.ExplainAsync(work, cancellationToken);
+            var r = await honest.RunAsync(work, stages, cancellationToken);
             var saliency = (float[,])r.Saliency.Clone();
             if (lie == "nan")
             {

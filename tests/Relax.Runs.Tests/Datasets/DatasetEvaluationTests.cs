@@ -267,13 +267,13 @@ public class DatasetEvaluationTests
     }
 
     /// <summary>Evaluates with <paramref name="evaluator"/> and completes each window of clips last to first.</summary>
-    private sealed class ReversingExecutor(DatasetEvaluator evaluator, int window) : IClipEvaluationExecutor
+    private sealed class ReversingExecutor(DatasetEvaluator evaluator, int window) : IUnitExecutor<ClipWork, EvaluatedClip>
     {
         private readonly List<(ClipWork Work, TaskCompletionSource<EvaluatedClip> Done)> _held = [];
 
         public int Window => window;
 
-        public Task<EvaluatedClip> EvaluateAsync(ClipWork work, IProgress<string>? stages, CancellationToken cancellationToken)
+        public Task<EvaluatedClip> RunAsync(ClipWork work, IProgress<string>? stages, CancellationToken cancellationToken)
         {
             var done = new TaskCompletionSource<EvaluatedClip>();
             _held.Add((work, done));

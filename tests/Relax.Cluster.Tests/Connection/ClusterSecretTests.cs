@@ -50,7 +50,7 @@ public sealed class ClusterSecretTests
                 {
                     // A refused client retries its gateway until the wait ends: refused either way.
                     await host.StartAsync().WaitAsync(TimeSpan.FromSeconds(admitted ? 60 : 15));
-                    var run = host.Services.GetRequiredService<IClusterClient>().GetGrain<IExplainRunGrain>("run-" + (secret ?? "none"));
+                    var run = host.Services.GetRequiredService<IClusterClient>().GetGrain<IRunCoordinatorGrain>("run-" + (secret ?? "none"));
                     await run.Open(new RunSpec("run", "model", "Float32", "cpu", new ExplainRecipe(8, 8, "mean", 1, null, 0, 0, "cosine", ["time"], "f", 0.5)))
                         .WaitAsync(TimeSpan.FromSeconds(30));
                 }

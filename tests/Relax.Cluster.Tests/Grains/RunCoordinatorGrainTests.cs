@@ -5,7 +5,7 @@ namespace Relax.Cluster.Tests;
 /// <summary>The coordinator's leases on a one-silo in-memory cluster: a lease not renewed goes back to the queue and
 /// is handed out again with the next attempt number; a renewed one is not; a duplicate completion is taken once;
 /// offers of known units are ignored; finished units stay until the client acknowledges them.</summary>
-public sealed class ExplainRunGrainTests
+public sealed class RunCoordinatorGrainTests
 {
     private static WorkItem Item(string id) => new(id, new ExampleInput("time", 1, 2, 2, new byte[16]));
 
@@ -19,7 +19,7 @@ public sealed class ExplainRunGrainTests
     {
         await using var cluster = new InProcessTestClusterBuilder(1).Build();
         await cluster.DeployAsync();
-        var run = cluster.Client.GetGrain<IExplainRunGrain>("run");
+        var run = cluster.Client.GetGrain<IRunCoordinatorGrain>("run");
         await run.Open(Spec());
         await run.Offer([Item("a")]);
         Assert.Equal("a", (await run.Take("w1", 1)).Items.Single().UnitId);
@@ -55,7 +55,7 @@ public sealed class ExplainRunGrainTests
     {
         await using var cluster = new InProcessTestClusterBuilder(1).Build();
         await cluster.DeployAsync();
-        var run = cluster.Client.GetGrain<IExplainRunGrain>("run");
+        var run = cluster.Client.GetGrain<IRunCoordinatorGrain>("run");
         await run.Open(Spec());
         await run.Offer([Item("a"), Item("b")]);
         Assert.Equal("a", (await run.Take("w1", 1)).Items.Single().UnitId);
@@ -81,7 +81,7 @@ public sealed class ExplainRunGrainTests
     {
         await using var cluster = new InProcessTestClusterBuilder(1).Build();
         await cluster.DeployAsync();
-        var run = cluster.Client.GetGrain<IExplainRunGrain>("run");
+        var run = cluster.Client.GetGrain<IRunCoordinatorGrain>("run");
         await run.Open(Spec());
         await run.Offer([Item("a"), Item("b")]);
         Assert.Equal("a", (await run.Take("w1", 1)).Items.Single().UnitId);
@@ -106,7 +106,7 @@ public sealed class ExplainRunGrainTests
     {
         await using var cluster = new InProcessTestClusterBuilder(1).Build();
         await cluster.DeployAsync();
-        var run = cluster.Client.GetGrain<IExplainRunGrain>("run");
+        var run = cluster.Client.GetGrain<IRunCoordinatorGrain>("run");
         await run.Open(Spec());
         await run.Offer([Item("a"), Item("b")]);
         var first = await run.Take("w1", 1);

@@ -86,7 +86,7 @@ public sealed class ClusterCorpusTests(ITestOutputHelper output) : IDisposable
         CorpusOptions options, IProgress<CorpusProgress>? progress = null, ClusterModel? asked = null)
     {
         using var model = SyntheticAnimalModel.Load(); // the client's model is not used to explain (only for the runner's type)
-        await using var executor = new ClusterCorpusExecutor(cluster.Client, options, new ClusterRunOptions(asked ?? Float32Cpu) { Window = 8 });
+        await using var executor = ClusterUnitExecutor.ForCorpus(cluster.Client, options, new ClusterRunOptions(asked ?? Float32Cpu) { Window = 8 });
         await executor.StartAsync();
         var summary = await new CorpusExplainer(model.Embedder, options).RunAsync(Corpus(), executor, progress);
         foreach (var reissue in executor.Reissues)
@@ -197,7 +197,7 @@ public sealed class ClusterCorpusTests(ITestOutputHelper output) : IDisposable
         var local = Local("local");
         using var model = SyntheticAnimalModel.Load();
         var options = Options("cluster");
-        await using var executor = new ClusterCorpusExecutor(cluster.Client, options, new ClusterRunOptions(Float32Cpu) { Window = 8 });
+        await using var executor = ClusterUnitExecutor.ForCorpus(cluster.Client, options, new ClusterRunOptions(Float32Cpu) { Window = 8 });
         await executor.StartAsync();
         var summary = await new CorpusExplainer(model.Embedder, options).RunAsync(Corpus(), executor).WaitAsync(TimeSpan.FromMinutes(3));
 

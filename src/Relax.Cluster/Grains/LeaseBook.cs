@@ -1,7 +1,7 @@
 namespace Relax.Cluster;
 
 /// <summary>
-/// The bookkeeping of a run's coordinator (<see cref="ExplainRunGrain"/>), without a clock of its own: units queue in
+/// The bookkeeping of a run's coordinator (<see cref="RunCoordinatorGrain"/>), without a clock of its own: units queue in
 /// offer order; a worker takes some under a lease of <see cref="ClusterTimings.LeaseTime"/> from the time it takes or
 /// renews them; a lease not renewed in time goes back to the front of the queue; only a worker that was given a unit,
 /// under that attempt, can complete it, and a completed unit leaves the queue even when its lease had lapsed. Every

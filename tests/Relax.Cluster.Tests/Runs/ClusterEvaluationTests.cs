@@ -89,7 +89,7 @@ public sealed class ClusterEvaluationTests(ITestOutputHelper output) : IDisposab
         var attribution = Attribution(model);
         var options = Options(name);
         var evaluator = new DatasetEvaluator(model.Embedder, [.. Explainers.Select(n => AttributionMethods.Create(n, attribution))], options, model.Head);
-        await using var executor = new ClusterEvaluationExecutor(cluster.Client, Explainers, attribution, options, new ClusterRunOptions(Float32Cpu) { Window = 4 });
+        await using var executor = ClusterUnitExecutor.ForEvaluation(cluster.Client, Explainers, attribution, options, new ClusterRunOptions(Float32Cpu) { Window = 4 });
         await executor.StartAsync();
         var summary = await evaluator.RunAsync(Items(), executor);
         return (summary, executor.CompletedByWorker);

@@ -1,77 +1,8 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Relax.Attribution;
-using Relax.Classification;
-using Relax.Runs;
 
 namespace Relax.Cluster;
-
-/// <summary>Settings of a worker: the model it explains with, checked when set.</summary>
-public sealed record ClusterWorkerOptions
-{
-    private readonly IEmbedder _embedder = null!;
-    private readonly ClusterModel _model = null!;
-    private readonly string _name = $"{Environment.MachineName}:{Environment.ProcessId}";
-    private readonly int? _batchSize;
-
-    /// <summary>Creates the settings.</summary>
-    /// <param name="embedder">The model (owned by the caller; it must stay alive while the worker runs).</param>
-    /// <param name="model">What the model is; a run that asks for another model or dtype is refused (the device may differ).</param>
-    public ClusterWorkerOptions(IEmbedder embedder, ClusterModel model)
-    {
-        Embedder = embedder;
-        Model = model;
-    }
-
-    /// <summary>The model.</summary>
-    public IEmbedder Embedder
-    {
-        get => _embedder;
-        init => _embedder = value ?? throw new ArgumentNullException(nameof(Embedder));
-    }
-
-    /// <summary>What the model is.</summary>
-    public ClusterModel Model
-    {
-        get => _model;
-        init => _model = value ?? throw new ArgumentNullException(nameof(Model));
-    }
-
-    /// <summary>The model's classifier head, for evaluations with class-probability curves and RISE; null when it has none
-    /// (then a run that needs one is refused).</summary>
-    public IEmbeddingClassifier? Head { get; init; }
-
-    /// <summary>The model's layers for LRP (<c>LrpNetwork.FromVggPattern</c>); null when LRP cannot walk it (then a run
-    /// that asks for LRP is refused).</summary>
-    public LrpNetwork? Lrp { get; init; }
-
-    /// <summary>Masks (and inputs) per forward pass on this worker; null for the batch size the run's client chose.
-    /// Results do not depend on it (masks are drawn per mask, not per batch), so each worker can run the batch that
-    /// suits its device: a GPU worker beside CPU workers, for example.</summary>
-    public int? BatchSize
-    {
-        get => _batchSize;
-        init => _batchSize = value is null or >= 1 ? value : throw new ArgumentOutOfRangeException(nameof(BatchSize), value, "The batch size must be at least 1.");
-    }
-
-    /// <summary>The worker's name in status lines and results. Default <c>host:pid</c>.</summary>
-    public string Name
-    {
-        get => _name;
-        init => _name = !string.IsNullOrWhiteSpace(value) ? value : throw new ArgumentException("Give a name.", nameof(Name));
-    }
-}
-
-/// <summary>What a worker has done, from the silo's services (<c>GetRequiredService&lt;IClusterWorkerStatus&gt;()</c>).</summary>
-public interface IClusterWorkerStatus
-{
-    /// <summary>The worker's name.</summary>
-    string Name { get; }
-
-    /// <summary>Units it has explained and handed back.</summary>
-    int Completed { get; }
-}
 
 /// <summary>
 /// The work loop of a silo that explains: it pulls units from the open runs under leases (corpus units to explain,
@@ -154,7 +85,7 @@ internal sealed partial class ClusterWorker(IGrainFactory grains, ClusterWorkerO
     /// <summary>Leases and explains one batch of a run's units; false when there was nothing to do.</summary>
     private async Task<bool> WorkOn(string runId, CancellationToken stoppingToken)
     {
-        var run = grains.GetGrain<IExplainRunGrain>(runId);
+        var run = grains.GetGrain<IRunCoordinatorGrain>(runId);
         if (_runs.TryGetValue(runId, out var known) && known.Mismatch is not null)
         {
             return false;
@@ -241,7 +172,7 @@ internal sealed partial class ClusterWorker(IGrainFactory grains, ClusterWorkerO
         }
     }
 
-    private async Task Complete(IExplainRunGrain run, WorkResult result, CancellationToken stoppingToken)
+    private async Task Complete(IRunCoordinatorGrain run, WorkResult result, CancellationToken stoppingToken)
     {
         await CompleteWithRetries(run, result, stoppingToken);
         if (result.Error is null)
@@ -254,7 +185,7 @@ internal sealed partial class ClusterWorker(IGrainFactory grains, ClusterWorkerO
 
     /// <summary>Completes a unit, retrying a few times: a coordinator that moved after its silo died comes back empty
     /// but still takes the result (the client has not received it and accepts it).</summary>
-    private async Task CompleteWithRetries(IExplainRunGrain run, WorkResult result, CancellationToken stoppingToken)
+    private async Task CompleteWithRetries(IRunCoordinatorGrain run, WorkResult result, CancellationToken stoppingToken)
     {
         for (int attempt = 1; ; attempt++)
         {
@@ -285,7 +216,7 @@ internal sealed partial class ClusterWorker(IGrainFactory grains, ClusterWorkerO
                 }
                 // All runs at once, each with a deadline well inside a lease: one run whose client died must not let
                 // the others' leases lapse.
-                await Task.WhenAll(held.Select(h => grains.GetGrain<IExplainRunGrain>(h.Run).Renew(options.Name, h.Units)
+                await Task.WhenAll(held.Select(h => grains.GetGrain<IRunCoordinatorGrain>(h.Run).Renew(options.Name, h.Units)
                     .WaitAsync(ClusterTimings.RenewDeadline, stoppingToken)
                     .ContinueWith(t => { _ = t.Exception; }, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default)));
             }
@@ -307,7 +238,7 @@ internal sealed partial class ClusterWorker(IGrainFactory grains, ClusterWorkerO
     private static partial void CannotWorkOn(ILogger logger, string name, string run, string reason);
 
     /// <summary>A run as this worker sees it: how it computes a unit, or why it cannot work on it.</summary>
-    private sealed record RunState(RunSpec Spec, Func<WorkItem, CancellationToken, UnitOutput>? Compute, string? Mismatch)
+    private sealed record RunState(RunSpec Spec, UnitComputation? Compute, string? Mismatch)
     {
         public static RunState For(RunSpec spec, ClusterWorkerOptions worker)
         {
@@ -316,12 +247,7 @@ internal sealed partial class ClusterWorker(IGrainFactory grains, ClusterWorkerO
             {
                 try
                 {
-                    return new RunState(spec, spec.Recipe switch
-                    {
-                        ExplainRecipe explain => Explainer(explain, worker),
-                        EvaluateRecipe evaluate => Evaluator(RunSpecs.Rebuild(evaluate, worker)),
-                        _ => throw new InvalidOperationException($"it does not know {spec.Recipe?.GetType().Name ?? "a run without a recipe"}"),
-                    }, null);
+                    return new RunState(spec, ClusterJobs.Worker(spec.Recipe, worker), null);
                 }
                 catch (Exception e) when (e is not OutOfMemoryException)
                 {
@@ -331,39 +257,5 @@ internal sealed partial class ClusterWorker(IGrainFactory grains, ClusterWorkerO
             }
             return new RunState(spec, null, string.Join("; ", problems));
         }
-
-        /// <summary>Explains corpus units with RELAX (<see cref="CorpusExplainer.ExplainUnit"/>).</summary>
-        private static Func<WorkItem, CancellationToken, UnitOutput> Explainer(ExplainRecipe recipe, ClusterWorkerOptions worker)
-        {
-            var (relax, masks) = RunSpecs.Rebuild(recipe);
-            relax = relax with { BatchSize = worker.BatchSize ?? relax.BatchSize };
-            var embedder = worker.Embedder;
-            return (item, cancellationToken) =>
-            {
-                if (item.Input is not ExampleInput x || !masks.TryGetValue(x.MaskKind, out var generator))
-                {
-                    throw new InvalidDataException($"Unit {item.UnitId} is not an example with one of this run's mask kinds.");
-                }
-                var input = UnitCodec.Matrix(x.Values, x.Height, x.Width, $"unit {item.UnitId}");
-                var result = CorpusExplainer.ExplainUnit(embedder, generator, relax, new CorpusWork(item.UnitId, input, x.MaskKind, x.Seed), cancellationToken);
-                return new ExplainOutput(result.Height, result.Width, UnitCodec.Bytes(result.Saliency), UnitCodec.Bytes(result.Uncertainty), UnitCodec.Bytes(result.MaskWeight),
-                    result.MasksUsed, result.MasksRequested, result.StoppedEarly, result.EstimatedCorrelation, result.Elapsed.TotalSeconds, (int)result.Normalization,
-                    result.MaskGenerator, [.. result.Warnings]);
-            };
-        }
-
-        /// <summary>Evaluates clips (<see cref="DatasetEvaluator.EvaluateClip"/>).</summary>
-        private static Func<WorkItem, CancellationToken, UnitOutput> Evaluator(DatasetEvaluator evaluator) => (item, cancellationToken) =>
-        {
-            if (item.Input is not ClipInput c)
-            {
-                throw new InvalidDataException($"Unit {item.UnitId} is not a clip.");
-            }
-            var input = UnitCodec.Matrix(c.Values, c.Height, c.Width, $"clip {item.UnitId}");
-            var clip = new EvaluationItem(item.UnitId, input, c.Label) { Waveform = c.Waveform is { } w ? UnitCodec.Vector(w, $"clip {item.UnitId}'s audio") : null };
-            var donor = c.Donor is { } d ? UnitCodec.Matrix(d, c.Height, c.Width, $"clip {item.UnitId}'s donor") : null;
-            var evaluated = evaluator.EvaluateClip(new ClipWork(clip, donor), null, cancellationToken);
-            return new ClipOutput(evaluated.Clip.ToJson(), c.Height, c.Width, [.. evaluated.Maps.Select(UnitCodec.Bytes)]);
-        };
     }
 }

@@ -2,124 +2,12 @@ using System.Collections.Concurrent;
 
 namespace Relax.Cluster;
 
-/// <summary>Settings of a cluster run, checked when set.</summary>
-public sealed record ClusterRunOptions
-{
-    private readonly ClusterModel _model = null!;
-    private readonly int _window = 64;
-    private readonly string _runId = Guid.NewGuid().ToString("N");
-    private readonly double _keep = 0.5;
-
-    /// <summary>Creates the settings.</summary>
-    /// <param name="model">The model every worker must run; workers that run another are refused.</param>
-    public ClusterRunOptions(ClusterModel model)
-    {
-        Model = model;
-    }
-
-    /// <summary>The model every worker must run.</summary>
-    public ClusterModel Model
-    {
-        get => _model;
-        init => _model = value ?? throw new ArgumentNullException(nameof(Model));
-    }
-
-    /// <summary>Units in flight at most (offered, leased or being explained), ≥ 1: the client holds only these. Default 64
-    /// (enough for tens of workers; raise it for more).</summary>
-    public int Window
-    {
-        get => _window;
-        init => _window = value >= 1 ? value : throw new ArgumentOutOfRangeException(nameof(Window), value, "Give at least 1.");
-    }
-
-    /// <summary>The run's id (its coordinator's key). Default a new GUID.</summary>
-    public string RunId
-    {
-        get => _runId;
-        init => _runId = !string.IsNullOrWhiteSpace(value) ? value : throw new ArgumentException("Give a run id.", nameof(RunId));
-    }
-
-    /// <summary>The keep probability the corpus's mask generators were made with (<c>MaskGenerators.Create(kind,
-    /// keep)</c>); workers make the same. Default 0.5.</summary>
-    public double KeepProbability
-    {
-        get => _keep;
-        init => _keep = value is > 0 and < 1 ? value : throw new ArgumentOutOfRangeException(nameof(KeepProbability), value, "Must be between 0 and 1 (exclusive).");
-    }
-
-    /// <summary>The silo the run's coordinator must live on (<c>ILocalSiloDetails.SiloAddress</c> of a client that
-    /// joins as a silo, as <c>relax explain --cluster</c> does), so no worker's death takes the queue with it; null
-    /// to let Orleans place it.</summary>
-    public string? CoordinatorSilo { get; init; }
-
-    /// <summary>Receives the run's state about once a second (queue, workers); null for none.</summary>
-    public IProgress<ClusterStatus>? Status { get; init; }
-}
-
-/// <summary>A cluster run's state as its client sees it.</summary>
-/// <param name="InFlight">Units offered and not yet received.</param>
-/// <param name="Queued">Units waiting for a worker.</param>
-/// <param name="Leased">Units a worker holds.</param>
-/// <param name="Workers">Workers that have asked the run for work.</param>
-/// <param name="CompletedByWorker">Units received from each worker in this run.</param>
-public sealed record ClusterStatus(int InFlight, int Queued, int Leased, IReadOnlyList<string> Workers, IReadOnlyDictionary<string, int> CompletedByWorker)
-{
-    /// <summary>Workers that cannot run this run's units (another model or dtype), with why; they take none.</summary>
-    public IReadOnlyDictionary<string, string> Refused { get; init; } = new Dictionary<string, string>();
-}
-
-/// <summary>A unit that was leased again after its lease expired.</summary>
-/// <param name="UnitId">The unit.</param>
-/// <param name="Attempt">Which lease finished it (2 or more).</param>
-/// <param name="LeasedAt">When that lease was handed out (UTC, the coordinator's clock).</param>
-/// <param name="Worker">The worker that finished it.</param>
-public sealed record ClusterReissue(string UnitId, int Attempt, DateTime LeasedAt, string Worker);
-
-/// <summary>A worker runs another model, dtype or device than the run asks for, or cannot rebuild its settings.</summary>
-/// <param name="message">Which worker, and what differs.</param>
-public sealed class ClusterMismatchException(string message) : Exception(message);
-
-/// <summary>What every cluster executor (<see cref="ClusterCorpusExecutor"/>, <see cref="ClusterEvaluationExecutor"/>)
-/// tells about its run, and how it is opened and closed.</summary>
-public interface IClusterRun : IAsyncDisposable
-{
-    /// <summary>The run's id.</summary>
-    string RunId { get; }
-
-    /// <summary>Units that were leased more than once (their first worker died or stopped renewing), with when the
-    /// lease that finished them was handed out: how fast work came back after a failure.</summary>
-    IReadOnlyList<ClusterReissue> Reissues { get; }
-
-    /// <summary>How often the run's coordinator came back empty (its silo died) and was offered the units in flight again.</summary>
-    int CoordinatorRestarts { get; }
-
-    /// <summary>Leases that lapsed and went back to the queue (as the current coordinator counts them): a unit whose
-    /// worker died, or was too slow to renew on a loaded machine, is computed again elsewhere — at least once, written
-    /// once — so workers may compute up to this many units more than the run has.</summary>
-    int ExpiredLeases { get; }
-
-    /// <summary>Results the coordinator refused because their sender had not been given that unit under that attempt
-    /// (a stray or forged completion); zero in a healthy run.</summary>
-    int RefusedResults { get; }
-
-    /// <summary>Workers that said they cannot run this run's units (another model or dtype), with why: they take no
-    /// units and the run goes on with the others; it stops only when no worker that can run it turns up.</summary>
-    IReadOnlyDictionary<string, string> RefusedWorkers { get; }
-
-    /// <summary>Units received from each worker so far.</summary>
-    IReadOnlyDictionary<string, int> CompletedByWorker { get; }
-
-    /// <summary>Opens the run on the cluster and starts exchanging units with it.</summary>
-    /// <param name="cancellationToken">Stops the opening.</param>
-    Task StartAsync(CancellationToken cancellationToken = default);
-}
-
 /// <summary>
 /// The client's side of one cluster run, whatever its units are: it holds the units in flight (at most
 /// <see cref="ClusterRunOptions.Window"/>), offers them to the run's coordinator, polls the finished ones, and offers
-/// again whatever a new coordinator incarnation lost. A unit finished twice is taken once. The executors
-/// (<see cref="ClusterCorpusExecutor"/>, <see cref="ClusterEvaluationExecutor"/>) say what a unit carries and decode
-/// what comes back.
+/// again whatever a new coordinator incarnation lost. A unit finished twice is taken once. What a unit carries and
+/// what comes back is the job kind's (<see cref="ClusterJob{TWork, TResult}"/>); <see cref="ClusterUnitExecutor{TWork, TResult}"/>
+/// joins the two.
 /// </summary>
 /// <typeparam name="T">What a finished unit becomes.</typeparam>
 internal sealed class ClusterRun<T> : IAsyncDisposable
@@ -131,7 +19,7 @@ internal sealed class ClusterRun<T> : IAsyncDisposable
     private readonly ClusterRunOptions _options;
     private readonly RunSpec _spec;
     private readonly Func<WorkResult, T> _decode;
-    private readonly IExplainRunGrain _run;
+    private readonly IRunCoordinatorGrain _run;
     private readonly ConcurrentDictionary<string, Pending> _pending = new(StringComparer.Ordinal);
     private readonly ConcurrentQueue<string> _toOffer = new();
     private readonly ConcurrentDictionary<string, int> _byWorker = new(StringComparer.Ordinal);
@@ -157,7 +45,7 @@ internal sealed class ClusterRun<T> : IAsyncDisposable
         _spec = spec;
         _options = options;
         _decode = decode;
-        _run = client.GetGrain<IExplainRunGrain>(options.RunId);
+        _run = client.GetGrain<IRunCoordinatorGrain>(options.RunId);
     }
 
     /// <summary>Units in flight at most.</summary>
