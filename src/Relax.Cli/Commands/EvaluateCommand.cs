@@ -148,7 +148,7 @@ internal static class EvaluateCommand
             UseOtherInputReplacement = otherInput,
             ClassNames = classNames,
             Audio = s.Audio,
-            Settings = string.Create(CultureInfo.InvariantCulture, $"model={identity};N={s.Count};masks={s.Masks};window={s.Window.Frames}x{s.Window.Bands};stride={s.Stride.Frames}x{s.Stride.Bands};ig={s.IgSteps}{FrontEndAndDType(s)}"),
+            Settings = HostSettings(identity, s),
         };
         var evaluator = new DatasetEvaluator(embedder, methods, options, head);
 
@@ -182,11 +182,35 @@ internal static class EvaluateCommand
         output.WriteLine($"Wrote {Path.GetFullPath(s.Output)} ({summary.Computed} clip(s) computed, {summary.Reused} reused)");
     }
 
-    /// <summary>The front end's and dtype's part of the settings fingerprint; empty for the defaults, so that folders
-    /// written before these options existed still resume.</summary>
-    private static string FrontEndAndDType(Settings s) =>
-        (s.FrontEnd.PadFinalExample ? ";pad=true" : "") + (s.FrontEnd.ExampleHopFrames != 96 ? string.Create(CultureInfo.InvariantCulture, $";hop={s.FrontEnd.ExampleHopFrames}") : "")
-        + (s.DType != ScalarType.Float32 ? $";dtype={s.DType}" : "");
+    /// <summary>What the evaluator cannot see and the clips depend on: the model, the explainers' settings, and the
+    /// front end and dtype only when not the defaults (so that folders written before these options existed still
+    /// resume). The names are those every evaluation folder has been stamped with (<c>N</c> is RELAX's and RISE's mask
+    /// count), kept so that finished clips are reused.</summary>
+    private static RunSettings HostSettings(string identity, Settings s)
+    {
+        var values = new List<KeyValuePair<string, string>>
+        {
+            new("model", identity),
+            new("N", s.Count.ToString(CultureInfo.InvariantCulture)),
+            new("masks", s.Masks),
+            new("window", string.Create(CultureInfo.InvariantCulture, $"{s.Window.Frames}x{s.Window.Bands}")),
+            new("stride", string.Create(CultureInfo.InvariantCulture, $"{s.Stride.Frames}x{s.Stride.Bands}")),
+            new("ig", s.IgSteps.ToString(CultureInfo.InvariantCulture)),
+        };
+        if (s.FrontEnd.PadFinalExample)
+        {
+            values.Add(new("pad", "true"));
+        }
+        if (s.FrontEnd.ExampleHopFrames != 96)
+        {
+            values.Add(new("hop", s.FrontEnd.ExampleHopFrames.ToString(CultureInfo.InvariantCulture)));
+        }
+        if (s.DType != ScalarType.Float32)
+        {
+            values.Add(new("dtype", s.DType.ToString()));
+        }
+        return new RunSettings(values);
+    }
 
     private static List<EvaluationItem> Items(List<string> files, Settings s, IReadOnlyList<string>? classNames, TextWriter warnings)
     {

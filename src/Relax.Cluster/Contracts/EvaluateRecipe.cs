@@ -2,7 +2,8 @@ namespace Relax.Cluster;
 
 /// <summary>A dataset evaluation's settings: the explainers by name with what they need, the flipping curves, the
 /// replacements and the audio scores; <c>Fingerprint</c> is the client's <c>DatasetEvaluator.Fingerprint</c>, which a
-/// worker's rebuilt evaluator must reproduce.</summary>
+/// worker's rebuilt evaluator must reproduce; <c>SettingNames</c>/<c>SettingValues</c> are the host's settings
+/// (<c>DatasetEvaluationOptions.Settings</c>, a <c>RunSettings</c> record).</summary>
 [GenerateSerializer, Immutable]
 internal sealed record EvaluateRecipe(
     [property: Id(0)] string[] Explainers,
@@ -17,6 +18,7 @@ internal sealed record EvaluateRecipe(
     [property: Id(9)] long FlipSeed,
     [property: Id(10)] AudioRecipe? Audio,
     [property: Id(11)] string[]? ClassNames,
-    [property: Id(12)] string Settings,
+    [property: Id(12)] string[] SettingNames,
     [property: Id(13)] string Fingerprint,
-    [property: Id(14)] bool Classifier) : UnitRecipe;
+    [property: Id(14)] bool Classifier,
+    [property: Id(15)] string[] SettingValues) : UnitRecipe;

@@ -46,7 +46,8 @@ internal static class RunSpecs
         var recipe = new EvaluateRecipe([.. explainers], Explain(attribution.Relax, [attribution.RelaxMasks], keepProbability, nameof(attribution)), attribution.Relax.Seed,
             [attribution.OcclusionWindow.Frames, attribution.OcclusionWindow.Bands, attribution.OcclusionStride.Frames, attribution.OcclusionStride.Bands],
             attribution.IntegratedGradientsSteps, [.. options.Replacements.Select(r => r.Name)], options.UseOtherInputReplacement, options.Flipping.StepFraction,
-            options.Flipping.BatchSize, options.Flipping.Seed, audio, options.ClassNames?.ToArray(), options.Settings, fingerprint, Classifier: attribution.Head is not null);
+            options.Flipping.BatchSize, options.Flipping.Seed, audio, options.ClassNames?.ToArray(), [.. options.Settings.Names], fingerprint, Classifier: attribution.Head is not null,
+            SettingValues: [.. options.Settings.Values]);
         return new RunSpec(runId, model.Identity, model.DType, model.Device, recipe);
     }
 
@@ -68,29 +69,20 @@ internal static class RunSpecs
                 throw new ArgumentException($"Workers make masks by name and keep probability; the {generator.Name} generator here is not MaskGenerators.Create(\"{generator.Name}\", {keepProbability.ToString(CultureInfo.InvariantCulture)}) (kinds: {string.Join(", ", MaskGenerators.Names)}).", parameter);
             }
         }
-        return new ExplainRecipe(relax.MaskCount, relax.BatchSize, relax.Replacement.Name, (int)relax.Normalization,
-            relax.Convergence?.TargetCorrelation, relax.Convergence?.CheckEvery ?? 0, relax.Convergence?.MinMasks ?? 0, relax.Similarity.Name,
-            [.. kinds.Select(m => m.Name)], Fingerprint(relax), keepProbability);
+        var settings = RelaxSettings.Describe(relax, withSeed: false);
+        return new ExplainRecipe([.. settings.Names], [.. settings.Values], relax.BatchSize, [.. kinds.Select(m => m.Name)], keepProbability, RunSettings.CurrentVersion);
     }
 
     /// <summary>The RELAX settings (seed 0: corpus units bring their own) and mask generators a worker computes with.</summary>
+    /// <exception cref="InvalidOperationException">Settings of another version of their form.</exception>
+    /// <exception cref="ArgumentException">Settings this build cannot rebuild (<see cref="RelaxSettings.Rebuild"/>).</exception>
     public static (RelaxOptions Relax, IReadOnlyDictionary<string, IMaskGenerator> Masks) Rebuild(ExplainRecipe recipe)
     {
-        var relax = new RelaxOptions
+        if (recipe.SettingsVersion != RunSettings.CurrentVersion)
         {
-            MaskCount = recipe.MaskCount,
-            BatchSize = recipe.BatchSize,
-            Replacement = MaskReplacement.Parse(recipe.Replacement),
-            Normalization = (SaliencyNormalization)recipe.Normalization,
-            Similarity = CosineSimilarity.Instance,
-            Convergence = recipe.ConvergenceTarget is { } target
-                ? new ConvergenceOptions { TargetCorrelation = target, CheckEvery = recipe.ConvergenceCheckEvery, MinMasks = recipe.ConvergenceMinMasks }
-                : null,
-        };
-        if (Fingerprint(relax) != recipe.Fingerprint)
-        {
-            throw new InvalidOperationException($"rebuilt RELAX settings {Fingerprint(relax)} differ from the run's {recipe.Fingerprint}");
+            throw new InvalidOperationException($"the run's settings are of version {recipe.SettingsVersion}, this worker reads version {RunSettings.CurrentVersion}");
         }
+        var relax = RelaxSettings.Rebuild(RunSettings.FromPairs(recipe.RelaxNames, recipe.RelaxValues), recipe.BatchSize);
         return (relax, recipe.MaskKinds.ToDictionary(k => k, k => MaskGenerators.Create(k, recipe.KeepProbability), StringComparer.Ordinal));
     }
 
@@ -126,7 +118,7 @@ internal static class RunSpecs
             UseOtherInputReplacement = recipe.OtherInput,
             Audio = recipe.Audio is { } audio ? new AudioFaithfulnessOptions { EvidenceFraction = audio.EvidenceFraction, RandomDraws = audio.RandomDraws, Seed = audio.Seed } : null,
             ClassNames = recipe.ClassNames,
-            Settings = recipe.Settings,
+            Settings = RunSettings.FromPairs(recipe.SettingNames, recipe.SettingValues),
         };
         DatasetEvaluator evaluator;
         try
@@ -170,12 +162,9 @@ internal static class RunSpecs
     });
 
     private static string Key(ExplainRecipe recipe) =>
-        string.Join('|', recipe.Fingerprint, string.Join(',', recipe.MaskKinds), recipe.KeepProbability.ToString("R", CultureInfo.InvariantCulture));
-
-    /// <summary>Every RELAX setting that changes a unit's maps (but the seed), as one line. Not the batch size: each
-    /// worker runs its own (<see cref="ClusterWorkerOptions.BatchSize"/>), which changes nothing but speed.</summary>
-    public static string Fingerprint(RelaxOptions relax) => string.Create(CultureInfo.InvariantCulture,
-        $"count={relax.MaskCount};masks={MaskBatch.StreamVersion};replacement={relax.Replacement.Name};normalization={relax.Normalization};similarity={relax.Similarity.Name};convergence={(relax.Convergence is { } c ? $"{c.TargetCorrelation:R}/{c.CheckEvery}/{c.MinMasks}" : "none")}");
+        // Not parsed: a malformed recipe (another build, a hostile peer) must reach RunState.For to be refused there.
+        string.Join('|', string.Join(',', recipe.RelaxNames ?? []), string.Join(',', recipe.RelaxValues ?? []), recipe.SettingsVersion, string.Join(',', recipe.MaskKinds ?? []),
+            recipe.KeepProbability.ToString("R", CultureInfo.InvariantCulture));
 
     /// <summary>Whether a replacement is one a worker gets back from its name (a custom one named "mean" is not).</summary>
     private static bool IsNamed(MaskReplacement replacement) =>

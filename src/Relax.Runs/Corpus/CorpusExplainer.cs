@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Text.Json;
 using Relax.Hosting;
 using Relax.IO;
 
@@ -39,7 +38,6 @@ public sealed class CorpusExplainer
     /// <summary>The settings file at the top of the output folder.</summary>
     public const string ManifestFile = "corpus.json";
 
-    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
     private static readonly string[] MapFiles = ["saliency.npy", "uncertainty.npy", "mask-weight.npy"];
     private readonly IEmbedder _embedder;
     private readonly ResultStore<CorpusUnit> _store;
@@ -58,7 +56,7 @@ public sealed class CorpusExplainer
     public CorpusOptions Options { get; }
 
     /// <summary>The settings fingerprint as one line, stored in every unit's record.</summary>
-    public string FingerprintLine => string.Join(';', Options.Fingerprint().Select(kv => $"{kv.Key}={kv.Value}"));
+    public string FingerprintLine => Options.Fingerprint().ToLine();
 
     /// <summary>A unit's folder relative to the output: <c>&lt;recording&gt;/example-NNN/&lt;kind&gt;</c>.</summary>
     public static string UnitFolder(string recording, int example, string maskKind) =>
@@ -82,24 +80,11 @@ public sealed class CorpusExplainer
         {
             return $"{folder} is not empty and holds no {ManifestFile}: it is not a folder of relax explain; give an empty or new folder.";
         }
-        Dictionary<string, string>? stored;
-        try
-        {
-            stored = JsonSerializer.Deserialize<Dictionary<string, string>>(File.ReadAllBytes(manifest));
-        }
-        catch (JsonException)
-        {
-            stored = null;
-        }
-        if (stored is null)
+        if (RunSettings.ReadJson(File.ReadAllBytes(manifest)) is not { } stored)
         {
             return $"{manifest} is unreadable; give an empty or new folder.";
         }
-        var current = Options.Fingerprint();
-        var changes = current.Keys.Union(stored.Keys).Order(StringComparer.Ordinal)
-            .Where(k => !stored.TryGetValue(k, out var a) || !current.TryGetValue(k, out var b) || a != b)
-            .Select(k => $"{k} was {stored.GetValueOrDefault(k, "unset")}, now {current.GetValueOrDefault(k, "unset")}")
-            .ToList();
+        var changes = Options.Fingerprint().Differences(stored);
         return changes.Count == 0 ? null
             : $"{folder} holds results computed with other settings ({string.Join("; ", changes)}). Rerun with the same settings to resume, or give another folder.";
     }
@@ -137,9 +122,7 @@ public sealed class CorpusExplainer
         {
             throw new CorpusSettingsMismatchException(refusal);
         }
-        var fingerprint = Options.Fingerprint();
-        var manifest = JsonSerializer.SerializeToUtf8Bytes(fingerprint, Indented);
-        AtomicFile.Write(Path.Combine(Options.OutputDirectory, ManifestFile), s => s.Write(manifest));
+        AtomicFile.Write(Path.Combine(Options.OutputDirectory, ManifestFile), Options.Fingerprint().WriteJson);
 
         int? total = recordings switch
         {
@@ -218,7 +201,7 @@ public sealed class CorpusExplainer
         var all = units.Select(u => u!).ToList();
         var statistics = new ClassMapStatistics(all.Where(u => u.Status is CorpusUnitStatus.Done or CorpusUnitStatus.Reused)
             .Select(u => new ClassMapEntry(u.Label ?? CorpusReport.Unlabelled, u.MaskKind, $"{u.Recording}\u0000{u.Example:D6}", () => LoadMaps(u))), cancellationToken);
-        var summary = new CorpusSummary(all, statistics.ClassMaps(), statistics.Distinctiveness(), fingerprint,
+        var summary = new CorpusSummary(all, statistics.ClassMaps(), statistics.Distinctiveness(), Options.Fingerprint().ToDictionary(),
             Options.Masks.Select(m => m.Name).ToArray(), recordingsDone, clock.Elapsed, masksComputed / Math.Max(1e-9, computeSeconds));
         CorpusReport.Write(summary, Options.OutputDirectory, sources);
         return summary;

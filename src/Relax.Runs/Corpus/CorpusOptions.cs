@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace Relax.Runs;
 
 /// <summary>Settings of <see cref="CorpusExplainer"/>, checked when set.</summary>
@@ -71,23 +69,11 @@ public sealed record CorpusOptions
         init => _settings = value is null ? throw new ArgumentNullException(nameof(Settings)) : new SortedDictionary<string, string>(value.ToDictionary(), StringComparer.Ordinal);
     }
 
-    /// <summary>Every setting that changes a unit's results, by name: <see cref="Settings"/> and the RELAX settings,
-    /// with the way masks are drawn from seeds (<see cref="MaskBatch.StreamVersion"/>). Which mask kinds and how many
-    /// examples per recording are not among them: adding a kind or more examples to a finished folder extends it. Nor
-    /// is the batch size: masks and convergence checks do not depend on it, so a rerun with another batch size (on
-    /// another device, say) resumes.</summary>
-    public IReadOnlyDictionary<string, string> Fingerprint()
-    {
-        var all = new SortedDictionary<string, string>(Settings.ToDictionary(), StringComparer.Ordinal)
-        {
-            ["relax.count"] = Relax.MaskCount.ToString(CultureInfo.InvariantCulture),
-            ["relax.masks"] = MaskBatch.StreamVersion,
-            ["relax.seed"] = Relax.Seed.ToString(CultureInfo.InvariantCulture),
-            ["relax.replacement"] = Relax.Replacement.Name,
-            ["relax.normalization"] = Relax.Normalization.ToString(),
-            ["relax.convergence"] = Relax.Convergence is { } c ? c.TargetCorrelation.ToString("R", CultureInfo.InvariantCulture) : "none",
-            ["relax.similarity"] = Relax.Similarity.Name,
-        };
-        return all;
-    }
+    /// <summary>Every setting that changes a unit's results, as the run's <see cref="RunSettings"/> in name order:
+    /// <see cref="Settings"/> and the RELAX settings (<see cref="RelaxSettings.Describe"/>, with the corpus seed and the
+    /// way masks are drawn from seeds). Which mask kinds and how many examples per recording are not among them: adding
+    /// a kind or more examples to a finished folder extends it. Nor is the batch size: masks and convergence checks do
+    /// not depend on it, so a rerun with another batch size (on another device, say) resumes.</summary>
+    /// <exception cref="ArgumentException">A host setting named like a RELAX one, or with a malformed name.</exception>
+    public RunSettings Fingerprint() => new RunSettings(Settings).Then(RelaxSettings.Describe(Relax)).Sorted();
 }

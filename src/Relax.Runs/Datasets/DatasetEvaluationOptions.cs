@@ -56,7 +56,7 @@ public sealed record DatasetEvaluationOptions
     private readonly string _outputDirectory = "evaluation";
     private readonly PixelFlippingOptions _flipping = new();
     private readonly IReadOnlyList<MaskReplacement> _replacements = [MaskReplacement.Mean, MaskReplacement.Min];
-    private readonly string _settings = "";
+    private readonly RunSettings _settings = RunSettings.Empty;
 
     /// <summary>Where results go: <c>clips/&lt;id&gt;/</c> per item and the CSV summaries at the top.</summary>
     public string OutputDirectory
@@ -104,9 +104,10 @@ public sealed record DatasetEvaluationOptions
     /// <summary>Class names by label index, for the CSV summaries; labels print as numbers without them.</summary>
     public IReadOnlyList<string>? ClassNames { get; init; }
 
-    /// <summary>Free text that identifies settings the evaluator cannot see (the model, mask counts, …): a finished clip
-    /// is reused only when its settings, including this, are unchanged.</summary>
-    public string Settings
+    /// <summary>Settings the evaluator cannot see (the model, the explainers' mask counts, …), by name, in the order
+    /// given; a finished clip is reused only when its settings, these included, are unchanged
+    /// (<see cref="DatasetEvaluator.Fingerprint"/>). Default none.</summary>
+    public RunSettings Settings
     {
         get => _settings;
         init => _settings = value ?? throw new ArgumentNullException(nameof(Settings));

@@ -90,17 +90,39 @@ public sealed class DatasetEvaluator
         return _store.TryLoad(item, Fingerprint, ExplainerNames, ReplacementNames);
     }
 
-    /// <summary>The fingerprint stored with every clip; a clip is reused only when it matches. It names the way masks
-    /// are drawn from seeds (<see cref="MaskBatch.StreamVersion"/>), so that clips whose random explainers drew their
-    /// masks another way are recomputed.</summary>
-    public string Fingerprint => string.Create(CultureInfo.InvariantCulture,
-        $"explainers={string.Join(',', _explainers.Select(e => e.Name))};replacements={string.Join(',', ReplacementNames)};step={Options.Flipping.StepFraction:R};seed={Options.Flipping.Seed};classifier={_classifier is not null};masks-drawn={MaskBatch.StreamVersion};{SimilarityTag}{AudioTag}{Options.Settings}");
+    /// <summary>The fingerprint stored with every clip; a clip is reused only when it matches: the evaluator's own
+    /// settings (<see cref="Settings"/>) then the host's (<see cref="DatasetEvaluationOptions.Settings"/>), as one
+    /// line. It names the way masks are drawn from seeds (<see cref="MaskBatch.StreamVersion"/>), so that clips whose
+    /// random explainers drew their masks another way are recomputed.</summary>
+    public string Fingerprint => $"{Settings.ToLine()};{Options.Settings.ToLine()}";
 
-    // Off, the default, adds nothing, so that folders written before audio scores existed still resume.
-    private string AudioTag => Options.Audio is { } a ? string.Create(CultureInfo.InvariantCulture, $"audio={a.EvidenceFraction:R},{a.RandomDraws},{a.Seed};") : "";
-
-    // Cosine, the default, adds nothing, so that folders written before the similarity was configurable still resume.
-    private string SimilarityTag => Options.Flipping.Similarity.Name == "cosine" ? "" : $"similarity={Options.Flipping.Similarity.Name};";
+    /// <summary>The settings the evaluator sees, by name: explainers, replacements, the flipping step and seed, whether
+    /// a classifier head scores, the mask stream; the similarity when not cosine and the audio scores when on (both
+    /// absent by default, so that folders written before they existed still resume).</summary>
+    public RunSettings Settings
+    {
+        get
+        {
+            var values = new List<KeyValuePair<string, string>>
+            {
+                new("explainers", string.Join(',', _explainers.Select(e => e.Name))),
+                new("replacements", string.Join(',', ReplacementNames)),
+                new("step", Options.Flipping.StepFraction.ToString("R", CultureInfo.InvariantCulture)),
+                new("seed", Options.Flipping.Seed.ToString(CultureInfo.InvariantCulture)),
+                new("classifier", (_classifier is not null).ToString()),
+                new("masks-drawn", MaskBatch.StreamVersion),
+            };
+            if (Options.Flipping.Similarity.Name != "cosine")
+            {
+                values.Add(new("similarity", Options.Flipping.Similarity.Name));
+            }
+            if (Options.Audio is { } a)
+            {
+                values.Add(new("audio", string.Create(CultureInfo.InvariantCulture, $"{a.EvidenceFraction:R},{a.RandomDraws},{a.Seed}")));
+            }
+            return new RunSettings(values);
+        }
+    }
 
     /// <summary>Evaluates every item (reusing finished ones) in this process and writes the summaries.</summary>
     /// <param name="items">The dataset; ids must be unique.</param>

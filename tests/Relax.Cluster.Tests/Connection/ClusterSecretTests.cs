@@ -51,7 +51,7 @@ public sealed class ClusterSecretTests
                     // A refused client retries its gateway until the wait ends: refused either way.
                     await host.StartAsync().WaitAsync(TimeSpan.FromSeconds(admitted ? 60 : 15));
                     var run = host.Services.GetRequiredService<IClusterClient>().GetGrain<IRunCoordinatorGrain>("run-" + (secret ?? "none"));
-                    await run.Open(new RunSpec("run", "model", "Float32", "cpu", new ExplainRecipe(8, 8, "mean", 1, null, 0, 0, "cosine", ["time"], "f", 0.5)))
+                    await run.Open(new RunSpec("run", "model", "Float32", "cpu", new ExplainRecipe(["relax.count"], ["8"], 8, ["time"], 0.5, Relax.Runs.RunSettings.CurrentVersion)))
                         .WaitAsync(TimeSpan.FromSeconds(30));
                 }
                 catch (Exception e) when (!admitted || e is not TimeoutException)

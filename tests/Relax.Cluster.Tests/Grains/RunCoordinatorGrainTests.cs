@@ -12,7 +12,7 @@ public sealed class RunCoordinatorGrainTests
     private static WorkResult Result(string id, string worker, int attempt) =>
         new(id, worker, new ExplainOutput(2, 2, new byte[16], new byte[16], new byte[16], 1, 1, false, double.NaN, 0.1, 1, "time", []), attempt, DateTime.UtcNow);
 
-    private static RunSpec Spec() => new("run", "model", "Float32", "cpu", new ExplainRecipe(8, 8, "mean", 1, null, 0, 0, "cosine", ["time"], "f", 0.5));
+    private static RunSpec Spec() => new("run", "model", "Float32", "cpu", new ExplainRecipe(["relax.count"], ["8"], 8, ["time"], 0.5, Relax.Runs.RunSettings.CurrentVersion));
 
     [Fact]
     public async Task A_renewed_lease_lapses_one_lease_time_after_its_last_renewal()

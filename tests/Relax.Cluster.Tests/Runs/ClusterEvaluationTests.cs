@@ -58,7 +58,7 @@ public sealed class ClusterEvaluationTests(ITestOutputHelper output) : IDisposab
         UseOtherInputReplacement = true,
         Audio = new AudioFaithfulnessOptions { EvidenceFraction = 0.2, Seed = 7 },
         ClassNames = SyntheticAnimalModel.ClassNames,
-        Settings = "test",
+        Settings = new RunSettings([new("host", "test")]),
     };
 
     /// <summary>Six generated clips, two per class, with their audio.</summary>

@@ -175,7 +175,7 @@ public class DatasetEvaluationTests
             Assert.Equal(summary.PerClip.Where(r => r.Group == "clip-0"), again.PerClip.Where(r => r.Group == "clip-0"));
 
             // Changed settings: nothing is reused.
-            var other = new DatasetEvaluator(embedder, explainers, options with { Settings = "N=2" });
+            var other = new DatasetEvaluator(embedder, explainers, options with { Settings = new RunSettings([new("N", "2")]) });
             Assert.Null(other.TryLoad(Items(1)[0]));
         }
         finally
