@@ -106,8 +106,8 @@ public static class RelaxSettings
                 BatchSize = batchSize,
                 Seed = settings[Seed] is { } seed ? long.Parse(seed, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture) : 0,
                 Replacement = MaskReplacement.Parse(Required(settings, Replacement)),
-                Normalization = Enum.TryParse<SaliencyNormalization>(Required(settings, Normalization), out var n) && Enum.IsDefined(n) && !char.IsDigit(settings[Normalization]![0])
-                    ? n : throw new ArgumentException($"{Normalization} is {settings[Normalization]}: not one of {string.Join(", ", Enum.GetNames<SaliencyNormalization>())}.", nameof(settings)),
+                Normalization = Enum.GetNames<SaliencyNormalization>().Contains(Required(settings, Normalization))
+                    ? Enum.Parse<SaliencyNormalization>(settings[Normalization]!) : throw new ArgumentException($"{Normalization} is {settings[Normalization]}: not one of {string.Join(", ", Enum.GetNames<SaliencyNormalization>())}.", nameof(settings)),
                 Similarity = CosineSimilarity.Instance,
                 Convergence = target == "none" ? null : new ConvergenceOptions
                 {

@@ -41,14 +41,18 @@ public sealed class CorpusExplainer
     private static readonly string[] MapFiles = ["saliency.npy", "uncertainty.npy", "mask-weight.npy"];
     private readonly IEmbedder _embedder;
     private readonly ResultStore<CorpusUnit> _store;
+    private readonly RunSettings _fingerprint;
 
     /// <summary>Creates the runner.</summary>
     /// <param name="embedder">The model.</param>
     /// <param name="options">Output folder, mask kinds, RELAX settings and the host's settings.</param>
+    /// <exception cref="ArgumentException">A host setting named like a RELAX one, or with a malformed name.</exception>
     public CorpusExplainer(IEmbedder embedder, CorpusOptions options)
     {
         _embedder = embedder ?? throw new ArgumentNullException(nameof(embedder));
         Options = options ?? throw new ArgumentNullException(nameof(options));
+        _fingerprint = options.Fingerprint();
+        FingerprintLine = _fingerprint.ToLine();
         _store = new ResultStore<CorpusUnit>(options.OutputDirectory, UnitRecordFile, camelCase: true);
     }
 
@@ -56,7 +60,7 @@ public sealed class CorpusExplainer
     public CorpusOptions Options { get; }
 
     /// <summary>The settings fingerprint as one line, stored in every unit's record.</summary>
-    public string FingerprintLine => Options.Fingerprint().ToLine();
+    public string FingerprintLine { get; }
 
     /// <summary>A unit's folder relative to the output: <c>&lt;recording&gt;/example-NNN/&lt;kind&gt;</c>.</summary>
     public static string UnitFolder(string recording, int example, string maskKind) =>
@@ -84,7 +88,7 @@ public sealed class CorpusExplainer
         {
             return $"{manifest} is unreadable; give an empty or new folder.";
         }
-        var changes = Options.Fingerprint().Differences(stored);
+        var changes = _fingerprint.Differences(stored);
         return changes.Count == 0 ? null
             : $"{folder} holds results computed with other settings ({string.Join("; ", changes)}). Rerun with the same settings to resume, or give another folder.";
     }
@@ -122,7 +126,7 @@ public sealed class CorpusExplainer
         {
             throw new CorpusSettingsMismatchException(refusal);
         }
-        AtomicFile.Write(Path.Combine(Options.OutputDirectory, ManifestFile), Options.Fingerprint().WriteJson);
+        AtomicFile.Write(Path.Combine(Options.OutputDirectory, ManifestFile), _fingerprint.WriteJson);
 
         int? total = recordings switch
         {
@@ -201,7 +205,7 @@ public sealed class CorpusExplainer
         var all = units.Select(u => u!).ToList();
         var statistics = new ClassMapStatistics(all.Where(u => u.Status is CorpusUnitStatus.Done or CorpusUnitStatus.Reused)
             .Select(u => new ClassMapEntry(u.Label ?? CorpusReport.Unlabelled, u.MaskKind, $"{u.Recording}\u0000{u.Example:D6}", () => LoadMaps(u))), cancellationToken);
-        var summary = new CorpusSummary(all, statistics.ClassMaps(), statistics.Distinctiveness(), Options.Fingerprint().ToDictionary(),
+        var summary = new CorpusSummary(all, statistics.ClassMaps(), statistics.Distinctiveness(), _fingerprint.ToDictionary(),
             Options.Masks.Select(m => m.Name).ToArray(), recordingsDone, clock.Elapsed, masksComputed / Math.Max(1e-9, computeSeconds));
         CorpusReport.Write(summary, Options.OutputDirectory, sources);
         return summary;
