@@ -2,33 +2,10 @@ using Relax.Audio;
 
 namespace Relax.Cli;
 
-/// <summary>The one place the commands read recordings: the VGGish front end, with its errors turned into one line
-/// that names the file, and the search of folders for WAV files.</summary>
+/// <summary>The commands' reading of recordings: the VGGish front end in windows, with its errors turned into one line
+/// that names the file, and the search for WAV files with the commands' one-line refusals.</summary>
 internal static class AudioInput
 {
-    /// <summary>The log-mel examples of a WAV file, all in memory; a recording that yields no example is returned empty
-    /// (with its <see cref="LogMelExamples.Message"/>). What the reader tolerated (a data chunk past the end, say) goes
-    /// to <paramref name="warnings"/>, one line per irregularity, once per file.</summary>
-    /// <exception cref="CliException">Missing, unreadable or unsupported.</exception>
-    public static LogMelExamples Load(string path, TextWriter? warnings = null, VGGishFrontEndOptions? frontEnd = null)
-    {
-        RelaxCli.CheckFileExists(path, "a WAV file");
-        LogMelExamples examples;
-        try
-        {
-            examples = new VGGishFrontEnd(frontEnd).FromFile(path);
-        }
-        catch (Exception e) when (e is InvalidDataException or NotSupportedException)
-        {
-            throw new CliException(e.Message, e);
-        }
-        foreach (var warning in examples.Warnings)
-        {
-            warnings?.WriteLine($"relax: warning: {path}: {warning}");
-        }
-        return examples;
-    }
-
     /// <summary>The log-mel examples of a WAV file in windows of <paramref name="examplesPerWindow"/>, read a block at a
     /// time (memory does not grow with the recording's length). A recording without an example gives one empty window
     /// with its <see cref="LogMelExamples.Message"/>. What the reader tolerated goes to <paramref name="warnings"/> once.</summary>
@@ -72,67 +49,31 @@ internal static class AudioInput
     }
 
     /// <summary>Why a recording gave no example, in one line that says what to do.</summary>
-    public static string NoExamples(string path, LogMelExamples examples)
+    public static string NoExamples(string path, LogMelExamples examples) =>
+        NoExamples(examples.Message ?? $"{path}: the recording is shorter than one VGGish example (0.96 s)");
+
+    /// <summary>A too-short recording's reason (<paramref name="message"/>), with the library's advice replaced by the
+    /// command's.</summary>
+    public static string NoExamples(string message)
     {
-        var message = examples.Message ?? $"{path}: the recording is shorter than one VGGish example (0.96 s)";
         int library = message.IndexOf($" Set {nameof(VGGishFrontEndOptions.PadFinalExample)}", StringComparison.Ordinal);
         return $"{(library >= 0 ? message[..library] : message).TrimEnd('.')}; --pad pads it with silence.";
     }
 
-    /// <summary>The WAV files a path names: the file itself, or every <c>*.wav</c> under a folder (any letter case),
-    /// in ordinal order of their paths. Links to folders are followed, but each real folder is searched once, so a link
-    /// back up the tree (<c>sub/up -> ..</c>) or two links to one folder add no recording twice and the search ends.</summary>
+    /// <summary>The WAV files a path names (<see cref="WavFileSearch.Find"/>), as the commands need them: something,
+    /// or one line that says why not.</summary>
     /// <exception cref="CliException">Nothing there, or a folder without WAV files.</exception>
     public static IEnumerable<string> WavFiles(string path)
     {
-        if (Directory.Exists(path))
+        IReadOnlyList<string> found;
+        try
         {
-            var found = WavFilesUnder(path).Order(StringComparer.Ordinal).ToList();
-            return found.Count > 0 ? found : throw new CliException($"{path}: no .wav files in this folder.");
+            found = WavFileSearch.Find(path);
         }
-        return File.Exists(path) ? [path] : throw new CliException($"{path}: no such file or folder.");
-    }
-
-    /// <summary>The most folders one search visits: a bound on any tree, however its links are laid out.</summary>
-    private const int MaxFolders = 1_000_000;
-
-    private static List<string> WavFilesUnder(string root)
-    {
-        var files = new List<string>();
-        var searched = new HashSet<string>(StringComparer.Ordinal);
-        var pending = new Stack<string>();
-        pending.Push(root);
-        while (pending.Count > 0 && searched.Count < MaxFolders)
+        catch (FileNotFoundException e)
         {
-            var folder = pending.Pop();
-            var info = new DirectoryInfo(folder);
-            // A folder reached through a link is searched under its own name only the first time its target is.
-            var real = (info.LinkTarget is null ? info : info.ResolveLinkTarget(returnFinalTarget: true) ?? info).FullName;
-            if (!searched.Add(Path.TrimEndingDirectorySeparator(real)))
-            {
-                continue;
-            }
-            try
-            {
-                files.AddRange(Directory.EnumerateFiles(folder, "*.wav", WavSearch));
-                foreach (var sub in Directory.EnumerateDirectories(folder, "*", WavSearch).Order(StringComparer.Ordinal).Reverse())
-                {
-                    pending.Push(sub);
-                }
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-                // An unreadable folder holds no recording this run can read.
-            }
+            throw new CliException(e.Message, e);
         }
-        return files;
+        return found.Count > 0 ? found : throw new CliException($"{path}: no .wav files in this folder.");
     }
-
-    private static readonly EnumerationOptions WavSearch = new()
-    {
-        RecurseSubdirectories = false, // WavFilesUnder recurses, following each real folder once
-        MatchCasing = MatchCasing.CaseInsensitive,
-        IgnoreInaccessible = true,
-        AttributesToSkip = FileAttributes.Hidden,
-    };
 }

@@ -215,36 +215,20 @@ internal static class EvaluateCommand
     private static List<EvaluationItem> Items(List<string> files, Settings s, IReadOnlyList<string>? classNames, TextWriter warnings)
     {
         var items = new List<EvaluationItem>();
-        var used = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-        foreach (var file in files)
+        foreach (var recording in new RecordingClipReader(classNames, s.FrontEnd, s.MaxExamples).Read(files))
         {
-            LogMelExamples examples;
-            try
+            foreach (var warning in recording.Warnings)
             {
-                examples = AudioInput.Load(file, warnings, s.FrontEnd);
+                warnings.WriteLine($"relax: warning: {recording.Path}: {warning}");
             }
-            catch (CliException e)
+            if (recording.Skipped is { } why)
             {
                 // One unreadable file (an undecodable MP3, say) does not stop an evaluation of many.
-                warnings.WriteLine($"relax: warning: skipped: {e.Message}");
-                continue;
+                warnings.WriteLine(recording.TooShort
+                    ? $"relax: warning: {recording.Path}: skipped: {AudioInput.NoExamples(why)}"
+                    : $"relax: warning: skipped: {why}");
             }
-            if (examples.IsEmpty)
-            {
-                warnings.WriteLine($"relax: warning: {file}: skipped: {AudioInput.NoExamples(file, examples)}");
-                continue;
-            }
-            int? label = classNames is null ? null : ClassLabels.FromPath(file, classNames);
-            string stem = new(Path.GetFileNameWithoutExtension(file).Select(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' ? c : '_').ToArray());
-            string id = stem;
-            for (int n = 2; !used.Add(id); n++)
-            {
-                id = string.Create(CultureInfo.InvariantCulture, $"{stem}-{n}");
-            }
-            for (int k = 0; k < Math.Min(examples.Count, s.MaxExamples ?? int.MaxValue); k++)
-            {
-                items.Add(new EvaluationItem(string.Create(CultureInfo.InvariantCulture, $"{id}-e{k:D3}"), examples.ExampleMatrix(k), label) { Waveform = examples.ExampleWaveform(k) });
-            }
+            items.AddRange(recording.Items);
         }
         if (s.Synthetic > 0)
         {

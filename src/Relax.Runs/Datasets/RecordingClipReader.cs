@@ -1,0 +1,95 @@
+using System.Globalization;
+using Relax.Audio;
+
+namespace Relax.Runs;
+
+/// <summary>Turns recordings into the items of a dataset evaluation, the way <c>relax evaluate</c> does: each WAV file's
+/// VGGish examples (log-mel input and the waveform the audio-domain scores render), ids from the file's name made
+/// unique across the run, and labels from the path (<see cref="ClassLabels.FromPath"/>). A recording that cannot be
+/// read or is too short is reported, not thrown: one bad file does not stop an evaluation of many.</summary>
+/// <remarks>Each recording is read whole into memory (an evaluation holds its clips anyway); the WAVE reader's own
+/// bounds apply (see docs/untrusted-input.md).</remarks>
+public sealed class RecordingClipReader
+{
+    private readonly IReadOnlyList<string>? _classNames;
+    private readonly VGGishFrontEndOptions? _frontEnd;
+    private readonly int _maxClipsPerRecording;
+
+    /// <summary>Creates a reader.</summary>
+    /// <param name="classNames">The model's class names in label order, to label clips from their paths; null for
+    /// unlabelled clips.</param>
+    /// <param name="frontEnd">The front end's settings (padding of a short final example, hop between examples); null
+    /// for VGGish's.</param>
+    /// <param name="maxClipsPerRecording">The most clips one recording gives (its first examples); null for all.</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="maxClipsPerRecording"/> is below 1.</exception>
+    public RecordingClipReader(IReadOnlyList<string>? classNames = null, VGGishFrontEndOptions? frontEnd = null, int? maxClipsPerRecording = null)
+    {
+        if (maxClipsPerRecording is < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(maxClipsPerRecording), maxClipsPerRecording, "A recording gives at least one clip.");
+        }
+        _classNames = classNames;
+        _frontEnd = frontEnd;
+        _maxClipsPerRecording = maxClipsPerRecording ?? int.MaxValue;
+    }
+
+    /// <summary>Reads the recordings in order, one result per file, as each is read. Ids are unique within one
+    /// enumeration: a second <c>clip.wav</c> (from another folder) gives <c>clip-2-e000</c>, …; characters other than
+    /// ASCII letters, digits, '-' and '_' in a name become '_'.</summary>
+    /// <param name="files">The WAV files (see <see cref="WavFileSearch.Find"/>).</param>
+    public IEnumerable<RecordingClips> Read(IEnumerable<string> files)
+    {
+        ArgumentNullException.ThrowIfNull(files);
+        var used = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var file in files)
+        {
+            yield return Read(file, used);
+        }
+    }
+
+    private RecordingClips Read(string file, HashSet<string> used)
+    {
+        if (Directory.Exists(file))
+        {
+            return new RecordingClips(file, [], [], $"{file}: is a directory; expected a WAV file.");
+        }
+        if (!File.Exists(file))
+        {
+            return new RecordingClips(file, [], [], $"{file}: no such file.");
+        }
+        LogMelExamples examples;
+        try
+        {
+            examples = new VGGishFrontEnd(_frontEnd).FromFile(file);
+        }
+        catch (Exception e) when (e is InvalidDataException or NotSupportedException)
+        {
+            return new RecordingClips(file, [], [], e.Message); // the front end's messages name the file
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return new RecordingClips(file, [], [], $"{file}: {e.Message}");
+        }
+        if (examples.IsEmpty)
+        {
+            return new RecordingClips(file, [], examples.Warnings,
+                examples.Message ?? $"{file}: the recording is shorter than one VGGish example (0.96 s)", TooShort: true);
+        }
+        int? label = _classNames is null ? null : ClassLabels.FromPath(file, _classNames);
+        string stem = new(Path.GetFileNameWithoutExtension(file).Select(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' ? c : '_').ToArray());
+        string id = stem;
+        for (int n = 2; !used.Add(id); n++)
+        {
+            id = string.Create(CultureInfo.InvariantCulture, $"{stem}-{n}");
+        }
+        var items = new List<EvaluationItem>();
+        for (int k = 0; k < Math.Min(examples.Count, _maxClipsPerRecording); k++)
+        {
+            items.Add(new EvaluationItem(string.Create(CultureInfo.InvariantCulture, $"{id}-e{k:D3}"), examples.ExampleMatrix(k), label)
+            {
+                Waveform = examples.ExampleWaveform(k),
+            });
+        }
+        return new RecordingClips(file, items, examples.Warnings, null);
+    }
+}
