@@ -26,7 +26,7 @@ trap cleanup EXIT
 say() { echo "consumer-test: $*"; }
 
 say "packing $version"
-for p in Relax.Core Relax.Audio Relax.Models Relax.Models.VGGish Relax.Evaluation Relax.Hosting Relax.Runs Relax.Synthetic Relax.Plots; do
+for p in Relax.Core Relax.Audio Relax.Models Relax.Models.VGGish Relax.Models.TorchScript Relax.Models.Onnx Relax.Evaluation Relax.Hosting Relax.Runs Relax.Synthetic Relax.Plots; do
   dotnet pack "src/$p" -c Release -o "$work/feed" -p:Version="$version" --nologo -v quiet >/dev/null
 done
 ls -l "$work/feed" | awk 'NR > 1 { printf "consumer-test:   %-45s %9d bytes\n", $9, $5 }'
@@ -125,6 +125,11 @@ dotnet tool install Relax.Cli --version "$version" --tool-path "$work/tool" --co
 "$work/tool/relax" synth bird --seconds 1 -o "$work/tool-bird.wav"
 "$work/tool/relax" explain "$work/tool-bird.wav" --count 32 -o "$work/tool-out" 2>/dev/null | tail -n 1
 test -s "$work/tool-out/index.csv" || { say "the installed tool wrote no index.csv"; exit 1; }
+# Exported models through the installed tool: ONNX Runtime's native library and TorchScript load where the tool is.
+for model in logmel-cnn.onnx logmel-cnn.pt; do
+  "$work/tool/relax" explain "$work/tool-bird.wav" --count 32 --model "tools/reference/models/$model" -o "$work/tool-$model" 2>/dev/null | tail -n 1
+  test -s "$work/tool-$model/index.csv" || { say "the installed tool did not explain with $model"; exit 1; }
+done
 # Orleans lists Roslyn as a runtime dependency; the tool leaves it out (build/NoRoslynAtRuntime.props).
 leaked=$(find "$work/tool" -name 'Microsoft.CodeAnalysis*.dll' -o -name 'System.Composition*.dll' -o -name 'Humanizer.dll' | head -n 5)
 if [ -n "$leaked" ]; then say "the installed tool carries Roslyn: $leaked"; exit 1; fi

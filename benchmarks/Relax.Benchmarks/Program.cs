@@ -5,6 +5,7 @@ using BenchmarkDotNet.Running;
 // dotnet run -c Release --project benchmarks/Relax.Benchmarks -- usable [fixedN]  (masks for a usable map: convergence stop vs fixed N, converged reference)
 // dotnet run -c Release --project benchmarks/Relax.Benchmarks -- scaling [default|vggish]  (time per clip vs N, batch, threads)
 // dotnet run -c Release --project benchmarks/Relax.Benchmarks -- memory         (resident-memory probe)
+// dotnet run -c Release --project benchmarks/Relax.Benchmarks -- exported [masks] [rounds]  (default model: native vs ONNX Runtime vs TorchScript)
 // dotnet run -c Release --project benchmarks/Relax.Benchmarks -- contention [runs] [active-runs]  (relax explain beside busy neighbours)
 if (args is ["memory-diagnose"])
 {
@@ -25,6 +26,10 @@ if (args is ["scaling", ..])
 if (args is ["contention", ..])
 {
     return Relax.Benchmarks.ContentionProbe.Run(args[1..]);
+}
+if (args is ["exported", ..])
+{
+    return Relax.Benchmarks.ExportedModelProbe.Run(args[1..]);
 }
 if (args is ["memory"])
 {

@@ -2,6 +2,8 @@ using System.CommandLine;
 using Relax.Cli.Commands;
 using Relax.Hosting;
 using Relax.Models;
+using Relax.Models.Onnx;
+using Relax.Models.TorchScript;
 using Relax.Models.VGGish;
 using Relax.Runs;
 using Relax.Synthetic;
@@ -25,9 +27,10 @@ internal static class RelaxCli
     public const int Interrupted = 130;
 
     /// <summary>The models of the <c>relax</c> command: Google's VGGish (chosen without <c>--model</c> when its weights
-    /// are given or installed), then the shipped default model. A new catalog each time: the VGGish provider reads
+    /// are given or installed), then the shipped default model; exported models by their file (<c>--model model.pt</c>:
+    /// TorchScript, <c>--model model.onnx</c>: ONNX Runtime). A new catalog each time: the VGGish provider reads
     /// where the cache is (<c>$XDG_CACHE_HOME</c>, <c>$HOME</c>) when it is made.</summary>
-    public static ModelCatalog BuiltInModels => new([new VGGishModelProvider(), new DefaultModelProvider()]);
+    public static ModelCatalog BuiltInModels => new([new VGGishModelProvider(), new DefaultModelProvider(), new TorchScriptModelProvider(), new OnnxModelProvider()]);
 
     /// <summary>Runs the command line in-process.</summary>
     /// <param name="args">The arguments, without the program name.</param>

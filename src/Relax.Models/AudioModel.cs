@@ -57,6 +57,11 @@ public sealed class AudioModel : IDisposable
         _owner = owner ?? embedder as IDisposable;
     }
 
+    /// <summary>Whether gradients flow from the embedding back to the input (a TorchSharp or TorchScript network),
+    /// which the gradient explainers (gradient, Integrated Gradients) need; false for a model run outside autograd (an
+    /// ONNX Runtime session), whose gradient explainers are refused. Default true.</summary>
+    public bool IsDifferentiable { get; init; } = true;
+
     /// <summary>The network as an embedder: (B, 1, H, W) → (B, D) on its device.</summary>
     public IEmbedder Embedder { get; }
 

@@ -68,6 +68,29 @@ public sealed class ModelCatalog
             ?? throw new ModelException($"No model is named '{name}'; use one of: {string.Join(", ", Names)}.");
     }
 
+    /// <summary>The file provider (<see cref="IModelFileProvider"/>) that loads files like <paramref name="path"/>, by
+    /// its extension (case-insensitive).</summary>
+    /// <exception cref="ModelException">No provider here loads such files; the message lists the extensions that are
+    /// loaded.</exception>
+    public IModelFileProvider ForFile(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        var extension = Path.GetExtension(path).ToLowerInvariant();
+        var files = _providers.OfType<IModelFileProvider>().ToList();
+        return files.FirstOrDefault(p => p.FileExtensions.Contains(extension, StringComparer.OrdinalIgnoreCase))
+            ?? throw new ModelException(files.Count == 0
+                ? $"{path}: no model file format is available here; use one of: {string.Join(", ", Names)}."
+                : $"{path}: not a model file this catalog loads; use {string.Join(", ", files.SelectMany(p => p.FileExtensions.Select(e => $"{e} ({p.Name})")))}, or one of: {string.Join(", ", Names)}.");
+    }
+
+    /// <summary>Whether <paramref name="model"/> names a file rather than a provider: it has a directory separator or
+    /// an extension (provider names have neither).</summary>
+    public static bool IsFile(string model)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        return model.Contains('/') || model.Contains(Path.DirectorySeparatorChar) || Path.HasExtension(model);
+    }
+
     /// <summary>The provider for <paramref name="request"/>: the one it names, else the first that
     /// <see cref="IModelProvider.IsDefaultFor"/> the request.</summary>
     /// <exception cref="ModelException">An unknown name, or no provider takes a request that names none.</exception>

@@ -9,6 +9,7 @@ public sealed record ModelRequest
 {
     private readonly string? _model;
     private readonly string? _weights;
+    private readonly string? _modelCard;
     private readonly Device _device = CPU;
     private readonly ScalarType _dtype = ScalarType.Float32;
     private readonly int _batchSize = 64;
@@ -30,6 +31,15 @@ public sealed record ModelRequest
     {
         get => _weights;
         init => _weights = string.IsNullOrWhiteSpace(value) ? null : value;
+    }
+
+    /// <summary>The model card of an exported model (<see cref="IModelFileProvider"/>): a preset name
+    /// (<see cref="ModelCard.Presets"/>) or a JSON file; null (default) for the card beside the model file. Empty or
+    /// white space counts as not given.</summary>
+    public string? ModelCard
+    {
+        get => _modelCard;
+        init => _modelCard = string.IsNullOrWhiteSpace(value) ? null : value;
     }
 
     /// <summary>Where the network runs. Default the CPU.</summary>

@@ -102,7 +102,7 @@ public sealed class ModelProviderCommandTests
             // The built-in catalog does not know it: a usage error that lists the names there are.
             (code, _, error) = Run(RelaxCli.BuiltInModels, "explain", CliHarness.Clip, "--model", "toy", "-o", CliHarness.TempFolder("toy-unknown"));
             Assert.Equal(RelaxCli.UsageError, code);
-            Assert.Contains("--model toy: unknown; use one of: vggish, default.", error, StringComparison.Ordinal);
+            Assert.Contains("--model toy: unknown; use one of: vggish, default, torchscript, onnx, or a model file (.pt, .ts, .torchscript, .onnx).", error, StringComparison.Ordinal);
         }
         finally
         {

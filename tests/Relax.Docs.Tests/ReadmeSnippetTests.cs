@@ -21,8 +21,9 @@ public sealed class ConsoleAndDirectoryGroup
 /// Every C# snippet of every README — the repository's and each package's — compiles and runs as written, as a user
 /// who pastes it into a new console app (top-level statements, the SDK's implicit usings, nullable on) would run it:
 /// compiled here with Roslyn against the libraries' assemblies, then run in a fresh folder that holds what the
-/// snippets say they read (<c>samples/data/</c>, copied from the repository). Snippets that need Google's VGGish
-/// weights get a checkpoint of the right architecture through <c>$RELAX_VGGISH_WEIGHTS</c>, as their comments say.
+/// snippets say they read (<c>samples/data/</c> and the exported reference models of <c>tools/reference/models/</c>,
+/// copied from the repository). Snippets that need Google's VGGish weights get a checkpoint of the right architecture
+/// through <c>$RELAX_VGGISH_WEIGHTS</c>, as their comments say.
 /// </summary>
 [Collection(ConsoleAndDirectoryGroup.Name)]
 public sealed partial class ReadmeSnippetTests(SnippetWeights weights) : IClassFixture<SnippetWeights>
@@ -71,6 +72,7 @@ public sealed partial class ReadmeSnippetTests(SnippetWeights weights) : IClassF
         try
         {
             CopyFolder(Path.Combine(Root, "samples", "data"), Path.Combine(folder, "samples", "data"));
+            CopyFolder(Path.Combine(Root, "tools", "reference", "models"), Path.Combine(folder, "tools", "reference", "models"));
             Environment.SetEnvironmentVariable(VGGishWeights.Network.EnvironmentVariable, weights.Path);
             Environment.CurrentDirectory = folder;
             Console.SetOut(output);

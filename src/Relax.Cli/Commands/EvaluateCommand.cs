@@ -52,7 +52,7 @@ internal static class EvaluateCommand
         var model = new ModelOptions(context.Models, "Official VGGish weights. VGGish has no classifier head: then only similarity curves (no probability or accuracy curves, no rise). Default: the shipped default model with its dog/cat/bird head, unless weights are installed.");
         var command = new Command("evaluate", "Compare explainers on many clips by pixel flipping: AUCs of MoRF, LeRF and random curves per clip and class, accuracy curves, rank correlation between maps.")
         {
-            inputs, synthetic, outputDir, explainers, replace, step, count, masks, window, stride, igSteps, batch, seed, maxExamples, hop, pad, noFigures, evidenceFraction, noAudio, dtype, device, model.Model, model.Weights, cluster, clusterWindow, advertise,
+            inputs, synthetic, outputDir, explainers, replace, step, count, masks, window, stride, igSteps, batch, seed, maxExamples, hop, pad, noFigures, evidenceFraction, noAudio, dtype, device, model.Model, model.Weights, model.ModelCard, cluster, clusterWindow, advertise,
         };
         command.SetAction(parse => RelaxCli.Guarded(parse.GetValue(context.Verbose), context.Error, () => Run(new Settings(
             parse.GetValue(inputs) ?? [], parse.GetValue(synthetic), parse.GetRequiredValue(outputDir),
@@ -71,6 +71,9 @@ internal static class EvaluateCommand
         string Masks, (int Frames, int Bands) Window, (int Frames, int Bands) Stride, int IgSteps, int Batch, long Seed, int? MaxExamples,
         Relax.Audio.VGGishFrontEndOptions FrontEnd, bool NoFigures, AudioFaithfulnessOptions? Audio, ScalarType DType, Device Device, ModelRequest Model,
         ClusterTarget? Cluster, int ClusterWindow, string? Advertise);
+
+    /// <summary>The explainers that need the embedding's gradient with respect to the input.</summary>
+    private static readonly string[] GradientExplainers = ["gradient", "integrated-gradients"];
 
     private static void Run(Settings s, CliContext context)
     {
@@ -109,6 +112,17 @@ internal static class EvaluateCommand
                 throw new CliException("lrp walks the network layer by layer, and this model does not describe its layers as a VGG-pattern stack; leave lrp out.");
             }
             explainerNames.Remove("lrp");
+        }
+        if (!model.IsDifferentiable)
+        {
+            foreach (var gradientBased in GradientExplainers.Where(explainerNames.Contains))
+            {
+                if (explicitExplainers)
+                {
+                    throw new CliException($"{gradientBased} needs the gradient of the embedding with respect to the input, and this model runs outside autograd (an ONNX model); leave {gradientBased} out, or export the model as TorchScript.");
+                }
+                explainerNames.Remove(gradientBased);
+            }
         }
         var classNames = model.ClassNames;
         var items = Items(files, s, classNames, error);

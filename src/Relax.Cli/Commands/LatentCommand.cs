@@ -28,7 +28,7 @@ internal static class LatentCommand
         var model = new ModelOptions(context.Models, "Official VGGish weights. Default: $RELAX_VGGISH_WEIGHTS, the cache, else the shipped default model.");
         var command = new Command("latent", "Map a corpus's latent space (PCA and t-SNE of clip embeddings) and list recordings that sit among another class.")
         {
-            inputs, outputDir, labels, pad, perplexity, neighbours, device, model.Model, model.Weights,
+            inputs, outputDir, labels, pad, perplexity, neighbours, device, model.Model, model.Weights, model.ModelCard,
         };
         command.SetAction(parse => RelaxCli.Guarded(parse.GetValue(context.Verbose), context.Error, () => Run(
             parse.GetRequiredValue(inputs), parse.GetRequiredValue(outputDir), parse.GetValue(labels), parse.GetValue(pad), parse.GetValue(perplexity),

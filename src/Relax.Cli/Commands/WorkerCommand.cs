@@ -27,7 +27,7 @@ internal static class WorkerCommand
         var model = new ModelOptions(context.Models, "Official VGGish weights; every worker and the client must load the same model. Default: $RELAX_VGGISH_WEIGHTS, the cache, else the shipped default model.");
         var command = new Command("worker", "Join a Relax cluster (membership in Redis) and explain the examples (relax explain --cluster) or evaluate the clips (relax evaluate --cluster) clients send, until Ctrl+C or SIGTERM.")
         {
-            cluster, threads, advertise, port, gatewayPort, name, dtype, device, batch, model.Model, model.Weights,
+            cluster, threads, advertise, port, gatewayPort, name, dtype, device, batch, model.Model, model.Weights, model.ModelCard,
         };
         command.SetAction(parse => RelaxCli.Guarded(parse.GetValue(context.Verbose), context.Error, () => Run(
             ClusterConnection.Address(parse.GetRequiredValue(cluster), parse.GetValue(context.Verbose)), parse.GetValue(threads), parse.GetValue(advertise), parse.GetValue(port),

@@ -1,0 +1,69 @@
+using Relax.Models.Tests;
+using Xunit.Abstractions;
+using static TorchSharp.torch;
+
+namespace Relax.Models.Onnx.Tests;
+
+public class OnnxModelProviderTests(ITestOutputHelper log)
+{
+    [Theory]
+    [InlineData("logmel-cnn")] // (N, 1, T, F) in; the output named "frames" of two, (N, T, D), mean over T
+    [InlineData("logmel-tf")]  // (N, F, T) in; one output (N, T, D), token 0
+    [InlineData("default-model")] // the shipped default model's embedding network, (N, D) out
+    public void Embeddings_equal_pytorchs_within_1e_5_relative(string name)
+    {
+        using var model = new OnnxModelProvider().Load(new ModelRequest { Model = "onnx", Weights = ReferenceModels.File(name, ".onnx"), BatchSize = 2 });
+        var (inputs, shape) = ReferenceModels.Inputs();
+        var (expected, expectedShape) = ReferenceModels.Embeddings(name);
+        using var x = tensor(inputs, shape);
+        using var _ = no_grad();
+        using var embeddings = model.Embedder.Embed(x); // 5 examples in batches of 2, 2, 1
+        Assert.Equal(expectedShape, embeddings.shape);
+        double error = ReferenceModels.MaxRelativeError(embeddings.data<float>().ToArray(), expected, (int)expectedShape[1]);
+        log.WriteLine($"{name}: largest relative error of an embedding against PyTorch's: {error:E2}");
+        Assert.True(error < 1e-5, $"{name}: {error}");
+        Assert.False(model.IsDifferentiable); // ONNX Runtime runs outside autograd
+        Assert.Matches($"^ONNX model {name} \\(file SHA-256 [0-9a-f]{{64}}, card [0-9a-f]{{16}}\\)$", model.Identity);
+    }
+
+    [Fact]
+    public void A_card_that_does_not_fit_the_model_is_refused_at_load_in_one_line()
+    {
+        var folder = Directory.CreateTempSubdirectory("relax-ts-").FullName;
+        try
+        {
+            var card = Path.Combine(folder, "card.json");
+            var pt = ReferenceModels.File("logmel-cnn", ".onnx");
+            var text = File.ReadAllText(ReferenceModels.File("logmel-cnn", ".json"));
+
+            File.WriteAllText(card, text.Replace("\"frames\"", "\"frame\"", StringComparison.Ordinal));
+            Assert.Equal($"{pt}: the graph has no output 'frame' (the card's output.name); its outputs are summary, frames.", Load(pt, card));
+
+            File.WriteAllText(card, text.Replace("\"name\": \"frames\",", "", StringComparison.Ordinal).Replace("\"index\": 1", "\"index\": 2", StringComparison.Ordinal));
+            Assert.Equal($"{pt}: the graph has 2 outputs (summary, frames); the card's output.index is 2.", Load(pt, card));
+
+            File.WriteAllText(card, text.Replace("\"reduce\": \"mean\"", "\"reduce\": \"none\"", StringComparison.Ordinal));
+            Assert.Equal($"{pt}: output 'frames' is (1, 24, 16), (N, T, D); set the card's output.reduce to \"mean\" or \"token:K\" to make one vector per example.", Load(pt, card));
+
+            File.WriteAllText(card, text.Replace("\"N,1,T,F\"", "\"N,F,T\"", StringComparison.Ordinal));
+            Assert.Equal($"{pt}: the graph's input 'logmel' is Float (?, 1, 96, 64); the card's input.layout N,F,T asks for float (N, 64, 96).", Load(pt, card));
+
+            var garbage = Path.Combine(folder, "garbage.onnx");
+            File.WriteAllText(garbage, "not a zip archive");
+            Assert.StartsWith($"{garbage}: not an ONNX model ONNX Runtime can open", Load(garbage, "vggish"), StringComparison.Ordinal);
+
+            Assert.StartsWith($"{Path.Combine(folder, "missing.onnx")}: no such file; expected an ONNX model", Load(Path.Combine(folder, "missing.onnx"), "vggish"), StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+
+        static string Load(string model, string card)
+        {
+            var e = Assert.Throws<ModelException>(() => new OnnxModelProvider().Load(new ModelRequest { Weights = model, ModelCard = card }));
+            Assert.DoesNotContain('\n', e.Message);
+            return e.Message;
+        }
+    }
+}
