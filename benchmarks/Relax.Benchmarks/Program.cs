@@ -6,6 +6,7 @@ using BenchmarkDotNet.Running;
 // dotnet run -c Release --project benchmarks/Relax.Benchmarks -- scaling [default|vggish]  (time per clip vs N, batch, threads)
 // dotnet run -c Release --project benchmarks/Relax.Benchmarks -- memory         (resident-memory probe)
 // dotnet run -c Release --project benchmarks/Relax.Benchmarks -- exported [masks] [rounds]  (default model: native vs ONNX Runtime vs TorchScript)
+// dotnet run -c Release --project benchmarks/Relax.Benchmarks -- waveform [batches] [rounds]  (waveform RELAX: iSTFT + forward vs forward)
 // dotnet run -c Release --project benchmarks/Relax.Benchmarks -- contention [runs] [active-runs]  (relax explain beside busy neighbours)
 if (args is ["memory-diagnose"])
 {
@@ -30,6 +31,10 @@ if (args is ["contention", ..])
 if (args is ["exported", ..])
 {
     return Relax.Benchmarks.ExportedModelProbe.Run(args[1..]);
+}
+if (args is ["waveform", ..])
+{
+    return Relax.Benchmarks.WaveformCostProbe.Run(args[1..]);
 }
 if (args is ["memory"])
 {

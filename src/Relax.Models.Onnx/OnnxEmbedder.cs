@@ -42,7 +42,7 @@ public sealed class OnnxEmbedder : ExportedModelEmbedder
         ArgumentNullException.ThrowIfNull(file);
         ArgumentNullException.ThrowIfNull(device);
         ArgumentOutOfRangeException.ThrowIfNegative(threads);
-        var input = file.RequireLogMel();
+        var input = file.RequireSupported();
         using var options = SessionOptions(file.Path, device, threads);
         InferenceSession session;
         try
@@ -94,18 +94,21 @@ public sealed class OnnxEmbedder : ExportedModelEmbedder
         return options;
     }
 
-    private static string CheckInput(string path, InferenceSession session, LogMelInput input)
+    private static string CheckInput(string path, InferenceSession session, ModelInput input)
     {
         if (session.InputMetadata.Count != 1)
         {
             throw new ModelException($"{path}: the graph has {session.InputMetadata.Count} inputs ({string.Join(", ", session.InputMetadata.Keys)}); an embedding model takes one, the examples.");
         }
         var (name, metadata) = session.InputMetadata.Single();
+        var (height, width) = input.ExampleShape;
         long[] expected = input.Layout switch
         {
-            InputLayout.BatchTimeFrequency => [-1, input.FramesPerExample, input.MelBands],
-            InputLayout.BatchFrequencyTime => [-1, input.MelBands, input.FramesPerExample],
-            _ => [-1, 1, input.FramesPerExample, input.MelBands],
+            InputLayout.BatchTimeFrequency => [-1, height, width],
+            InputLayout.BatchFrequencyTime => [-1, width, height],
+            InputLayout.BatchSamples => [-1, width],
+            InputLayout.BatchChannelSamples => [-1, 1, width],
+            _ => [-1, 1, height, width],
         };
         var dims = metadata.Dimensions;
         bool fits = metadata.ElementDataType == TensorElementType.Float && dims.Length == expected.Length

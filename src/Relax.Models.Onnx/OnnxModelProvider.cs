@@ -40,11 +40,11 @@ public sealed class OnnxModelProvider(long maxFileBytes = ExportedModelFile.Defa
             throw new ModelException($"{file.Path}: --dtype {request.DType}: an ONNX model runs in the types it was exported with; use float32 (export a float16 graph to run in half precision).");
         }
         var embedder = OnnxEmbedder.Load(file, request.Device, request.BatchSize, threads);
-        long exampleBytes = (long)embedder.Input.FramesPerExample * embedder.Input.MelBands * sizeof(float);
-        return new AudioModel(embedder, file.Identity("ONNX"), Math.Max(1L << 20, 64 * exampleBytes))
+        return new AudioModel(embedder, file.Identity("ONNX"), embedder.ActivationBytesPerExample)
         {
+            Input = embedder.Input,
             IsDifferentiable = false,
-            Notice = $"ONNX model read from {file.Path}: {embedder.EmbeddingSize}-d embeddings of {embedder.Input.LayoutName} log-mel input, run by ONNX Runtime",
+            Notice = $"ONNX model read from {file.Path}: {embedder.EmbeddingSize}-d embeddings of {embedder.Input.LayoutName} {embedder.Input.Kind} input, run by ONNX Runtime",
         };
     }
 }

@@ -27,7 +27,7 @@ public sealed class TorchScriptEmbedder : ExportedModelEmbedder
     {
         ArgumentNullException.ThrowIfNull(file);
         ArgumentNullException.ThrowIfNull(request);
-        file.RequireLogMel();
+        file.RequireSupported();
         jit.ScriptModule module;
         try
         {

@@ -36,11 +36,10 @@ public sealed class TorchScriptModelProvider(long maxFileBytes = ExportedModelFi
         ArgumentNullException.ThrowIfNull(request);
         var file = ExportedModelFile.Read(request.Weights, "a TorchScript model (.pt, saved by torch.jit.save)", request.ModelCard, maxFileBytes);
         var embedder = TorchScriptEmbedder.Load(file, request);
-        // Activations are unknown for an arbitrary graph: a generous multiple of one example's input.
-        long exampleBytes = (long)embedder.Input.FramesPerExample * embedder.Input.MelBands * sizeof(float);
-        return new AudioModel(embedder, file.Identity("TorchScript"), Math.Max(1L << 20, 64 * exampleBytes))
+        return new AudioModel(embedder, file.Identity("TorchScript"), embedder.ActivationBytesPerExample)
         {
-            Notice = $"TorchScript model read from {file.Path}: {embedder.EmbeddingSize}-d embeddings of {embedder.Input.LayoutName} log-mel input",
+            Input = embedder.Input,
+            Notice = $"TorchScript model read from {file.Path}: {embedder.EmbeddingSize}-d embeddings of {embedder.Input.LayoutName} {embedder.Input.Kind} input",
         };
     }
 }

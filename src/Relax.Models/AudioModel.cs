@@ -57,6 +57,11 @@ public sealed class AudioModel : IDisposable
         _owner = owner ?? embedder as IDisposable;
     }
 
+    /// <summary>What the model takes, as its card states it, for an exported model; null for a model that takes VGGish's
+    /// log-mel examples (B, 1, 96, 64) (Google's VGGish, the default model, an application's own provider). A waveform
+    /// model (<see cref="WaveformInput"/>) embeds (B, 1, 1, S) waveforms and is explained over STFT cells.</summary>
+    public ModelInput? Input { get; init; }
+
     /// <summary>Whether gradients flow from the embedding back to the input (a TorchSharp or TorchScript network),
     /// which the gradient explainers (gradient, Integrated Gradients) need; false for a model run outside autograd (an
     /// ONNX Runtime session), whose gradient explainers are refused. Default true.</summary>

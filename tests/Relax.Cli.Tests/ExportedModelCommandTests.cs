@@ -110,6 +110,13 @@ public sealed class ExportedModelCommandTests
             Assert.Contains($"{missing}: no such file; expected an ONNX model (.onnx).", error, StringComparison.Ordinal);
             Assert.Single(error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
 
+            // A waveform model loads, and the commands (whose examples and figures are log-mel's) refuse it in one line.
+            (code, _, error) = CliHarness.Run("explain", CliHarness.Clip, "--model", Model("wave-encoder.onnx"), "-o", root);
+            Assert.Equal(RelaxCli.Failure, code);
+            Assert.Contains("wave-encoder (file SHA-256 ", error, StringComparison.Ordinal);
+            Assert.Contains("a waveform model; the relax command explains log-mel models in this build. Explain a waveform model from C# with WaveformRelax (docs/models.md).", error, StringComparison.Ordinal);
+            Assert.Single(error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+
             // The vggish preset does not fit this model (it takes (N, F, T)): refused at load, naming both shapes.
             (code, _, error) = CliHarness.Run("explain", CliHarness.Clip, "--model", Model("logmel-tf.onnx"), "--model-card", "vggish", "-o", root);
             Assert.Equal(RelaxCli.Failure, code);

@@ -1,6 +1,5 @@
 using Relax.Models.Tests;
 using Xunit.Abstractions;
-using static TorchSharp.torch;
 
 namespace Relax.Models.Onnx.Tests;
 
@@ -13,17 +12,22 @@ public class OnnxModelProviderTests(ITestOutputHelper log)
     public void Embeddings_equal_pytorchs_within_1e_5_relative(string name)
     {
         using var model = new OnnxModelProvider().Load(new ModelRequest { Model = "onnx", Weights = ReferenceModels.File(name, ".onnx"), BatchSize = 2 });
-        var (inputs, shape) = ReferenceModels.Inputs();
-        var (expected, expectedShape) = ReferenceModels.Embeddings(name);
-        using var x = tensor(inputs, shape);
-        using var _ = no_grad();
-        using var embeddings = model.Embedder.Embed(x); // 5 examples in batches of 2, 2, 1
-        Assert.Equal(expectedShape, embeddings.shape);
-        double error = ReferenceModels.MaxRelativeError(embeddings.data<float>().ToArray(), expected, (int)expectedShape[1]);
+        double error = ReferenceModels.ErrorAgainstPyTorch(model, name); // 5 examples in batches of 2, 2, 1
         log.WriteLine($"{name}: largest relative error of an embedding against PyTorch's: {error:E2}");
         Assert.True(error < 1e-5, $"{name}: {error}");
         Assert.False(model.IsDifferentiable); // ONNX Runtime runs outside autograd
         Assert.Matches($"^ONNX model {name} \\(file SHA-256 [0-9a-f]{{64}}, card [0-9a-f]{{16}}\\)$", model.Identity);
+    }
+
+    [Fact]
+    public void A_waveform_encoders_embeddings_equal_pytorchs_within_1e_5_relative()
+    {
+        // (N, S) in, (N, T, D) out averaged over T.
+        using var model = new OnnxModelProvider().Load(new ModelRequest { Weights = ReferenceModels.File("wave-encoder", ".onnx"), BatchSize = 2 });
+        Assert.IsType<WaveformInput>(model.Input);
+        double error = ReferenceModels.ErrorAgainstPyTorch(model, "wave-encoder");
+        log.WriteLine($"wave-encoder: largest relative error of an embedding against PyTorch's: {error:E2}");
+        Assert.True(error < 1e-5, $"wave-encoder: {error}");
     }
 
     [Fact]

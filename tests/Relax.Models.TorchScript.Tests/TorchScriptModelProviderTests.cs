@@ -13,13 +13,7 @@ public class TorchScriptModelProviderTests(ITestOutputHelper log)
     public void Embeddings_equal_pytorchs_within_1e_5_relative(string name)
     {
         using var model = new TorchScriptModelProvider().Load(new ModelRequest { Model = "torchscript", Weights = ReferenceModels.File(name, ".pt"), BatchSize = 2 });
-        var (inputs, shape) = ReferenceModels.Inputs();
-        var (expected, expectedShape) = ReferenceModels.Embeddings(name);
-        using var x = tensor(inputs, shape);
-        using var _ = no_grad();
-        using var embeddings = model.Embedder.Embed(x); // 5 examples in batches of 2, 2, 1
-        Assert.Equal(expectedShape, embeddings.shape);
-        double error = ReferenceModels.MaxRelativeError(embeddings.data<float>().ToArray(), expected, (int)expectedShape[1]);
+        double error = ReferenceModels.ErrorAgainstPyTorch(model, name); // 5 examples in batches of 2, 2, 1
         log.WriteLine($"{name}: largest relative error of an embedding against PyTorch's: {error:E2}");
         Assert.True(error < 1e-5, $"{name}: {error}");
         Assert.True(model.IsDifferentiable);
@@ -37,6 +31,17 @@ public class TorchScriptModelProviderTests(ITestOutputHelper log)
         sum.backward();
         using var grad = x.grad!;
         Assert.True(grad.abs().sum().item<float>() > 0);
+    }
+
+    [Fact]
+    public void A_waveform_encoders_embeddings_equal_pytorchs_within_1e_5_relative()
+    {
+        // (N, S) in, (N, T, D) out averaged over T.
+        using var model = new TorchScriptModelProvider().Load(new ModelRequest { Weights = ReferenceModels.File("wave-encoder", ".pt"), BatchSize = 2 });
+        Assert.IsType<WaveformInput>(model.Input);
+        double error = ReferenceModels.ErrorAgainstPyTorch(model, "wave-encoder");
+        log.WriteLine($"wave-encoder: largest relative error of an embedding against PyTorch's: {error:E2}");
+        Assert.True(error < 1e-5, $"wave-encoder: {error}");
     }
 
     [Fact]

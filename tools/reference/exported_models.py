@@ -11,6 +11,13 @@ their embeddings of fixed inputs, under tools/reference/models:
                  synthetic-animals-compact.safetensors, VGGish's layer pattern with compact widths), (N, 1, 96, 64) ->
                  (N, 128); its card is VGGish's input with the one output as it is.
 
+  wave-encoder   a 1-D convolutional waveform encoder: input (N, S) = (N, 16000), one second at 16 kHz; output
+                 (N, T, D) = (N, 124, 12); its card averages over T.
+  wave-planted   a waveform model with planted evidence: input (N, 1, S) = (N, 1, 48000), three seconds at 16 kHz;
+                 its embedding (N, 2) is (1, 8 * the mean power of the 1-2 kHz band in second 1 to 2), the band
+                 taken by a fixed windowed-sinc band-pass filter. RELAX over the STFT cells must find that band and
+                 second.
+
 Inputs: logmel-inputs.npy (5, 96, 64) float32 from a fixed seed. Expected embeddings: <model>-embeddings.npy (5, D),
 computed by PyTorch in float32 from the same module that was exported (after the card's reduction).
 
@@ -116,6 +123,38 @@ def default_model():
     return model.eval()
 
 
+class WaveEncoder(nn.Module):
+    """(N, S) -> (N, T, 12)."""
+
+    def __init__(self):
+        super().__init__()
+        self.conv1 = nn.Conv1d(1, 8, 64, stride=32)
+        self.conv2 = nn.Conv1d(8, 16, 8, stride=4)
+        self.project = nn.Linear(16, 12)
+
+    def forward(self, x):
+        h = torch.relu(self.conv1(x.unsqueeze(1)))
+        h = torch.relu(self.conv2(h))                      # (N, 16, T)
+        return torch.tanh(self.project(h.transpose(1, 2)))
+
+
+class PlantedBand(nn.Module):
+    """(N, 1, 48000) -> (N, 2) = (1, 8 * mean power of the 1-2 kHz band over samples 16000..32000)."""
+
+    def __init__(self, rate=16000, taps=255, low=1000.0, high=2000.0):
+        super().__init__()
+        n = np.arange(taps) - (taps - 1) / 2
+        sinc = lambda f: 2 * f / rate * np.sinc(2 * f / rate * n)
+        kernel = (sinc(high) - sinc(low)) * np.hamming(taps)
+        self.register_buffer("kernel", torch.tensor(kernel, dtype=torch.float32).view(1, 1, taps))
+        self.pad = taps // 2
+
+    def forward(self, x):
+        y = torch.nn.functional.conv1d(x, self.kernel, padding=self.pad)  # (N, 1, S)
+        power = (y[:, 0, 16000:32000] ** 2).mean(dim=1, keepdim=True)
+        return torch.cat([torch.ones_like(power), 8 * power], dim=1)
+
+
 def export(module, name, example, input_name, output_names, card):
     module.eval()
     torch.jit.trace(module, example).save(os.path.join(OUT, name + ".pt"))
@@ -150,6 +189,19 @@ def main():
         card = {"name": "default-model", "input": dict(VGGISH_LOG_MEL, layout="N,1,T,F"), "output": {"index": 0, "reduce": "none"}}
         export(net, "default-model", inputs[:2].unsqueeze(1), "logmel", ["embedding"], card)
         np.save(os.path.join(OUT, "default-model-embeddings.npy"), net(inputs.unsqueeze(1)).numpy())
+        waves = torch.randn(3, 16000, generator=torch.Generator().manual_seed(16000)) * 0.3
+        np.save(os.path.join(OUT, "wave-inputs.npy"), waves.numpy())
+        torch.manual_seed(26)
+        encoder = WaveEncoder().eval()
+        card = {"name": "wave-encoder", "input": {"kind": "waveform", "layout": "N,S", "sampleRate": 16000, "samplesPerExample": 16000},
+                "output": {"index": 0, "reduce": "mean"}}
+        export(encoder, "wave-encoder", waves[:2], "waveform", ["frames"], card)
+        np.save(os.path.join(OUT, "wave-encoder-embeddings.npy"), encoder(waves).mean(dim=1).numpy())
+
+        planted = PlantedBand().eval()
+        card = {"name": "wave-planted", "input": {"kind": "waveform", "layout": "N,1,S", "sampleRate": 16000, "samplesPerExample": 48000},
+                "output": {"index": 0, "reduce": "none"}}
+        export(planted, "wave-planted", torch.zeros(2, 1, 48000), "waveform", ["embedding"], card)
     for f in sorted(os.listdir(OUT)):
         print(f, os.path.getsize(os.path.join(OUT, f)))
 

@@ -86,7 +86,7 @@ internal static class ExplainCommand
         var (output, error) = (context.Output, context.Error);
         var corpus = CorpusInputs.Find(s.Inputs, s.Labels, s.FrontEnd, error);
         // The model first: a weights file that cannot be loaded is refused before the output folder is made.
-        using var model = context.Models.Load(s.Model);
+        using var model = context.LoadModel(s.Model);
         RelaxCli.CheckWritableFolder(s.Output);
         NativeNnpack.DisableIfUnavailable(); // host policy: no futile NNPACK attempt (and its warning) per convolution
         RelaxCli.CheckBatchFits(s.Relax.BatchSize, model.ActivationBytesPerExample);

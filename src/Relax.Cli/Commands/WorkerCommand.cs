@@ -42,7 +42,7 @@ internal static class WorkerCommand
         {
             set_num_threads(t);
         }
-        using var model = context.Models.Load(request);
+        using var model = context.LoadModel(request);
         NativeNnpack.DisableIfUnavailable();
         var identity = new ClusterModel(model.Identity, request.DType.ToString(), request.Device.ToString());
         RelaxCli.WriteNotice(context.Output, model.Notice);

@@ -3,9 +3,9 @@ using static TorchSharp.torch;
 namespace Relax.Models;
 
 /// <summary>
-/// What every exported model's embedder does the same way (TorchScript, ONNX): checks that a batch is log-mel examples
-/// (B, 1, T, F) of the card's size, runs it in chunks of the batch size, lays each chunk out as the card says
-/// (<see cref="LogMelInput.Arrange"/>), lets the format run it (<see cref="Run"/>), and reduces the card's output to
+/// What every exported model's embedder does the same way (TorchScript, ONNX): checks that a batch is examples
+/// (B, 1, H, W) of the card's size (log-mel (B, 1, T, F); waveforms (B, 1, 1, S)), runs it in chunks of the batch size,
+/// lays each chunk out as the card says (<see cref="ModelInput.Arrange"/>), lets the format run it (<see cref="Run"/>), and reduces the card's output to
 /// (B, D) (<see cref="ModelOutput.Embedding"/>). <see cref="CheckCard"/> runs one silent example at load, so a card
 /// that does not fit its model is refused before any work.
 /// </summary>
@@ -19,13 +19,13 @@ public abstract class ExportedModelEmbedder : IEmbedder, IDisposable
     /// <param name="device">Where the embeddings are returned (and the model runs, where the format can).</param>
     /// <param name="dtype">The dtype the inputs are given to the model in.</param>
     /// <param name="batchSize">The most examples per run.</param>
-    /// <exception cref="ModelException">The card's input is not one this build runs (<see cref="ExportedModelFile.RequireLogMel"/>).</exception>
+    /// <exception cref="ModelException">The card's input is not one this build runs (<see cref="ExportedModelFile.RequireSupported"/>).</exception>
     protected ExportedModelEmbedder(ExportedModelFile file, Device device, ScalarType dtype, int batchSize)
     {
         ArgumentNullException.ThrowIfNull(file);
         ArgumentNullException.ThrowIfNull(device);
         ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
-        Input = file.RequireLogMel();
+        Input = file.RequireSupported();
         Output = file.Card.Output;
         Source = file.Path;
         Device = device;
@@ -36,13 +36,17 @@ public abstract class ExportedModelEmbedder : IEmbedder, IDisposable
     public Device Device { get; }
 
     /// <summary>The card's input.</summary>
-    public LogMelInput Input { get; }
+    public ModelInput Input { get; }
 
     /// <summary>The card's output.</summary>
     protected ModelOutput Output { get; }
 
     /// <summary>The model file, for messages.</summary>
     protected string Source { get; }
+
+    /// <summary>Bytes of activations one example may need: unknown for an arbitrary graph, so a generous multiple (64×)
+    /// of one example's input, at least 1 MiB.</summary>
+    public long ActivationBytesPerExample => Math.Max(1L << 20, 64L * Input.ExampleShape.Height * Input.ExampleShape.Width * sizeof(float));
 
     /// <summary>D, the length of one embedding (known after <see cref="CheckCard"/>).</summary>
     public int EmbeddingSize { get; private set; }
@@ -59,19 +63,21 @@ public abstract class ExportedModelEmbedder : IEmbedder, IDisposable
     {
         using var scope = NewDisposeScope();
         using var _ = no_grad();
-        var embedding = Embed(zeros([1, 1, Input.FramesPerExample, Input.MelBands], device: Device));
+        var (height, width) = Input.ExampleShape;
+        var embedding = Embed(zeros([1, 1, height, width], device: Device));
         EmbeddingSize = (int)embedding.shape[1];
     }
 
     /// <inheritdoc/>
-    /// <exception cref="ArgumentException">The inputs are not (B, 1, T, F) with the card's T and F.</exception>
+    /// <exception cref="ArgumentException">The inputs are not (B, 1, H, W) with the card's example shape.</exception>
     /// <exception cref="ModelException">The model fails on them or its output does not fit the card; one line.</exception>
     public Tensor Embed(Tensor inputs)
     {
         ArgumentNullException.ThrowIfNull(inputs);
-        if (inputs.dim() != 4 || inputs.shape[1] != 1 || inputs.shape[2] != Input.FramesPerExample || inputs.shape[3] != Input.MelBands)
+        var (height, width) = Input.ExampleShape;
+        if (inputs.dim() != 4 || inputs.shape[1] != 1 || inputs.shape[2] != height || inputs.shape[3] != width)
         {
-            throw new ArgumentException($"{Source} embeds log-mel examples (B, 1, {Input.FramesPerExample}, {Input.MelBands}); got ({string.Join(", ", inputs.shape)}).", nameof(inputs));
+            throw new ArgumentException($"{Source} embeds {Input.Kind} examples (B, 1, {height}, {width}); got ({string.Join(", ", inputs.shape)}).", nameof(inputs));
         }
         using var scope = NewDisposeScope();
         var parts = inputs.shape[0] <= _batchSize ? [inputs] : inputs.split(_batchSize);

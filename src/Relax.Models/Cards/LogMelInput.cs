@@ -32,10 +32,13 @@ public sealed record LogMelInput(InputLayout Layout, int SampleRate, int WindowS
     /// <inheritdoc/>
     public override int SampleRate { get; } = SampleRate;
 
+    /// <inheritdoc/>
+    public override (int Height, int Width) ExampleShape => (FramesPerExample, MelBands);
+
     /// <summary>A batch of log-mel examples (B, 1, T, F), as this layout wants it: the same (B, 1, T, F), (B, T, F) or
     /// (B, F, T).</summary>
     /// <returns>A new tensor (a view where the layout allows) the caller owns.</returns>
-    public Tensor Arrange(Tensor examples)
+    public override Tensor Arrange(Tensor examples)
     {
         ArgumentNullException.ThrowIfNull(examples);
         return Layout switch

@@ -1,3 +1,5 @@
+using static TorchSharp.torch;
+
 namespace Relax.Models;
 
 /// <summary>What an exported model takes: <see cref="LogMelInput"/> (a log-mel spectrogram of each example) or
@@ -17,4 +19,12 @@ public abstract record ModelInput
 
     /// <summary>The sample rate the model's examples are at, in Hz.</summary>
     public abstract int SampleRate { get; }
+
+    /// <summary>One example as the embedders of Relax pass it, (1, H, W) after the batch axis: log-mel (1, T, F), a
+    /// waveform (1, 1, S).</summary>
+    public abstract (int Height, int Width) ExampleShape { get; }
+
+    /// <summary>A batch of examples (B, 1, H, W) as this layout wants it.</summary>
+    /// <returns>A new tensor (a view where the layout allows) the caller owns.</returns>
+    public abstract Tensor Arrange(Tensor examples);
 }

@@ -1,3 +1,5 @@
+using static TorchSharp.torch;
+
 namespace Relax.Models;
 
 /// <summary>A waveform model's input, as its card states it: examples of <see cref="SamplesPerExample"/> samples at
@@ -13,4 +15,15 @@ public sealed record WaveformInput(InputLayout Layout, int SampleRate, int Sampl
 
     /// <inheritdoc/>
     public override int SampleRate { get; } = SampleRate;
+
+    /// <inheritdoc/>
+    public override (int Height, int Width) ExampleShape => (1, SamplesPerExample);
+
+    /// <summary>A batch of waveforms (B, 1, 1, S), as this layout wants it: (B, S) or (B, 1, S).</summary>
+    /// <returns>A new tensor (a view) the caller owns.</returns>
+    public override Tensor Arrange(Tensor examples)
+    {
+        ArgumentNullException.ThrowIfNull(examples);
+        return Layout == InputLayout.BatchSamples ? examples.flatten(1) : examples.flatten(2);
+    }
 }

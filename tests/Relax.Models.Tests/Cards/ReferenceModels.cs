@@ -1,4 +1,5 @@
 using Relax.IO;
+using static TorchSharp.torch;
 
 namespace Relax.Models.Tests;
 
@@ -19,8 +20,29 @@ internal static class ReferenceModels
         return (data, [shape[0], 1, shape[1], shape[2]]);
     }
 
+    /// <summary>The fixed waveforms as examples (3, 1, 1, 16000).</summary>
+    public static (float[] Data, long[] Shape) Waves()
+    {
+        var (data, shape) = NpyFile.Read(Path.Combine(Folder, "wave-inputs.npy"));
+        return (data, [shape[0], 1, 1, shape[1]]);
+    }
+
     /// <summary>PyTorch's embeddings (5, D) of <see cref="Inputs"/> by the model <paramref name="name"/>.</summary>
     public static (float[] Data, long[] Shape) Embeddings(string name) => NpyFile.Read(Path.Combine(Folder, name + "-embeddings.npy"));
+
+    /// <summary>Embeds the fixed inputs (<see cref="Waves"/> for a waveform model, else <see cref="Inputs"/>) with
+    /// <paramref name="model"/>, checks the shape against PyTorch's embeddings of <paramref name="name"/>, and returns
+    /// the largest relative error of one embedding (<see cref="MaxRelativeError"/>).</summary>
+    public static double ErrorAgainstPyTorch(AudioModel model, string name)
+    {
+        var (inputs, shape) = model.Input is WaveformInput ? Waves() : Inputs();
+        var (expected, expectedShape) = Embeddings(name);
+        using var x = tensor(inputs, shape);
+        using var _ = no_grad();
+        using var embeddings = model.Embedder.Embed(x);
+        Assert.Equal(expectedShape, embeddings.shape);
+        return MaxRelativeError(embeddings.data<float>().ToArray(), expected, (int)expectedShape[1]);
+    }
 
     /// <summary>The largest relative error of one embedding, ‖a − b‖ / ‖b‖ over the rows of <paramref name="dimension"/>
     /// numbers (computed in float64).</summary>
