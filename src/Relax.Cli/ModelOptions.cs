@@ -21,7 +21,7 @@ internal sealed class ModelOptions
         _catalog = catalog;
         Model = new Option<string?>("--model")
         {
-            Description = $"The model to explain: {string.Join("; ", catalog.Providers.Select(p => $"{p.Name}: {p.Description}"))}. Default: the first of {string.Join(", ", names)} that is available."
+            Description = $"The model to explain: {string.Join("; ", catalog.Providers.Select(p => $"{p.Name}: {p.Description}"))}. Default: the first of {string.Join(", ", catalog.Providers.Where(p => p is not IModelFileProvider).Select(p => p.Name))} that is available."
                 + (files.Count > 0 ? $" Or your own exported model's file ({string.Join(", ", files)}) with its card (--model-card)." : ""),
             HelpName = string.Join("|", names) + (files.Count > 0 ? "|FILE" : ""),
         };
