@@ -53,17 +53,25 @@ public sealed class OnnxEmbedder : ExportedModelEmbedder
         {
             throw new ModelException($"{file.Path}: not an ONNX model ONNX Runtime can open: {FirstLine(e.Message)}", e);
         }
+        OnnxEmbedder? embedder = null;
         try
         {
             var inputName = CheckInput(file.Path, session, input);
             var outputName = FindOutput(file.Path, session, file.Card.Output);
-            var embedder = new OnnxEmbedder(file, session, inputName, outputName, device, batchSize);
+            embedder = new OnnxEmbedder(file, session, inputName, outputName, device, batchSize);
             embedder.CheckCard();
             return embedder;
         }
         catch
         {
-            session.Dispose();
+            if (embedder is null)
+            {
+                session.Dispose();
+            }
+            else
+            {
+                embedder.Dispose(); // the session and the run options
+            }
             throw;
         }
     }
@@ -111,6 +119,10 @@ public sealed class OnnxEmbedder : ExportedModelEmbedder
             _ => [-1, 1, height, width],
         };
         var dims = metadata.Dimensions;
+        if (dims.Length > 0 && dims[0] > 0)
+        {
+            throw new ModelException($"{path}: the graph's input '{name}' has a fixed batch of {dims[0]}; export it with a dynamic batch axis (torch.onnx.export(..., dynamic_axes={{'{name}': {{0: 'batch'}}, ...}})).");
+        }
         bool fits = metadata.ElementDataType == TensorElementType.Float && dims.Length == expected.Length
             && dims.Zip(expected).All(d => d.First <= 0 || d.Second == -1 || d.First == d.Second);
         return fits

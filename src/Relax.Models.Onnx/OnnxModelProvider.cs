@@ -5,8 +5,9 @@ namespace Relax.Models.Onnx;
 /// and which output is the embedding: <c>relax … --model model.onnx [--model-card card.json]</c>, or
 /// <see cref="ModelRequest.Weights"/> = the file with this provider's name. Runs with ONNX Runtime on the CPU, or on
 /// CUDA where the application references <c>Microsoft.ML.OnnxRuntime.Gpu</c> and asks for a CUDA device. Float32
-/// only. Not differentiable: occlusion, RISE, RELAX and U-RELAX apply; gradient, Integrated Gradients and LRP are
-/// refused.
+/// only. Not differentiable (<see cref="AudioModel.IsDifferentiable"/> is false): occlusion, RISE, RELAX and U-RELAX
+/// apply; <c>relax evaluate</c> refuses gradient and Integrated Gradients in one line (a library caller checks
+/// <see cref="AudioModel.IsDifferentiable"/>), and LRP has no layers to walk.
 /// </summary>
 /// <param name="maxFileBytes">The largest model file read; default <see cref="ExportedModelFile.DefaultMaxBytes"/>.</param>
 /// <param name="threads">ONNX Runtime's intra-op threads; 0 (default) for TorchSharp's thread count.</param>

@@ -8,8 +8,8 @@ namespace Relax.Models.TorchScript;
 /// <summary>
 /// A TorchScript module (saved by <c>torch.jit.save</c> from a traced or scripted PyTorch model) as an
 /// <see cref="IEmbedder"/>, on the application's TorchSharp backend and device. The card's output is chosen among what
-/// the module returns: a tensor, a tuple or list (by index: TorchScript outputs have no names, so the card's output.name
-/// is not used) or a dict (by name, else index). Differentiable: autograd
+/// the module returns: a tensor, or a tuple or list (by index: TorchScript outputs have no names, so the card's
+/// output.name is not used; TorchSharp cannot read dict outputs). Differentiable: autograd
 /// runs through the scripted module, so the gradient explainers apply.
 /// </summary>
 public sealed class TorchScriptEmbedder : ExportedModelEmbedder
@@ -58,10 +58,14 @@ public sealed class TorchScriptEmbedder : ExportedModelEmbedder
     /// <inheritdoc/>
     protected override Tensor Run(Tensor arranged)
     {
-        object result;
+        object? result;
         try
         {
             result = _module.call(arranged);
+        }
+        catch (NotImplementedException e)
+        {
+            throw new ModelException($"{Source}: the module returns a value TorchSharp cannot read (a dict, say); return a tensor, or a tuple or list of tensors: {FirstLine(e.Message)}", e);
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
@@ -70,7 +74,7 @@ public sealed class TorchScriptEmbedder : ExportedModelEmbedder
         return Select(result);
     }
 
-    private Tensor Select(object result)
+    private Tensor Select(object? result)
     {
         if (result is Tensor single)
         {
@@ -78,19 +82,11 @@ public sealed class TorchScriptEmbedder : ExportedModelEmbedder
                 ? single
                 : throw new ModelException($"{Source}: the module returns one tensor; the card's output.index is {Output.Index} (use 0).");
         }
-        if (result is IDictionary dictionary)
-        {
-            var keys = dictionary.Keys.Cast<object>().Select(k => k.ToString()!).ToList();
-            var key = Output.Name ?? (Output.Index < keys.Count ? keys[Output.Index] : null);
-            return key is not null && dictionary.Contains(key) && dictionary[key] is Tensor named
-                ? named
-                : throw new ModelException($"{Source}: the module returns a dict of {string.Join(", ", keys)}; the card's output names none of them.");
-        }
         var items = result switch
         {
             ITuple tuple => Enumerable.Range(0, tuple.Length).Select(i => tuple[i]).ToList(),
             IEnumerable list => list.Cast<object?>().ToList(),
-            _ => throw new ModelException($"{Source}: the module returns a {result.GetType().Name}; an embedding model returns a tensor, or a tuple, list or dict of tensors."),
+            _ => throw new ModelException($"{Source}: the module returns {(result is null ? "None" : $"a {result.GetType().Name}")}; an embedding model returns a tensor, or a tuple or list of tensors."),
         };
         return Output.Index < items.Count && items[Output.Index] is Tensor chosen
             ? chosen

@@ -11,7 +11,7 @@ namespace Relax.Waveform;
 /// </summary>
 /// <param name="SampleRate">Hz, for the axes.</param>
 /// <param name="WindowSamples">Window length, at most the FFT size.</param>
-/// <param name="HopSamples">Hop, at most a quarter of the window (so the windows overlap enough to invert).</param>
+/// <param name="HopSamples">Hop, at most half the window (so the Hann windows overlap enough to invert).</param>
 /// <param name="FftSize">FFT length.</param>
 public sealed record StftCells(int SampleRate, int WindowSamples = 400, int HopSamples = 160, int FftSize = 512)
 {

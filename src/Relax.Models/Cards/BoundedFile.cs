@@ -19,6 +19,10 @@ internal static class BoundedFile
         try
         {
             using var file = File.OpenRead(path);
+            if (!file.CanSeek)
+            {
+                throw new ModelException($"{path}: not a regular file (a pipe?); expected {expected} in a file.");
+            }
             long length = file.Length;
             if (length > Math.Min(maxBytes, Array.MaxLength))
             {
@@ -36,7 +40,7 @@ internal static class BoundedFile
         {
             throw new ModelException($"{path}: no such file; expected {expected}.", e);
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or NotSupportedException or ArgumentException)
         {
             throw new ModelException($"{path}: cannot read it: {e.Message}", e);
         }

@@ -17,10 +17,19 @@ internal static class ModelCardJson
 
     public static ModelCard Parse(byte[] utf8, string source)
     {
+        var text = utf8.AsMemory();
+        if (text.Span.StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]))
+        {
+            text = text[3..]; // a byte-order mark, as Windows editors write
+        }
+        if (!System.Text.Unicode.Utf8.IsValid(text.Span))
+        {
+            throw new ModelException($"{source}: not a model card: not UTF-8 text (save the card as UTF-8).");
+        }
         JsonDocument document;
         try
         {
-            document = JsonDocument.Parse(utf8, new JsonDocumentOptions { MaxDepth = 8, CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
+            document = JsonDocument.Parse(text, new JsonDocumentOptions { MaxDepth = 8, CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
         }
         catch (JsonException e)
         {

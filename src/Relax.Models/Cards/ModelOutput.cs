@@ -4,7 +4,7 @@ namespace Relax.Models;
 
 /// <summary>Which of an exported model's outputs is the embedding, and how it becomes one vector per example. Part of
 /// a <see cref="ModelCard"/>.</summary>
-/// <param name="Name">The output's name where outputs have names (an ONNX graph, a TorchScript dict); it wins over
+/// <param name="Name">The output's name where outputs have names (an ONNX graph); it wins over
 /// <paramref name="Index"/> there. Null to choose by index. A TorchScript tuple's outputs have no names: they are
 /// chosen by index, so one card with both serves a model exported both ways.</param>
 /// <param name="Index">The output's position among the model's outputs (a TorchScript tuple's element, an ONNX graph's

@@ -64,6 +64,25 @@ public class ModelCardTests
     }
 
     [Fact]
+    public void A_card_with_a_byte_order_mark_reads_and_one_that_is_not_utf8_or_is_a_pipe_is_one_line()
+    {
+        var folder = Directory.CreateTempSubdirectory("relax-card-").FullName;
+        try
+        {
+            var card = Path.Combine(folder, "card.json");
+            File.WriteAllBytes(card, [0xEF, 0xBB, 0xBF, .. System.Text.Encoding.UTF8.GetBytes($$"""{ "name": "bom", "input": { {{LogMel}} } }""")]);
+            Assert.Equal("bom", ModelCard.Read(card).Name);
+            File.WriteAllBytes(card, [.. "{ \"name\": \""u8, 0xFF, .. "\" }"u8]);
+            Assert.Equal($"{card}: not a model card: not UTF-8 text (save the card as UTF-8).", Assert.Throws<ModelException>(() => ModelCard.Read(card)).Message);
+            Assert.StartsWith("/dev/stdin: ", Assert.Throws<ModelException>(() => ModelCard.Read("/dev/stdin")).Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
     public void A_card_is_found_beside_the_model_given_explicitly_or_as_the_vggish_preset_and_its_absence_says_where_it_looked()
     {
         var folder = Directory.CreateTempSubdirectory("relax-card-").FullName;
