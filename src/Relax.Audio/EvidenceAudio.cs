@@ -43,16 +43,27 @@ public static class EvidenceAudio
     /// <param name="samples">The example's 15 600 samples at 16 kHz (<see cref="LogMelExamples.ExampleWaveform"/>).</param>
     /// <param name="keep">Cells kept, 96 frames × 64 mel bands.</param>
     /// <returns>The evidence and the audio without it; they sum to <paramref name="samples"/>.</returns>
-    public static (float[] Evidence, float[] Without) Split(ReadOnlySpan<float> samples, bool[,] keep)
+    public static (float[] Evidence, float[] Without) Split(ReadOnlySpan<float> samples, bool[,] keep) => Split(samples, keep, LogMelSpectrogram.VGGish);
+
+    /// <summary>Splits an example's audio into the part carried by the kept cells of another log-mel analysis (an
+    /// exported model's, <see cref="LogMelSpectrogram"/>) and the rest: its window, hop, FFT and filterbank in place of
+    /// VGGish's, the same method.</summary>
+    /// <param name="samples">The example's samples at the analysis's rate: window + (frames − 1) × hop of them.</param>
+    /// <param name="keep">Cells kept, frames × the analysis's mel bands.</param>
+    /// <param name="analysis">The log-mel analysis the cells are of.</param>
+    /// <returns>The evidence and the audio without it; they sum to <paramref name="samples"/>.</returns>
+    public static (float[] Evidence, float[] Without) Split(ReadOnlySpan<float> samples, bool[,] keep, LogMelSpectrogram analysis)
     {
         ArgumentNullException.ThrowIfNull(keep);
+        ArgumentNullException.ThrowIfNull(analysis);
         int frames = keep.GetLength(0), bands = keep.GetLength(1);
-        if (bands != VGGishLogMel.MelBands || samples.Length != VGGishLogMel.WindowLength + (frames - 1) * VGGishLogMel.HopLength)
+        int windowLength = analysis.WindowSamples, hop = analysis.HopSamples;
+        if (bands != analysis.MelBands || samples.Length != windowLength + (frames - 1) * hop)
         {
-            throw new ArgumentException($"Give {VGGishLogMel.WindowLength + (frames - 1) * VGGishLogMel.HopLength} samples for {frames} frames of {VGGishLogMel.MelBands} bands; got {samples.Length} samples and {bands} bands.", nameof(samples));
+            throw new ArgumentException($"Give {windowLength + (frames - 1) * hop} samples for {frames} frames of {analysis.MelBands} bands; got {samples.Length} samples and {bands} bands.", nameof(samples));
         }
-        const int n = VGGishLogMel.FftLength, bins = n / 2 + 1;
-        var bank = MelFilterbank.VGGish;
+        int n = analysis.FftSize, bins = n / 2 + 1;
+        var bank = analysis.Filterbank;
         var bandTotal = new double[bins];
         for (int b = 0; b < bins; b++)
         {
@@ -61,7 +72,7 @@ public static class EvidenceAudio
                 bandTotal[b] += bank.Weight(b, m);
             }
         }
-        var window = VGGishLogMel.PeriodicHann(VGGishLogMel.WindowLength);
+        var window = analysis.Window.ToArray();
         var re = new double[n];
         var im = new double[n];
         var reKept = new double[n];
@@ -71,9 +82,9 @@ public static class EvidenceAudio
         var norm = new double[samples.Length];
         for (int t = 0; t < frames; t++)
         {
-            int start = t * VGGishLogMel.HopLength;
+            int start = t * hop;
             Array.Clear(spectrum);
-            for (int i = 0; i < VGGishLogMel.WindowLength; i++)
+            for (int i = 0; i < windowLength; i++)
             {
                 spectrum[i] = new Complex(samples[start + i] * window[i], 0);
             }
@@ -102,7 +113,7 @@ public static class EvidenceAudio
                 imKept[b] = im[b] * gain;
             }
             Resynthesise(reKept, imKept, spectrum, evidence, window, start);
-            for (int i = 0; i < VGGishLogMel.WindowLength; i++)
+            for (int i = 0; i < windowLength; i++)
             {
                 norm[start + i] += window[i] * window[i];
             }
@@ -129,7 +140,7 @@ public static class EvidenceAudio
         for (int b = 0; b <= n / 2; b++)
         {
             spectrum[b] = new Complex(re[b], im[b]);
-            if (b > 0 && b < n / 2)
+            if (b > 0 && b < n - b)
             {
                 spectrum[n - b] = Complex.Conjugate(spectrum[b]);
             }

@@ -8,18 +8,31 @@ namespace Relax.Cli;
 /// cancellation (an in-process host's; Ctrl+C is handled by each command as well).</summary>
 internal sealed record CliContext(Option<bool> Verbose, TextWriter Output, TextWriter Error, bool Interactive, ModelCatalog Models, CancellationToken Cancellation)
 {
-    /// <summary>Loads the model a command asked for: one that takes VGGish's log-mel examples, which is what the
-    /// commands feed (a waveform model is explained from the library in this build).</summary>
+    /// <summary>Loads the model a command asked for, log-mel or waveform (<c>relax explain</c> and <c>relax worker</c>
+    /// take both).</summary>
     /// <exception cref="ModelException">The model cannot be loaded.</exception>
-    /// <exception cref="CliException">A waveform model.</exception>
-    public AudioModel LoadModel(ModelRequest request)
+    public AudioModel LoadModel(ModelRequest request) => Models.Load(request);
+
+    /// <summary>Loads the model a command that feeds VGGish's log-mel examples asked for: VGGish's preprocessing (the
+    /// layout may differ).</summary>
+    /// <param name="request">The model.</param>
+    /// <param name="command">The command, for the refusal.</param>
+    /// <exception cref="ModelException">The model cannot be loaded.</exception>
+    /// <exception cref="CliException">A waveform model, or log-mel preprocessing other than VGGish's.</exception>
+    public AudioModel LoadLogMelModel(ModelRequest request, string command)
     {
         var model = Models.Load(request);
-        if (model.Input is WaveformInput)
+        var what = model.Input switch
+        {
+            WaveformInput => "a waveform model",
+            LogMelInput { IsVGGishLogMel: false } => "a log-mel model with other preprocessing than VGGish's",
+            _ => null,
+        };
+        if (what is not null)
         {
             var identity = model.Identity;
             model.Dispose();
-            throw new CliException($"{identity}: a waveform model; the relax command explains log-mel models in this build. Explain a waveform model from C# with WaveformRelax (docs/models.md).");
+            throw new CliException($"{identity}: {what}; relax {command} takes models with VGGish's log-mel input in this build (relax explain takes any).");
         }
         return model;
     }

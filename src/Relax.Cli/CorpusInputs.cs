@@ -3,6 +3,7 @@ using System.Globalization;
 using Microsoft.VisualBasic.FileIO;
 using Relax.Audio;
 using Relax.Runs;
+using Relax.Waveform;
 
 namespace Relax.Cli;
 
@@ -21,13 +22,23 @@ internal sealed class CorpusInputs : IReadOnlyCollection<CorpusRecording>
     private readonly List<(string Path, string Id, string Label)> _files;
     private readonly VGGishFrontEndOptions _frontEnd;
     private readonly TextWriter? _warnings;
+    private readonly (WaveformExampleReader Reader, Func<float[], float[,]> Input)? _waveform;
 
-    private CorpusInputs(List<(string, string, string)> files, VGGishFrontEndOptions frontEnd, TextWriter? warnings)
+    private CorpusInputs(List<(string, string, string)> files, VGGishFrontEndOptions frontEnd, TextWriter? warnings, (WaveformExampleReader, Func<float[], float[,]>)? waveform = null)
     {
         _files = files;
         _frontEnd = frontEnd;
         _warnings = warnings;
+        _waveform = waveform;
     }
+
+    /// <summary>The same recordings read for a waveform model: each example's samples at the model's rate, its input
+    /// the power spectrogram of the cells it is explained over (<see cref="WaveformCorpusExamples"/>).</summary>
+    public CorpusInputs ForWaveformModel(WaveformExampleReader reader, StftCells cells) => new(_files, _frontEnd, _warnings, (reader, x => cells.Spectrogram(x)));
+
+    /// <summary>The same recordings read for a log-mel model whose preprocessing is not VGGish's: each example's samples
+    /// at the model's rate, its input their log-mel spectrogram by <paramref name="analysis"/>.</summary>
+    public CorpusInputs ForLogMelModel(WaveformExampleReader reader, LogMelSpectrogram analysis) => new(_files, _frontEnd, _warnings, (reader, x => analysis.Compute(x)));
 
     /// <summary>Finds the recordings.</summary>
     /// <param name="inputs">Files and folders.</param>
@@ -91,6 +102,9 @@ internal sealed class CorpusInputs : IReadOnlyCollection<CorpusRecording>
         return new CorpusInputs(files, frontEnd, warnings);
     }
 
+    /// <summary>Samples between example starts when read by samples (<see cref="ForWaveformModel"/>, <see cref="ForLogMelModel"/>), else 0.</summary>
+    public int HopSamples => _waveform?.Reader.HopSamples ?? 0;
+
     /// <summary>The number of recordings.</summary>
     public int Count => _files.Count;
 
@@ -128,6 +142,10 @@ internal sealed class CorpusInputs : IReadOnlyCollection<CorpusRecording>
 
     private CorpusExamples Load(string path)
     {
+        if (_waveform is { } waveform)
+        {
+            return WaveformCorpusExamples.Load(path, waveform.Reader, waveform.Input, _warnings);
+        }
         // A first pass counts the examples (and finds what cannot be read) in bounded memory, keeping them if few.
         var held = new List<LogMelExamples>();
         int count = 0;

@@ -1,4 +1,3 @@
-using System.Collections;
 using Relax.Audio;
 
 namespace Relax.Cli;
@@ -49,23 +48,5 @@ internal sealed class WindowedExamples
             _current = _windows.Current;
         }
         return _current;
-    }
-
-    /// <summary>A list of <c>count</c> items made on demand by their index.</summary>
-    private sealed class IndexedList<T>(int count, Func<int, T> get) : IReadOnlyList<T>
-    {
-        public int Count => count;
-
-        public T this[int index] => index >= 0 && index < count ? get(index) : throw new ArgumentOutOfRangeException(nameof(index));
-
-        public IEnumerator<T> GetEnumerator()
-        {
-            for (int k = 0; k < count; k++)
-            {
-                yield return get(k);
-            }
-        }
-
-        IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
     }
 }

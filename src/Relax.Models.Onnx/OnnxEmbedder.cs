@@ -42,7 +42,7 @@ public sealed class OnnxEmbedder : ExportedModelEmbedder
         ArgumentNullException.ThrowIfNull(file);
         ArgumentNullException.ThrowIfNull(device);
         ArgumentOutOfRangeException.ThrowIfNegative(threads);
-        var input = file.RequireSupported();
+        var input = file.Card.Input;
         using var options = SessionOptions(file.Path, device, threads);
         InferenceSession session;
         try

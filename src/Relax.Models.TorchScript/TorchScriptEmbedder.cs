@@ -21,13 +21,12 @@ public sealed class TorchScriptEmbedder : ExportedModelEmbedder
 
     /// <summary>Loads the module of <paramref name="file"/> onto the request's device and dtype and checks the card
     /// against it with one silent example.</summary>
-    /// <exception cref="ModelException">Not a TorchScript file TorchSharp can load, not a log-mel model this build runs,
+    /// <exception cref="ModelException">Not a TorchScript file TorchSharp can load,
     /// or the card does not fit the model; one line.</exception>
     public static TorchScriptEmbedder Load(ExportedModelFile file, ModelRequest request)
     {
         ArgumentNullException.ThrowIfNull(file);
         ArgumentNullException.ThrowIfNull(request);
-        file.RequireSupported();
         jit.ScriptModule module;
         try
         {

@@ -34,7 +34,7 @@ public static class CorpusFigures
             }
             var panels = classes.SelectMany(c => new[]
             {
-                new MapPanel($"{c.Label} (n = {c.Examples}) · mean log-mel", c.LogMel, "log mel", HeatmapColors.Magma),
+                new MapPanel($"{c.Label} (n = {c.Examples}) · mean {axes.InputName}", c.LogMel, axes.InputUnit, HeatmapColors.Magma),
                 new MapPanel($"{c.Label} · saliency", c.Saliency, "z", HeatmapColors.Viridis),
                 new MapPanel($"{c.Label} · uncertainty", c.Uncertainty, "z", HeatmapColors.Inferno),
             }).ToList();

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Relax.Audio;
 using Relax.Runs;
+using Relax.Waveform;
 
 namespace Relax.Plots;
 
@@ -16,6 +17,16 @@ public sealed record CorpusUnitFigureOptions
     /// <summary>The evidence as sound: <c>evidence.wav</c> (only the most salient cells kept) and
     /// <c>without-evidence.wav</c> (those removed), 16 kHz; they sum to the example's audio. Default false.</summary>
     public bool Audio { get; init; }
+
+    /// <summary>For a waveform model, the STFT its maps are over (<see cref="CorpusOptions.Cells"/>): figures are drawn
+    /// on the power spectrogram with time and Hz axes, and the evidence sound keeps the most salient cells themselves
+    /// (<see cref="StftCells.Split"/>) at the model's rate. Null (default) for a VGGish log-mel model.</summary>
+    public StftCells? Cells { get; init; }
+
+    /// <summary>For a log-mel model whose preprocessing is not VGGish's (an exported model's card), its analysis: figures
+    /// use its frame step and band centres, and the evidence sound its window, hop and filterbank, at its rate. Null
+    /// (default) for VGGish's.</summary>
+    public LogMelSpectrogram? LogMel { get; init; }
 
     /// <summary>The fraction of cells counted as evidence, in (0, 1]. Default 0.2.</summary>
     public double EvidenceFraction
@@ -37,8 +48,8 @@ public sealed class CorpusUnitFigures(CorpusUnitFigureOptions options)
 
     /// <summary>Writes one unit's files (a <see cref="CorpusArtifactWriter"/>, called before the unit is marked finished).</summary>
     /// <param name="unit">The unit: recording, example, start and mask kind.</param>
-    /// <param name="input">The example's log-mel input (96, 64).</param>
-    /// <param name="waveform">The example's 16 kHz audio, or null when the input has none.</param>
+    /// <param name="input">The example's log-mel input (96, 64), or with <see cref="CorpusUnitFigureOptions.Cells"/> its power spectrogram.</param>
+    /// <param name="waveform">The example's audio (16 kHz, or the waveform model's rate), or null when the input has none.</param>
     /// <param name="result">The unit's RELAX result.</param>
     /// <param name="folder">The unit's folder.</param>
     public void Write(CorpusUnit unit, float[,] input, float[]? waveform, RelaxResult result, string folder)
@@ -55,22 +66,27 @@ public sealed class CorpusUnitFigures(CorpusUnitFigureOptions options)
         var evidence = EvidenceAudio.TopCells(result.Saliency, s.EvidenceFraction);
         if (s.Audio && waveform is not null)
         {
-            var (kept, without) = EvidenceAudio.Split(waveform, evidence);
+            var (kept, without) = s.Cells is { } cells ? cells.Split(waveform, evidence) : EvidenceAudio.Split(waveform, evidence, s.LogMel ?? LogMelSpectrogram.VGGish);
+            int rate = s.Cells?.SampleRate ?? s.LogMel?.SampleRate ?? VGGishLogMel.SampleRate;
             // The names report.html links its players to.
-            WavWriter.WritePcm16(Path.Combine(folder, CorpusReportPage.EvidenceSounds[0].File), kept, VGGishLogMel.SampleRate);
-            WavWriter.WritePcm16(Path.Combine(folder, CorpusReportPage.EvidenceSounds[1].File), without, VGGishLogMel.SampleRate);
+            WavWriter.WritePcm16(Path.Combine(folder, CorpusReportPage.EvidenceSounds[0].File), kept, rate);
+            WavWriter.WritePcm16(Path.Combine(folder, CorpusReportPage.EvidenceSounds[1].File), without, rate);
         }
         if (!s.Figures)
         {
             return;
         }
-        var axes = SpectrogramAxes.VGGish with { StartSeconds = unit.StartSeconds };
-        string clip = string.Create(CultureInfo.InvariantCulture, $"{unit.Recording}, {unit.StartSeconds:F2}–{unit.StartSeconds + 0.96:F2} s");
-        var logMelFigure = Path.Combine(Path.GetDirectoryName(folder)!, "logmel.png");
-        if (!File.Exists(logMelFigure))
+        var axes = (s.Cells is { } stft ? SpectrogramAxes.Stft(stft) : s.LogMel is { } logMel ? SpectrogramAxes.LogMel(logMel) : SpectrogramAxes.VGGish)
+            with
+        { StartSeconds = unit.StartSeconds };
+        double span = (s.Cells?.SampleRate ?? s.LogMel?.SampleRate) is { } rateHz && waveform is not null ? waveform.Length / (double)rateHz : 0.96;
+        string clip = string.Create(CultureInfo.InvariantCulture, $"{unit.Recording}, {unit.StartSeconds:F2}–{unit.StartSeconds + span:F2} s");
+        var inputFigure = Path.Combine(Path.GetDirectoryName(folder)!, s.Cells is null ? "logmel.png" : "spectrogram.png");
+        if (!File.Exists(inputFigure))
         {
-            HeatmapFigure.Save(logMelFigure, input, axes,
-                new HeatmapStyle { Title = $"Log-mel spectrogram · {clip}", ColorBarLabel = "log mel energy", Colors = HeatmapColors.Magma });
+            HeatmapFigure.Save(inputFigure, input, axes, s.Cells is null
+                ? new HeatmapStyle { Title = $"Log-mel spectrogram · {clip}", ColorBarLabel = "log mel energy", Colors = HeatmapColors.Magma }
+                : new HeatmapStyle { Title = $"Power spectrogram · {clip}", ColorBarLabel = "dB", Colors = HeatmapColors.Magma });
         }
         HeatmapFigure.Save(Path.Combine(folder, "saliency.png"), result.Saliency, axes,
             new HeatmapStyle { Title = $"RELAX saliency · {clip} · {unit.MaskKind} masks, N = {result.MasksUsed}", ColorBarLabel = "R", Colors = HeatmapColors.Viridis });
@@ -89,9 +105,9 @@ public sealed class CorpusUnitFigures(CorpusUnitFigureOptions options)
             }
         }
         MapGridFigure.Save(Path.Combine(folder, "explanation.png"),
-            [new MapPanel("log-mel", input, "log mel", HeatmapColors.Magma), new MapPanel("saliency", result.Saliency, "R"),
+            [new MapPanel(axes.InputName, input, axes.InputUnit, HeatmapColors.Magma), new MapPanel("saliency", result.Saliency, "R"),
              new MapPanel("uncertainty", result.Uncertainty, "U", HeatmapColors.Inferno),
-             new MapPanel($"evidence: top {s.EvidenceFraction:P0} of cells", evidenceOnly, "log mel", HeatmapColors.Magma)],
+             new MapPanel($"evidence: top {s.EvidenceFraction:P0} of cells", evidenceOnly, axes.InputUnit, HeatmapColors.Magma)],
             axes, new MapGridStyle { Title = $"{clip} · {unit.MaskKind} masks, N = {result.MasksUsed}", Columns = 4, PanelWidth = 460, PanelHeight = 320 });
     }
 }

@@ -71,7 +71,7 @@ public static class HeatmapFigure
         plot.Axes.SetLimits(start, end, 0, bands);
         if (axes.BandCentresHz is { } hz)
         {
-            plot.YLabel("Frequency (Hz, mel-spaced)");
+            plot.YLabel(axes.FrequencyLabel);
             var ticks = new List<Tick>();
             int step = Math.Max(1, bands / 8);
             for (int f = 0; f < bands; f += step)

@@ -1,4 +1,5 @@
 using Relax.Audio;
+using Relax.Waveform;
 
 namespace Relax.Plots;
 
@@ -18,6 +19,39 @@ public sealed record SpectrogramAxes
         FrameSeconds = VGGishLogMel.HopLength / (double)VGGishLogMel.SampleRate,
         BandCentresHz = MelFilterbank.VGGish.CentreHertz,
     };
+
+    /// <summary>The axes of a log-mel example of another analysis than VGGish's (an exported model's card): frames every
+    /// hop at its rate, the centres of its mel bands in Hz.</summary>
+    public static SpectrogramAxes LogMel(LogMelSpectrogram analysis)
+    {
+        ArgumentNullException.ThrowIfNull(analysis);
+        return new() { FrameSeconds = analysis.HopSamples / (double)analysis.SampleRate, BandCentresHz = analysis.Filterbank.CentreHertz };
+    }
+
+    /// <summary>The axes of a map over the STFT cells a waveform model is explained over (<see cref="StftCells"/>):
+    /// frames every hop, the bins' frequencies in Hz; the input drawn under them is the power spectrogram in dB.</summary>
+    public static SpectrogramAxes Stft(StftCells cells)
+    {
+        ArgumentNullException.ThrowIfNull(cells);
+        return new()
+        {
+            FrameSeconds = cells.HopSamples / (double)cells.SampleRate,
+            BandCentresHz = Enumerable.Range(0, cells.Bins).Select(cells.BinHz).ToArray(),
+            FrequencyLabel = "Frequency (Hz)",
+            InputName = "spectrogram",
+            InputUnit = "dB",
+        };
+    }
+
+    /// <summary>The frequency axis's label when <see cref="BandCentresHz"/> is given: <c>Frequency (Hz, mel-spaced)</c>
+    /// (default), or <c>Frequency (Hz)</c> for linearly spaced bins.</summary>
+    public string FrequencyLabel { get; init; } = "Frequency (Hz, mel-spaced)";
+
+    /// <summary>What the maps are drawn on, in titles and panel names: <c>log-mel</c> (default) or <c>spectrogram</c>.</summary>
+    public string InputName { get; init; } = "log-mel";
+
+    /// <summary>The unit of the input's values, on its colour bar: <c>log mel</c> (default) or <c>dB</c>.</summary>
+    public string InputUnit { get; init; } = "log mel";
 
     /// <summary>Seconds between frames (VGGish: 10 ms). Must be positive and finite.</summary>
     public double FrameSeconds

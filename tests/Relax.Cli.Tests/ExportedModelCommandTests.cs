@@ -110,11 +110,21 @@ public sealed class ExportedModelCommandTests
             Assert.Contains($"{missing}: no such file; expected an ONNX model (.onnx).", error, StringComparison.Ordinal);
             Assert.Single(error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
 
-            // A waveform model loads, and the commands (whose examples and figures are log-mel's) refuse it in one line.
-            (code, _, error) = CliHarness.Run("explain", CliHarness.Clip, "--model", Model("wave-encoder.onnx"), "-o", root);
+            // A waveform model loads; relax evaluate and relax latent, whose examples are log-mel's, refuse it in one line.
+            foreach (var command in new[] { "evaluate", "latent" })
+            {
+                (code, _, error) = CliHarness.Run(command, CliHarness.Clip, "--model", Model("wave-encoder.onnx"), "-o", Path.Combine(root, command));
+                Assert.Equal(RelaxCli.Failure, code);
+                Assert.Contains("wave-encoder (file SHA-256 ", error, StringComparison.Ordinal);
+                Assert.Contains($"a waveform model; relax {command} takes models with VGGish's log-mel input in this build (relax explain takes any).", error, StringComparison.Ordinal);
+                Assert.Single(error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+            }
+
+            // Its masked cells are silenced: another replacement is refused, in one line.
+            (code, _, error) = CliHarness.Run("explain", CliHarness.Clip, "--model", Model("wave-encoder.onnx"), "--replace", "mean", "-o", root);
             Assert.Equal(RelaxCli.Failure, code);
-            Assert.Contains("wave-encoder (file SHA-256 ", error, StringComparison.Ordinal);
-            Assert.Contains("a waveform model; the relax command explains log-mel models in this build. Explain a waveform model from C# with WaveformRelax (docs/models.md).", error, StringComparison.Ordinal);
+            Assert.Contains("--replace mean: ONNX model wave-encoder (file SHA-256 ", error, StringComparison.Ordinal);
+            Assert.Contains("is a waveform model, whose masked STFT cells are silenced (zero); leave --replace out.", error, StringComparison.Ordinal);
             Assert.Single(error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
 
             // The vggish preset does not fit this model (it takes (N, F, T)): refused at load, naming both shapes.
@@ -122,6 +132,91 @@ public sealed class ExportedModelCommandTests
             Assert.Equal(RelaxCli.Failure, code);
             Assert.Contains("the graph's input 'spectrogram' is Float (?, 64, 96); the card's input.layout N,1,T,F asks for float (N, 1, 96, 64).", error, StringComparison.Ordinal);
             Assert.Single(error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        });
+    }
+
+    [Fact]
+    public void A_log_mel_model_with_its_own_preprocessing_gets_the_python_references_examples_and_its_evidence_at_its_rate()
+    {
+        CliHarness.InTempFolder("card-32k", root =>
+        {
+            // logmel-cnn read through a card with PANNs-like analysis: 32 kHz, window 1024, hop 320, FFT 1024, 64 bands
+            // 50-14000 Hz, of a 32 kHz chirp (tools/reference/card_logmel_reference.py wrote the card, the recording and
+            // the reference's examples).
+            var (code, stdout, error) = CliHarness.Run("explain", Model("card-32k-input.wav"), "--model", Model("logmel-cnn.onnx"), "--model-card", Model("card-32k.json"),
+                "--masks", "time-frequency", "-n", "64", "--audio", "-o", root);
+            Assert.True(code == 0, error);
+            Assert.Contains("Model: ONNX model logmel-cnn-32k", stdout, StringComparison.Ordinal);
+            Assert.Contains("Log-mel model with its own preprocessing: examples of 96 frames (0.982 s) at 32000 Hz every 0.96 s; window 1024, hop 320, FFT 1024, 64 bands 50–14000 Hz, log offset 1E-06.", stdout, StringComparison.Ordinal);
+            var (expected, shape) = NpyFile.Read(Model("card-32k-input-logmel.npy"));
+            Assert.Equal(new long[] { 2, 96, 64 }, shape);
+            for (int k = 0; k < 2; k++)
+            {
+                var example = Path.Combine(root, "card-32k-input", $"example-{k:D3}");
+                var (actual, _) = NpyFile.Read(Path.Combine(example, "logmel.npy"));
+                double max = actual.Select((v, i) => Math.Abs(v - expected[k * 6144 + i])).Max();
+                Assert.True(max <= 1e-4, $"example {k}: max |Δ| {max:E2} from the Python reference"); // float64 inside both
+                // One example spans 1024 + 95 x 320 = 31 424 samples at 32 kHz: its evidence is written at that rate.
+                var evidence = File.ReadAllBytes(Path.Combine(example, "time-frequency", "evidence.wav"));
+                Assert.Equal((44 + 2 * 31_424, 32_000), (evidence.Length, BitConverter.ToInt32(evidence, 24)));
+            }
+            Assert.Contains("\"front-end.hop-samples\": \"30720\"", File.ReadAllText(Path.Combine(root, "corpus.json")), StringComparison.Ordinal);
+
+            // relax evaluate feeds VGGish's examples: it refuses this model in one line.
+            (code, _, error) = CliHarness.Run("evaluate", CliHarness.Clip, "--model", Model("logmel-cnn.onnx"), "--model-card", Model("card-32k.json"), "-o", Path.Combine(root, "evaluate"));
+            Assert.Equal(RelaxCli.Failure, code);
+            Assert.Contains("a log-mel model with other preprocessing than VGGish's; relax evaluate takes models with VGGish's log-mel input in this build (relax explain takes any).", error, StringComparison.Ordinal);
+            Assert.Single(error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        });
+    }
+
+    [Theory]
+    [InlineData("wave-planted.onnx")]
+    [InlineData("wave-planted.pt")]
+    public void A_waveform_model_that_reads_one_band_of_one_second_is_explained_there_with_its_evidence_as_sound(string file)
+    {
+        CliHarness.InTempFolder("waveform", root =>
+        {
+            // Three seconds at 16 kHz: a 1.5 kHz tone over noise. The model's embedding is the power of 1-2 kHz in
+            // second 1-2, so only those cells can move it.
+            var random = new Random(3);
+            var planted = Enumerable.Range(0, 48_000).Select(i => (float)(0.5 * Math.Sin(2 * Math.PI * 1500 * i / 16_000.0) + 0.05 * (2 * random.NextDouble() - 1))).ToArray();
+            var wav = Path.Combine(root, "planted.wav");
+            Relax.Audio.WavWriter.WritePcm16(wav, planted, 16_000);
+            var output = Path.Combine(root, "out");
+            var (code, stdout, error) = CliHarness.Run("explain", wav, "--model", Model(file), "--masks", "random-grid", "-n", "500", "--audio", "-o", output);
+            Assert.True(code == 0, error);
+            Assert.Contains("Waveform model: examples of 3 s at 16000 Hz every 3 s; masks on STFT cells (400-sample window, hop 160, 257 bins), masked cells silenced.", stdout, StringComparison.Ordinal);
+            Assert.Contains("replacement zero", stdout, StringComparison.Ordinal);
+
+            var example = Path.Combine(output, "planted", "example-000");
+            var (spectrogram, inputShape) = NpyFile.Read(Path.Combine(example, "spectrogram.npy"));
+            Assert.Equal(new long[] { 301, 257 }, inputShape);
+            var (saliency, shape) = NpyFile.Read(Path.Combine(example, "random-grid", "saliency.npy"));
+            Assert.Equal(new long[] { 301, 257 }, shape);
+            // The top 1 % of cells (773): all in 0.9-2.1 s (frames 90-210) x 0.9-2.1 kHz (bins 29-67).
+            var top = Enumerable.Range(0, saliency.Length).OrderByDescending(c => saliency[c]).Take(773).ToList();
+            int inside = top.Count(c => c / 257 is >= 90 and <= 210 && c % 257 is >= 29 and <= 67);
+            Assert.True(inside == top.Count, $"{inside} of {top.Count} top cells inside the planted band and second");
+            foreach (var figure in new[] { "spectrogram.png", "random-grid/explanation.png", "random-grid/saliency.png" })
+            {
+                Assert.True(new FileInfo(Path.Combine(example, figure)).Length > 1000, figure);
+            }
+
+            // The evidence as sound, at the model's rate: the kept cells' audio and the rest sum to the recording (within
+            // 16-bit rounding of each file), and the evidence is the planted tone where the model listens.
+            // (Read back at 16 kHz as one 3-s example: a file at another rate would be converted and not match.)
+            var whole = new Relax.Audio.WaveformExampleReader(16_000, 48_000, 48_000);
+            float[] Read(string path) => whole.Read(path).Single();
+            var evidence = Read(Path.Combine(example, "random-grid", "evidence.wav"));
+            var without = Read(Path.Combine(example, "random-grid", "without-evidence.wav"));
+            var recording = Read(wav);
+            Assert.Equal(44 + 2 * 48_000, new FileInfo(Path.Combine(example, "random-grid", "evidence.wav")).Length);
+            Assert.Equal(16_000, BitConverter.ToInt32(File.ReadAllBytes(Path.Combine(example, "random-grid", "evidence.wav")), 24));
+            Assert.True(recording.Select((v, i) => Math.Abs(v - evidence[i] - without[i])).Max() < 2.0 / 32768 + 1e-7);
+            double Rms(float[] x, int from, int to) => Math.Sqrt(x.AsSpan(from, to - from).ToArray().Average(v => (double)v * v));
+            Assert.True(Rms(evidence, 20_000, 28_000) > 0.3, $"evidence rms in second 1-2: {Rms(evidence, 20_000, 28_000)}");
+            Assert.True(Rms(evidence, 40_000, 48_000) < 0.05, $"evidence rms in second 2.5-3: {Rms(evidence, 40_000, 48_000)}");
         });
     }
 

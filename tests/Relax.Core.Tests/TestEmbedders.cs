@@ -157,3 +157,21 @@ internal sealed class TanhRectangleEmbedder : IEmbedder
         return tanh(rect.matmul(_weights.t()) + _bias).MoveToOuterDisposeScope();
     }
 }
+
+/// <summary>A toy waveform model, (B, 1, 1, S) → (B, 3): a constant, the power of the first half's sample-to-sample
+/// differences (its high frequencies) and the power of the second half. Masking either half's content moves it.</summary>
+internal sealed class HalvesWaveformEmbedder : IEmbedder
+{
+    public Device Device => CPU;
+
+    public Tensor Embed(Tensor inputs)
+    {
+        using var scope = NewDisposeScope();
+        var x = inputs.flatten(1);
+        long samples = x.shape[1], half = samples / 2;
+        var differences = x.narrow(1, 1, samples - 1) - x.narrow(1, 0, samples - 1);
+        var first = differences.narrow(1, 0, half - 1).square().mean([1]) * 100;
+        var second = x.narrow(1, half, samples - half).square().mean([1]) * 100;
+        return stack([ones_like(first), first, second], 1).MoveToOuterDisposeScope();
+    }
+}

@@ -91,7 +91,7 @@ internal static class EvaluateCommand
         }
         var files = s.Inputs.SelectMany(AudioInput.WavFiles).ToList();
 
-        using var model = context.LoadModel(s.Model);
+        using var model = context.LoadLogMelModel(s.Model, "evaluate");
         NativeNnpack.DisableIfUnavailable(); // host policy: no futile NNPACK attempt (and its warning) per convolution
         RelaxCli.CheckBatchFits(s.Batch, model.ActivationBytesPerExample);
         var (embedder, head, identity) = (model.Embedder, model.Head, model.Identity);

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using Relax.Audio;
 using Relax.Cluster;
 using Relax.Hosting;
 using Relax.Masks;
@@ -7,6 +8,7 @@ using Relax.Models;
 using Relax.Models.VGGish;
 using Relax.Plots;
 using Relax.Runs;
+using Relax.Waveform;
 using static TorchSharp.torch;
 
 namespace Relax.Cli.Commands;
@@ -37,11 +39,11 @@ internal static class ExplainCommand
         var converge = new Option<double?>("--converge") { Description = "Stop early once the estimated correlation with the converged map reaches this value, e.g. 0.99." }.Between(0, 1);
         var example = new Option<int?>("--example") { Description = "Explain only this example (0-based) of each recording; default all." }.InRange(0);
         var perFile = new Option<int?>("--examples-per-file") { Description = "Explain at most this many examples of each recording (the first ones); default all." }.InRange(1);
-        var hop = CliOptions.Hop();
+        var hop = CliOptions.Hop(); // a waveform model: the card's hop unless given
         var pad = CliOptions.Pad();
         var labels = new Option<string?>("--labels") { Description = "A CSV of path,label rows; default: each recording's parent folder names its class." };
         var noFigures = new Option<bool>("--no-figures") { Description = "Skip the per-example PNG figures (thumbnails, class grids and report.html are still written)." };
-        var audio = new Option<bool>("--audio") { Description = "Also write each example's evidence as sound: evidence.wav (only the most salient cells kept) and without-evidence.wav (those removed), 16 kHz; they sum to the example's audio." };
+        var audio = new Option<bool>("--audio") { Description = "Also write each example's evidence as sound: evidence.wav (only the most salient cells kept) and without-evidence.wav (those removed), at the model's rate (16 kHz for VGGish); they sum to the example's audio." };
         var evidenceFraction = new Option<double>("--evidence-fraction") { Description = "Fraction of cells that --audio and explanation.png count as evidence, in (0, 1].", DefaultValueFactory = _ => 0.2 }.Between(0, 1, includeHigh: true);
         var dtype = CliOptions.DType();
         var device = CliOptions.Device();
@@ -68,7 +70,8 @@ internal static class ExplainCommand
             var (chosenDType, chosenDevice) = (CliOptions.DTypeOf(parse, dtype), parse.GetRequiredValue(device));
             var settings = new ExplainSettings(parse.GetRequiredValue(inputs), parse.GetRequiredValue(outputDir),
                 parse.GetRequiredValue(masks).Select(name => MaskGenerators.Create(name, keepProbability)).ToArray(), keepProbability, relaxOptions,
-                parse.GetValue(example), parse.GetValue(perFile), CliOptions.FrontEnd(parse.GetValue(pad), parse.GetValue(hop)), parse.GetValue(labels),
+                parse.GetValue(example), parse.GetValue(perFile), CliOptions.FrontEnd(parse.GetValue(pad), parse.GetValue(hop)),
+                parse.GetResult(hop) is { Implicit: false } ? parse.GetValue(hop) : null, parse.GetResult(replace) is { Implicit: false }, parse.GetValue(labels),
                 parse.GetValue(noFigures), parse.GetValue(audio), parse.GetValue(evidenceFraction), chosenDType, chosenDevice,
                 model.Request(parse, chosenDevice, chosenDType, relaxOptions.BatchSize),
                 parse.GetValue(cluster) is { } address ? ClusterConnection.Address(address, parse.GetValue(context.Verbose)) : null, parse.GetValue(window), parse.GetValue(advertise));
@@ -78,7 +81,7 @@ internal static class ExplainCommand
     }
 
     private sealed record ExplainSettings(string[] Inputs, string Output, IMaskGenerator[] Masks, double Keep, RelaxOptions Relax,
-        int? Example, int? ExamplesPerFile, Relax.Audio.VGGishFrontEndOptions FrontEnd, string? Labels, bool NoFigures, bool Audio, double EvidenceFraction,
+        int? Example, int? ExamplesPerFile, VGGishFrontEndOptions FrontEnd, double? HopGiven, bool ReplaceGiven, string? Labels, bool NoFigures, bool Audio, double EvidenceFraction,
         ScalarType DType, Device Device, ModelRequest Model, ClusterTarget? Cluster, int Window, string? Advertise);
 
     private static void Run(ExplainSettings s, CliContext context)
@@ -87,24 +90,42 @@ internal static class ExplainCommand
         var corpus = CorpusInputs.Find(s.Inputs, s.Labels, s.FrontEnd, error);
         // The model first: a weights file that cannot be loaded is refused before the output folder is made.
         using var model = context.LoadModel(s.Model);
+        var relax = s.Relax;
+        var settings = new Dictionary<string, string>
+        {
+            ["model"] = model.Identity,
+            ["dtype"] = s.DType.ToString(),
+            ["keep"] = s.Keep.ToString("R", CultureInfo.InvariantCulture),
+            ["front-end.pad"] = s.FrontEnd.PadFinalExample ? "true" : "false",
+        };
+        StftCells? cells = null;
+        LogMelSpectrogram? logMel = null;
+        if (model.Input is WaveformInput waveform)
+        {
+            (corpus, cells, relax) = ForWaveformModel(corpus, waveform, s, model.Identity);
+            settings["front-end.hop-samples"] = corpus.HopSamples.ToString(CultureInfo.InvariantCulture);
+        }
+        else if (model.Input is LogMelInput { IsVGGishLogMel: false } input)
+        {
+            (corpus, logMel) = ForLogMelModel(corpus, input, s, model.Identity);
+            settings["front-end.hop-samples"] = corpus.HopSamples.ToString(CultureInfo.InvariantCulture);
+        }
+        else
+        {
+            settings["front-end.hop-frames"] = s.FrontEnd.ExampleHopFrames.ToString(CultureInfo.InvariantCulture);
+        }
         RelaxCli.CheckWritableFolder(s.Output);
         NativeNnpack.DisableIfUnavailable(); // host policy: no futile NNPACK attempt (and its warning) per convolution
-        RelaxCli.CheckBatchFits(s.Relax.BatchSize, model.ActivationBytesPerExample);
+        RelaxCli.CheckBatchFits(relax.BatchSize, model.ActivationBytesPerExample);
         var options = new CorpusOptions
         {
             OutputDirectory = s.Output,
             Masks = s.Masks,
-            Relax = s.Relax,
+            Relax = relax,
             ExamplesPerRecording = s.ExamplesPerFile,
             OnlyExample = s.Example,
-            Settings = new Dictionary<string, string>
-            {
-                ["model"] = model.Identity,
-                ["dtype"] = s.DType.ToString(),
-                ["keep"] = s.Keep.ToString("R", CultureInfo.InvariantCulture),
-                ["front-end.pad"] = s.FrontEnd.PadFinalExample ? "true" : "false",
-                ["front-end.hop-frames"] = s.FrontEnd.ExampleHopFrames.ToString(CultureInfo.InvariantCulture),
-            },
+            Cells = cells,
+            Settings = settings,
         };
         var runner = new CorpusExplainer(model.Embedder, options);
         if (runner.CheckOutputFolder() is { } refusal)
@@ -115,14 +136,24 @@ internal static class ExplainCommand
         output.WriteLine($"Model: {model.Identity} ({s.DType}, {s.Device})");
         RelaxCli.WriteNotice(output, model.Notice);
         output.WriteLine($"Corpus: {corpus.Count} recording(s), classes {string.Join(", ", corpus.Labels)}; mask kinds {string.Join(", ", s.Masks.Select(m => m.Name))}.");
-        output.WriteLine($"RELAX: keep {s.Keep}, N = {s.Relax.MaskCount}{(s.Relax.Convergence is { } c ? $" at most, stopping at estimated r ≥ {c.TargetCorrelation}" : "")}, batch {s.Relax.BatchSize}, replacement {s.Relax.Replacement.Name}, {s.Relax.Normalization} normalisation, seed {s.Relax.Seed}.");
+        if (logMel is not null && model.Input is LogMelInput m)
+        {
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"Log-mel model with its own preprocessing: examples of {m.FramesPerExample} frames ({logMel.SamplesFor(m.FramesPerExample) / (double)m.SampleRate:0.###} s) at {m.SampleRate} Hz every {corpus.HopSamples / (double)m.SampleRate:0.###} s; window {m.WindowSamples}, hop {m.HopSamples}, FFT {m.FftSize}, {m.MelBands} bands {m.FminHz:0.##}–{m.FmaxHz:0.##} Hz, log offset {m.LogOffset:G3}."));
+        }
+        if (cells is not null && model.Input is WaveformInput w)
+        {
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"Waveform model: examples of {w.SamplesPerExample / (double)w.SampleRate:0.###} s at {w.SampleRate} Hz every {corpus.HopSamples / (double)w.SampleRate:0.###} s; masks on STFT cells ({cells.WindowSamples}-sample window, hop {cells.HopSamples}, {cells.Bins} bins), masked cells silenced."));
+        }
+        output.WriteLine($"RELAX: keep {s.Keep}, N = {relax.MaskCount}{(relax.Convergence is { } c ? $" at most, stopping at estimated r ≥ {c.TargetCorrelation}" : "")}, batch {relax.BatchSize}, replacement {relax.Replacement.Name}, {relax.Normalization} normalisation, seed {relax.Seed}.");
 
         var cancel = new CommandCancellation(context.Cancellation);
         var progress = new CorpusProgressLine(error, context.Interactive);
         CorpusSummary summary;
         try
         {
-            CorpusArtifactWriter artifacts = new CorpusUnitFigures(new CorpusUnitFigureOptions { Figures = !s.NoFigures, Audio = s.Audio, EvidenceFraction = s.EvidenceFraction }).Write;
+            CorpusArtifactWriter artifacts = new CorpusUnitFigures(new CorpusUnitFigureOptions { Figures = !s.NoFigures, Audio = s.Audio, EvidenceFraction = s.EvidenceFraction, Cells = cells, LogMel = logMel }).Write;
             summary = s.Cluster is { } redis
                 ? OnCluster(redis, runner, corpus, new ClusterModel(model.Identity, s.DType.ToString(), s.Device.ToString()), s, progress, artifacts, context, cancel.Token)
                 : runner.Run(corpus, progress, artifacts, cancel.Token);
@@ -139,7 +170,7 @@ internal static class ExplainCommand
         }
         progress.Close();
 
-        var grids = CorpusFigures.SaveClassGrids(summary, s.Output, SpectrogramAxes.VGGish);
+        var grids = CorpusFigures.SaveClassGrids(summary, s.Output, cells is not null ? SpectrogramAxes.Stft(cells) : logMel is not null ? SpectrogramAxes.LogMel(logMel) : SpectrogramAxes.VGGish);
         CorpusReportPage.Write(summary, s.Output, grids, $"RELAX explanations · {corpus.Count} recording(s) · {string.Join(", ", s.Masks.Select(m => m.Name))} masks");
         // Each skipped recording was reported on its progress line with the reason; a long corpus scrolls, so the end
         // names them once more, briefly.
@@ -155,6 +186,56 @@ internal static class ExplainCommand
         {
             throw new CliException($"Nothing was explained: every recording was skipped (see {Path.Combine(s.Output, "index.csv")}).");
         }
+    }
+
+    /// <summary>A waveform model's corpus: examples at the model's rate and length, every <c>--hop</c> seconds when given
+    /// (else the card's hop), explained over <see cref="StftCells.ForRate"/>'s cells with masked cells silenced.</summary>
+    /// <exception cref="CliException"><c>--replace</c> other than zero, a hop longer than an example, or examples shorter than the STFT takes.</exception>
+    private static (CorpusInputs Corpus, StftCells Cells, RelaxOptions Relax) ForWaveformModel(CorpusInputs corpus, WaveformInput input, ExplainSettings s, string identity)
+    {
+        if (s.ReplaceGiven && s.Relax.Replacement != MaskReplacement.Zero)
+        {
+            throw new CliException($"--replace {s.Relax.Replacement.Name}: {identity} is a waveform model, whose masked STFT cells are silenced (zero); leave --replace out.");
+        }
+        int hop = s.HopGiven is { } seconds ? (int)Math.Round(seconds * input.SampleRate) : input.ExampleHopSamples;
+        if (hop < 1 || hop > input.SamplesPerExample)
+        {
+            throw new CliException(string.Create(CultureInfo.InvariantCulture,
+                $"--hop {s.HopGiven}: {identity} takes examples of {input.SamplesPerExample / (double)input.SampleRate:0.###} s; give a hop of at most that."));
+        }
+        var cells = StftCells.ForRate(input.SampleRate);
+        if (input.SamplesPerExample < cells.MinimumSamples)
+        {
+            throw new CliException($"{identity}: examples of {input.SamplesPerExample} samples are shorter than the STFT its masks live on takes ({cells.MinimumSamples} at {input.SampleRate} Hz).");
+        }
+        var reader = new WaveformExampleReader(input.SampleRate, input.SamplesPerExample, hop, s.FrontEnd.PadFinalExample);
+        return (corpus.ForWaveformModel(reader, cells), cells, s.Relax with { Replacement = MaskReplacement.Zero });
+    }
+
+    /// <summary>A log-mel model's corpus when its card's preprocessing is not VGGish's: examples of the card's frames cut
+    /// from the recording at the card's rate every <c>--hop</c> seconds when given (else the card's hop), each the
+    /// card's log-mel analysis of its samples.</summary>
+    /// <exception cref="CliException">An analysis this build cannot compute, or examples too long.</exception>
+    private static (CorpusInputs Corpus, LogMelSpectrogram Analysis) ForLogMelModel(CorpusInputs corpus, LogMelInput input, ExplainSettings s, string identity)
+    {
+        LogMelSpectrogram analysis;
+        WaveformExampleReader reader;
+        try
+        {
+            analysis = new LogMelSpectrogram(input.SampleRate, input.WindowSamples, input.HopSamples, input.FftSize, input.MelBands, input.FminHz, input.FmaxHz, input.LogOffset);
+            int hopFrames = s.HopGiven is { } seconds ? (int)Math.Max(1, Math.Round(seconds * input.SampleRate / input.HopSamples)) : input.ExampleHopFrames;
+            if (hopFrames > input.FramesPerExample)
+            {
+                throw new CliException(string.Create(CultureInfo.InvariantCulture,
+                    $"--hop {s.HopGiven}: {identity} takes examples of {input.FramesPerExample} frames ({analysis.SamplesFor(input.FramesPerExample) / (double)input.SampleRate:0.###} s); give a hop of at most that."));
+            }
+            reader = new WaveformExampleReader(input.SampleRate, checked((int)analysis.SamplesFor(input.FramesPerExample)), hopFrames * input.HopSamples, s.FrontEnd.PadFinalExample);
+        }
+        catch (Exception e) when (e is ArgumentOutOfRangeException or OverflowException)
+        {
+            throw new CliException($"{identity}: its card's log-mel preprocessing cannot be computed here: {e.Message.Split(Environment.NewLine)[0]}", e);
+        }
+        return (corpus.ForLogMelModel(reader, analysis), analysis);
     }
 
     /// <summary>The same run with the units explained by the cluster's workers; this process streams the corpus,

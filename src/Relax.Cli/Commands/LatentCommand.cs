@@ -39,7 +39,7 @@ internal static class LatentCommand
     private static void Run(string[] inputs, string output, string? labelsFile, bool pad, double? perplexityGiven, int k, ModelRequest request, CliContext context)
     {
         var corpus = CorpusInputs.Find(inputs, labelsFile, CliOptions.FrontEnd(pad, 0.96), context.Error);
-        using var model = context.LoadModel(request);
+        using var model = context.LoadLogMelModel(request, "latent");
         RelaxCli.CheckWritableFolder(output);
         NativeNnpack.DisableIfUnavailable(); // host policy: no futile NNPACK attempt (and its warning) per convolution
         context.Output.WriteLine($"Model: {model.Identity}");

@@ -23,9 +23,9 @@ public sealed class StftCellEmbedder : IEmbedder, IDisposable
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(stft);
-        if (samples.Length < stft.WindowSamples)
+        if (samples.Length < stft.MinimumSamples)
         {
-            throw new ArgumentException($"A recording of {samples.Length} samples is shorter than one STFT window ({stft.WindowSamples}).", nameof(samples));
+            throw new ArgumentException($"A recording of {samples.Length} samples is shorter than the STFT takes ({stft.MinimumSamples}).", nameof(samples));
         }
         (_model, _stft, _samples) = (model, stft, samples.Length);
         using var waveform = tensor(samples.ToArray(), [1, samples.Length], device: model.Device);

@@ -19,13 +19,12 @@ public abstract class ExportedModelEmbedder : IEmbedder, IDisposable
     /// <param name="device">Where the embeddings are returned (and the model runs, where the format can).</param>
     /// <param name="dtype">The dtype the inputs are given to the model in.</param>
     /// <param name="batchSize">The most examples per run.</param>
-    /// <exception cref="ModelException">The card's input is not one this build runs (<see cref="ExportedModelFile.RequireSupported"/>).</exception>
     protected ExportedModelEmbedder(ExportedModelFile file, Device device, ScalarType dtype, int batchSize)
     {
         ArgumentNullException.ThrowIfNull(file);
         ArgumentNullException.ThrowIfNull(device);
         ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
-        Input = file.RequireSupported();
+        Input = file.Card.Input;
         Output = file.Card.Output;
         Source = file.Path;
         Device = device;

@@ -56,12 +56,4 @@ public sealed class ExportedModelFile
     public string Identity(string format) =>
         $"{format} model {Card.Name ?? System.IO.Path.GetFileNameWithoutExtension(Path)} (file SHA-256 {Sha256}, card {Card.Fingerprint})";
 
-    /// <summary>The card's input, refusing what this build cannot run from a card yet: log-mel preprocessing other than
-    /// VGGish's (the one log-mel front end this build has). Waveform inputs are run as they are.</summary>
-    /// <exception cref="ModelException">One line naming the card's setting.</exception>
-    public ModelInput RequireSupported() => Card.Input switch
-    {
-        LogMelInput { IsVGGishLogMel: false } => throw new ModelException($"{Path}: the card's log-mel preprocessing differs from VGGish's (16 kHz, window 400, hop 160, FFT 512, 64 bands 125–7500 Hz, log offset 0.01, 96 frames), the only log-mel front end of this build; the layout and exampleHopFrames may differ."),
-        var input => input,
-    };
 }

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using Relax.Hosting;
 using Relax.IO;
+using Relax.Waveform;
 
 namespace Relax.Runs;
 
@@ -20,7 +21,8 @@ public delegate void CorpusArtifactWriter(CorpusUnit unit, float[,] input, float
 /// distinct the classes' maps are. The runner behind <c>relax explain</c>; hosts (the CLI, a worker) add figures.
 /// </summary>
 /// <remarks>
-/// <para>Layout: <c>&lt;recording&gt;/example-NNN/logmel.npy</c>, and per mask kind
+/// <para>Layout: <c>&lt;recording&gt;/example-NNN/logmel.npy</c> (a waveform model's: <c>spectrogram.npy</c>, see
+/// <see cref="CorpusOptions.Cells"/>), and per mask kind
 /// <c>&lt;recording&gt;/example-NNN/&lt;kind&gt;/</c> with the <see cref="RelaxResult.Save"/> files and
 /// <c>summary.json</c> (the unit's <see cref="CorpusUnit"/>, written atomically and last: a unit whose record is
 /// present and matches the settings is finished and reused). At the top: <c>corpus.json</c> (the settings, written
@@ -46,11 +48,16 @@ public sealed class CorpusExplainer
     /// <summary>Creates the runner.</summary>
     /// <param name="embedder">The model.</param>
     /// <param name="options">Output folder, mask kinds, RELAX settings and the host's settings.</param>
-    /// <exception cref="ArgumentException">A host setting named like a RELAX one, or with a malformed name.</exception>
+    /// <exception cref="ArgumentException">A host setting named like a RELAX one, or with a malformed name; STFT cells
+    /// (<see cref="CorpusOptions.Cells"/>) with a replacement other than zero.</exception>
     public CorpusExplainer(IEmbedder embedder, CorpusOptions options)
     {
         _embedder = embedder ?? throw new ArgumentNullException(nameof(embedder));
         Options = options ?? throw new ArgumentNullException(nameof(options));
+        if (options.Cells is not null && options.Relax.Replacement != MaskReplacement.Zero)
+        {
+            throw new ArgumentException($"A waveform model's masked cells are silenced: give the replacement {MaskReplacement.Zero.Name}, not {options.Relax.Replacement.Name}.", nameof(options));
+        }
         _fingerprint = options.Fingerprint();
         FingerprintLine = _fingerprint.ToLine();
         _store = new ResultStore<CorpusUnit>(options.OutputDirectory, UnitRecordFile, camelCase: true);
@@ -179,11 +186,12 @@ public sealed class CorpusExplainer
                         progress?.Report(Progress(recording.Id, null));
                         continue;
                     }
-                    var work = new CorpusWork(UnitFolder(recording.Id, k, masks.Name), examples.Inputs[k], masks.Name,
-                        CorpusSeeds.ForExample(Options.Relax.Seed, recording.ContentHash, k, masks.Name));
                     // The example's audio is taken now, in order, with its input: a recording read a window at a time (a long one)
                     // need not go back for it when the unit finishes.
                     var waveform = examples.Waveforms is { } waves && k < waves.Count ? waves[k] : null;
+                    var work = new CorpusWork(UnitFolder(recording.Id, k, masks.Name), examples.Inputs[k], masks.Name,
+                        CorpusSeeds.ForExample(Options.Relax.Seed, recording.ContentHash, k, masks.Name),
+                        Options.Cells is { } cells ? new WaveformExample(waveform!, cells) : null);
                     inFlight.Add(new InFlightUnit(slot, state, k, work, waveform, executor.RunAsync(work, null, cancellationToken)));
                     while (inFlight.Count >= window)
                     {
@@ -207,7 +215,7 @@ public sealed class CorpusExplainer
             .Select(u => new ClassMapEntry(u.Label ?? CorpusReport.Unlabelled, u.MaskKind, $"{u.Recording}\u0000{u.Example:D6}", () => LoadMaps(u))), cancellationToken);
         var summary = new CorpusSummary(all, statistics.ClassMaps(), statistics.Distinctiveness(), _fingerprint.ToDictionary(),
             Options.Masks.Select(m => m.Name).ToArray(), recordingsDone, clock.Elapsed, masksComputed / Math.Max(1e-9, computeSeconds));
-        CorpusReport.Write(summary, Options.OutputDirectory, sources);
+        CorpusReport.Write(summary, Options.OutputDirectory, sources, Path.GetFileNameWithoutExtension(Options.InputFile));
         return summary;
 
         async Task FinishOneAsync()
@@ -264,7 +272,8 @@ public sealed class CorpusExplainer
         return ExplainUnit(_embedder, masks, Options.Relax, work, cancellationToken);
     }
 
-    /// <summary>Explains one unit in this process: RELAX with the unit's mask kind and seed. Every executor (this
+    /// <summary>Explains one unit in this process: RELAX with the unit's mask kind and seed, on the unit's input, or for
+    /// a waveform model (<see cref="CorpusWork.Waveform"/>) over its STFT cells (<see cref="WaveformRelax.Explain(IEmbedder, IMaskGenerator, RelaxOptions, WaveformExample, IProgress{RelaxProgress}?, CancellationToken)"/>). Every executor (this
     /// process's, a cluster worker's) calls this, so a unit's maps are the same wherever it runs.</summary>
     /// <param name="embedder">The model.</param>
     /// <param name="masks">The unit's mask generator (named <see cref="CorpusWork.MaskKind"/>).</param>
@@ -280,7 +289,19 @@ public sealed class CorpusExplainer
         {
             throw new ArgumentException($"The unit asks for {work.MaskKind} masks; the generator makes {masks.Name}.", nameof(masks));
         }
-        var result = new RelaxExplainer(embedder, masks, relax with { Seed = work.Seed }).Explain(work.Input, null, cancellationToken);
+        RelaxResult result;
+        if (work.Waveform is { } waveform)
+        {
+            if ((work.Input.GetLength(0), work.Input.GetLength(1)) != waveform.CellShape)
+            {
+                throw new ArgumentException($"Unit {work.UnitId}: its input is {work.Input.GetLength(0)} × {work.Input.GetLength(1)}, its waveform's cells {waveform.CellShape.Frames} × {waveform.CellShape.Bins}.", nameof(work));
+            }
+            result = WaveformRelax.Explain(embedder, masks, relax with { Seed = work.Seed }, waveform, null, cancellationToken);
+        }
+        else
+        {
+            result = new RelaxExplainer(embedder, masks, relax with { Seed = work.Seed }).Explain(work.Input, null, cancellationToken);
+        }
         NativeHeap.TrimIfDue(); // host policy: a long run returns freed native memory now and then
         return result;
     }
@@ -300,7 +321,7 @@ public sealed class CorpusExplainer
         var (recording, examples, k, work) = (done.Recording.Recording, done.Recording.Examples, done.Example, done.Work);
         var folder = _store.Folder(work.UnitId);
         result.Save(folder);
-        NpyFile.Write(Path.Combine(Options.OutputDirectory, ExampleFolder(recording.Id, k), "logmel.npy"), work.Input);
+        NpyFile.Write(Path.Combine(Options.OutputDirectory, ExampleFolder(recording.Id, k), Options.InputFile), work.Input);
         var unit = new CorpusUnit(recording.Id, recording.Label, k, examples.StartSeconds[k], work.MaskKind, CorpusUnitStatus.Done, work.Seed,
             result.MasksRequested, result.MasksUsed, result.StoppedEarly, double.IsNaN(result.EstimatedCorrelation) ? null : result.EstimatedCorrelation,
             result.Elapsed.TotalSeconds, FingerprintLine);
@@ -352,6 +373,10 @@ public sealed class CorpusExplainer
         {
             problem = "no example";
         }
+        if (problem is null && Options.Cells is not null && (examples.Waveforms is null || examples.Waveforms.Count != count))
+        {
+            problem = "no audio for its examples (a waveform model is explained over the cells of each example's audio)";
+        }
         if (problem is not null)
         {
             return [];
@@ -370,12 +395,12 @@ public sealed class CorpusExplainer
 
     private bool MapFilesExist(CorpusUnit unit) =>
         MapFiles.All(f => File.Exists(Path.Combine(_store.Folder(unit.Folder), f)))
-        && File.Exists(Path.Combine(Options.OutputDirectory, ExampleFolder(unit.Recording, unit.Example), "logmel.npy"));
+        && File.Exists(Path.Combine(Options.OutputDirectory, ExampleFolder(unit.Recording, unit.Example), Options.InputFile));
 
     private ExampleMaps LoadMaps(CorpusUnit unit)
     {
         var folder = _store.Folder(unit.Folder);
-        return new ExampleMaps(Read(Path.Combine(Options.OutputDirectory, ExampleFolder(unit.Recording, unit.Example), "logmel.npy")),
+        return new ExampleMaps(Read(Path.Combine(Options.OutputDirectory, ExampleFolder(unit.Recording, unit.Example), Options.InputFile)),
             Read(Path.Combine(folder, "saliency.npy")), Read(Path.Combine(folder, "uncertainty.npy")), Read(Path.Combine(folder, "mask-weight.npy")),
             unit.MasksUsed, Options.Relax.Normalization);
 

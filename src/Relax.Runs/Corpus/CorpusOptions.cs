@@ -1,3 +1,6 @@
+using System.Globalization;
+using Relax.Waveform;
+
 namespace Relax.Runs;
 
 /// <summary>Settings of <see cref="CorpusExplainer"/>, checked when set.</summary>
@@ -9,6 +12,9 @@ public sealed record CorpusOptions
     private readonly int? _examplesPerRecording;
     private readonly int? _onlyExample;
     private readonly IReadOnlyDictionary<string, string> _settings = new Dictionary<string, string>();
+
+    /// <summary>The setting names <see cref="Cells"/> adds to the fingerprint.</summary>
+    private static readonly string[] CellSettings = ["cells.rate", "cells.window", "cells.hop", "cells.fft"];
 
     /// <summary>Where results go: <c>&lt;recording&gt;/example-NNN/&lt;mask kind&gt;/</c> per unit, and
     /// <c>index.csv</c>, <c>summary.json</c>, <c>distinctiveness.csv</c> and <c>class-maps/</c> at the top.</summary>
@@ -69,11 +75,37 @@ public sealed record CorpusOptions
         init => _settings = value is null ? throw new ArgumentNullException(nameof(Settings)) : new SortedDictionary<string, string>(value.ToDictionary(), StringComparer.Ordinal);
     }
 
+    /// <summary>For a waveform model: the STFT whose cells each example is explained over (<see cref="WaveformRelax"/>);
+    /// every recording must then give its examples' audio (<see cref="CorpusExamples.Waveforms"/>) at the transform's
+    /// rate, its inputs are the cells' power spectrograms (<see cref="StftCells.Spectrogram"/>, written as
+    /// <c>spectrogram.npy</c>), and <see cref="RelaxOptions.Replacement"/> must be zero (a masked cell is silenced).
+    /// Null (the default) for a log-mel model, whose inputs are explained themselves (<c>logmel.npy</c>).</summary>
+    public StftCells? Cells { get; init; }
+
+    /// <summary>The file each example's input is written to: <c>logmel.npy</c>, or <c>spectrogram.npy</c> with <see cref="Cells"/>.</summary>
+    public string InputFile => Cells is null ? "logmel.npy" : "spectrogram.npy";
+
     /// <summary>Every setting that changes a unit's results, as the run's <see cref="RunSettings"/> in name order:
     /// <see cref="Settings"/> and the RELAX settings (<see cref="RelaxSettings.Describe"/>, with the corpus seed and the
     /// way masks are drawn from seeds). Which mask kinds and how many examples per recording are not among them: adding
     /// a kind or more examples to a finished folder extends it. Nor is the batch size: masks and convergence checks do
     /// not depend on it, so a rerun with another batch size (on another device, say) resumes.</summary>
     /// <exception cref="ArgumentException">A host setting named like a RELAX one, or with a malformed name.</exception>
-    public RunSettings Fingerprint() => new RunSettings(Settings).Then(RelaxSettings.Describe(Relax)).Sorted();
+    /// <remarks>With <see cref="Cells"/>, the transform's rate, window, hop and FFT size are settings too.</remarks>
+    public RunSettings Fingerprint()
+    {
+        var settings = Settings.ToDictionary();
+        if (Cells is { } c)
+        {
+            if (CellSettings.FirstOrDefault(Settings.ContainsKey) is { } taken)
+            {
+                throw new ArgumentException($"The host setting '{taken}' is named like a setting of the STFT cells.", nameof(Settings));
+            }
+            foreach (var (name, value) in CellSettings.Zip([c.SampleRate, c.WindowSamples, c.HopSamples, c.FftSize]))
+            {
+                settings[name] = value.ToString(CultureInfo.InvariantCulture);
+            }
+        }
+        return new RunSettings(settings).Then(RelaxSettings.Describe(Relax)).Sorted();
+    }
 }

@@ -28,14 +28,15 @@ public static class CorpusReport
     /// <summary>A class map's file, relative to the output folder.</summary>
     /// <param name="maskKind">The mask kind.</param>
     /// <param name="label">The class.</param>
-    /// <param name="quantity"><c>logmel</c>, <c>saliency</c>, <c>saliency-count</c> or <c>uncertainty</c>.</param>
+    /// <param name="quantity"><c>logmel</c> (a waveform model's: <c>spectrogram</c>), <c>saliency</c>, <c>saliency-count</c> or <c>uncertainty</c>.</param>
     public static string ClassMapFile(string maskKind, string label, string quantity) => $"class-maps/{maskKind}/{FileSafe(label)}-{quantity}.npy";
 
     /// <summary>Writes the files.</summary>
     /// <param name="summary">The run.</param>
     /// <param name="outputDirectory">The corpus folder.</param>
     /// <param name="sources">Each recording's source (file path) by id, for <c>index.csv</c>.</param>
-    public static void Write(CorpusSummary summary, string outputDirectory, IReadOnlyDictionary<string, string> sources)
+    /// <param name="input">What the class's mean input is called in its file: <c>logmel</c>, or <c>spectrogram</c> for a waveform model.</param>
+    public static void Write(CorpusSummary summary, string outputDirectory, IReadOnlyDictionary<string, string> sources, string input = "logmel")
     {
         ArgumentNullException.ThrowIfNull(summary);
         ArgumentNullException.ThrowIfNull(sources);
@@ -57,7 +58,7 @@ public static class CorpusReport
 
         foreach (var c in summary.ClassMaps)
         {
-            NpyFile.Write(Path.Combine(outputDirectory, ClassMapFile(c.MaskKind, c.Label, "logmel")), c.LogMel);
+            NpyFile.Write(Path.Combine(outputDirectory, ClassMapFile(c.MaskKind, c.Label, input)), c.LogMel);
             NpyFile.Write(Path.Combine(outputDirectory, ClassMapFile(c.MaskKind, c.Label, "saliency")), c.Saliency);
             NpyFile.Write(Path.Combine(outputDirectory, ClassMapFile(c.MaskKind, c.Label, "saliency-count")), c.SaliencyMaskCount);
             NpyFile.Write(Path.Combine(outputDirectory, ClassMapFile(c.MaskKind, c.Label, "uncertainty")), c.Uncertainty);

@@ -1,9 +1,11 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.TestingHost;
+using Relax.Core.Tests;
 using Relax.Masks;
 using Relax.Runs;
 using Relax.Synthetic;
+using Relax.Waveform;
 using Xunit.Abstractions;
 
 namespace Relax.Cluster.Tests;
@@ -46,7 +48,7 @@ public sealed class ClusterCorpusTests(ITestOutputHelper output) : IDisposable
                 () => new CorpusExamples([e.LogMel], [0.0])))
             .ToList();
 
-    private InProcessTestCluster Cluster(short silos, ClusterModel? workerModel = null, bool broken = false, ClusterModel? firstSiloModel = null)
+    private InProcessTestCluster Cluster(short silos, ClusterModel? workerModel = null, bool broken = false, ClusterModel? firstSiloModel = null, IEmbedder? waveformModel = null)
     {
         var builder = new InProcessTestClusterBuilder(silos);
         int configured = 0;
@@ -54,7 +56,7 @@ public sealed class ClusterCorpusTests(ITestOutputHelper output) : IDisposable
         {
             var model = SyntheticAnimalModel.Load();
             _models.Add(model);
-            IEmbedder embedder = broken ? new BrokenEmbedder() : model.Embedder;
+            IEmbedder embedder = broken ? new BrokenEmbedder() : waveformModel ?? model.Embedder;
             var runs = Interlocked.Increment(ref configured) == 1 && firstSiloModel is not null ? firstSiloModel : workerModel ?? Float32Cpu;
             siloBuilder.AddRelaxWorker(new ClusterWorkerOptions(embedder, runs) { Name = silo.SiloName });
         });
@@ -126,6 +128,37 @@ public sealed class ClusterCorpusTests(ITestOutputHelper output) : IDisposable
         AssertSameMaps(Path.Combine(_root, "local"), Path.Combine(_root, "cluster"));
         var workers = cluster.Silos.Sum(s => s.ServiceProvider.GetRequiredService<ClusterWorker>().Completed);
         Assert.InRange(workers, 12, 12 + expired);
+    }
+
+    [Fact]
+    public async Task A_waveform_corpus_on_two_workers_equals_a_single_process_run()
+    {
+        // A waveform model's units carry their samples and STFT to the worker, which explains them over their cells.
+        var cells = StftCells.ForRate(16_000);
+        var waves = Enumerable.Range(0, 4).Select(k =>
+        {
+            var random = new Random(k);
+            return Enumerable.Range(0, 6000).Select(i => (float)((i > 3000 ? 0.3 : 0.05) * (2 * random.NextDouble() - 1))).ToArray();
+        }).ToList();
+        var corpus = waves.Select((w, k) => new CorpusRecording($"wave-{k}", k % 2 == 0 ? "a" : "b", $"content-{k}",
+            () => new CorpusExamples([cells.Spectrogram(w)], [0.0], Waveforms: [w]))).ToList();
+        CorpusOptions Waveform(string name) => Options(name) with { Cells = cells, Relax = Options(name).Relax with { Replacement = MaskReplacement.Zero } };
+        var model = new HalvesWaveformEmbedder();
+        new CorpusExplainer(model, Waveform("local")).Run(corpus);
+
+        await using var cluster = Cluster(2, waveformModel: model);
+        await cluster.DeployAsync();
+        var options = Waveform("cluster");
+        await using var executor = ClusterUnitExecutor.ForCorpus(cluster.Client, options, new ClusterRunOptions(Float32Cpu) { Window = 4 });
+        await executor.StartAsync();
+        var summary = await new CorpusExplainer(model, options).RunAsync(corpus, executor);
+
+        Assert.Equal(8, summary.Explained);
+        foreach (var file in Directory.EnumerateFiles(Path.Combine(_root, "local"), "*.npy", SearchOption.AllDirectories).Select(f => Path.GetRelativePath(Path.Combine(_root, "local"), f)))
+        {
+            Assert.True(File.ReadAllBytes(Path.Combine(_root, "local", file)).AsSpan().SequenceEqual(File.ReadAllBytes(Path.Combine(_root, "cluster", file))), $"{file} differs");
+        }
+        Assert.Equal(4 * 2 * 4 + 4, Directory.EnumerateFiles(Path.Combine(_root, "cluster"), "*.npy", SearchOption.AllDirectories).Count(f => !f.Contains("class-maps", StringComparison.Ordinal)));
     }
 
     [Fact]

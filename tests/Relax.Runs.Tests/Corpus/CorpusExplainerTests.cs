@@ -1,5 +1,7 @@
 using Relax.Core.Tests;
+using Relax.IO;
 using Relax.Masks;
+using Relax.Waveform;
 
 namespace Relax.Runs.Tests;
 
@@ -230,5 +232,71 @@ public sealed class CorpusExplainerTests : IDisposable
         Assert.True(CorpusRecording.IsValidId("dog/dog_1.x-2"));
         Assert.Throws<ArgumentException>(() => new CorpusExplainer(_embedder, Options(Folder("d"))).Run([Recording(0, "x/../../y")]));
         Assert.Throws<ArgumentException>(() => new CorpusExplainer(_embedder, Options(Folder("e"))).Run([Recording(0, "same"), Recording(1, "SAME")]));
+    }
+
+    /// <summary>A waveform recording: silence for its first half, noise for its second (0.5 s at 16 kHz).</summary>
+    private static float[] HalfSilentNoise(int seed)
+    {
+        var random = new Random(seed);
+        return Enumerable.Range(0, 8000).Select(i => i < 4000 ? 0f : (float)(0.3 * (2 * random.NextDouble() - 1))).ToArray();
+    }
+
+    private static CorpusOptions WaveformOptions(string folder, MaskReplacement? replacement = null) => new()
+    {
+        OutputDirectory = folder,
+        Masks = [MaskGenerators.Create("time-frequency")],
+        Relax = new RelaxOptions { MaskCount = 256, BatchSize = 32, Seed = 11, Replacement = replacement ?? MaskReplacement.Zero },
+        Cells = StftCells.ForRate(16_000),
+        Settings = new Dictionary<string, string> { ["model"] = "halves" },
+    };
+
+    [Fact]
+    public void A_waveform_corpus_is_explained_over_each_examples_stft_cells_where_its_sound_is()
+    {
+        var cells = StftCells.ForRate(16_000);
+        var recordings = Enumerable.Range(0, 2).Select(k => HalfSilentNoise(k)).ToList();
+        CorpusRecording Wave(int k) => new($"wave-{k}", "noise", $"hash-{k}",
+            () => new CorpusExamples([cells.Spectrogram(recordings[k])], [0.0], Waveforms: [recordings[k]]));
+        var options = WaveformOptions(Folder("wave"));
+        var model = new HalvesWaveformEmbedder();
+        var summary = new CorpusExplainer(model, options).Run([Wave(0), Wave(1), new CorpusRecording("no-audio", "noise", "hash-x",
+            () => new CorpusExamples([new float[51, 257]], [0.0]))]);
+
+        Assert.Equal(2, summary.Explained);
+        Assert.Contains("no audio for its examples", summary.Units.Single(u => u.Recording == "no-audio").Problem, StringComparison.Ordinal);
+        for (int k = 0; k < 2; k++)
+        {
+            var folder = Path.Combine(options.OutputDirectory, $"wave-{k}", "example-000");
+            Assert.True(File.Exists(Path.Combine(folder, "spectrogram.npy")));
+            Assert.False(File.Exists(Path.Combine(folder, "logmel.npy")));
+            var (saliency, shape) = NpyFile.Read(Path.Combine(folder, "time-frequency", "saliency.npy"));
+            Assert.Equal(new long[] { 51, 257 }, shape);
+
+            // The unit is WaveformRelax on its own samples with its own seed (nothing of the corpus's order).
+            var unit = summary.Units.Single(u => u.Recording == $"wave-{k}");
+            Assert.Equal(CorpusSeeds.ForExample(11, $"hash-{k}", 0, "time-frequency"), unit.Seed);
+            var alone = WaveformRelax.Explain(model, MaskGenerators.Create("time-frequency"), options.Relax with { Seed = unit.Seed }, new WaveformExample(recordings[k], cells));
+            Assert.Equal(alone.Saliency.Cast<float>(), saliency);
+
+            // Behaviour: the model reads the noise, so keeping the second half's cells (frames 26-50) makes a masked copy
+            // like the recording; the silent half's cells carry nothing. (Frame 25 straddles the two.)
+            // Every sounding frame's mean saliency is above every silent frame's, away from the boundary (frame 25), which
+            // a time band of 8 frames can straddle.
+            double FrameMean(int t) => Enumerable.Range(0, 257).Average(f => saliency[t * 257 + f]);
+            double silent = Enumerable.Range(0, 17).Max(FrameMean), sounding = Enumerable.Range(34, 17).Min(FrameMean);
+            Assert.True(sounding > silent, $"lowest frame mean where the noise is {sounding}, highest where it is silent {silent}");
+        }
+        var stored = RunSettings.ReadJson(File.ReadAllBytes(Path.Combine(options.OutputDirectory, CorpusExplainer.ManifestFile)));
+        Assert.Equal(("16000", "400", "160", "512"), (stored?["cells.rate"], stored?["cells.window"], stored?["cells.hop"], stored?["cells.fft"]));
+
+        var again = new CorpusExplainer(model, options).Run([Wave(0), Wave(1)]);
+        Assert.Equal(2, again.Reused);
+    }
+
+    [Fact]
+    public void A_waveform_corpus_with_a_replacement_other_than_silence_is_refused()
+    {
+        var e = Assert.Throws<ArgumentException>(() => new CorpusExplainer(new HalvesWaveformEmbedder(), WaveformOptions(Folder("mean"), MaskReplacement.Mean)));
+        Assert.Contains("masked cells are silenced", e.Message, StringComparison.Ordinal);
     }
 }
