@@ -13,14 +13,25 @@ public static class EvaluationFigures
     /// <param name="item">The clip.</param>
     /// <param name="maps">The explainers' maps, in the order of <see cref="ClipEvaluation.Explainers"/>.</param>
     /// <param name="folder">The clip's folder.</param>
-    public static void SaveClip(ClipEvaluation clip, EvaluationItem item, IReadOnlyList<float[,]> maps, string folder)
+    public static void SaveClip(ClipEvaluation clip, EvaluationItem item, IReadOnlyList<float[,]> maps, string folder) =>
+        SaveClip(clip, item, maps, folder, SpectrogramAxes.VGGish);
+
+    /// <summary>One clip's figures on other axes than VGGish's (a waveform model's STFT cells,
+    /// <see cref="SpectrogramAxes.Stft"/>): what <see cref="SaveClip(ClipEvaluation, EvaluationItem, IReadOnlyList{float[,]}, string)"/> writes.</summary>
+    /// <param name="clip">The clip's results.</param>
+    /// <param name="item">The clip.</param>
+    /// <param name="maps">The explainers' maps, in the order of <see cref="ClipEvaluation.Explainers"/>.</param>
+    /// <param name="folder">The clip's folder.</param>
+    /// <param name="axes">The maps' axes; the input is drawn as <see cref="SpectrogramAxes.InputName"/>.</param>
+    public static void SaveClip(ClipEvaluation clip, EvaluationItem item, IReadOnlyList<float[,]> maps, string folder, SpectrogramAxes axes)
     {
         ArgumentNullException.ThrowIfNull(clip);
         ArgumentNullException.ThrowIfNull(item);
         ArgumentNullException.ThrowIfNull(maps);
-        var panels = new List<MapPanel> { new("log-mel", item.Input, "log mel", HeatmapColors.Magma) };
+        ArgumentNullException.ThrowIfNull(axes);
+        var panels = new List<MapPanel> { new(axes.InputName, item.Input, axes.InputUnit, HeatmapColors.Magma) };
         panels.AddRange(clip.Explainers.Select((name, k) => new MapPanel(name, maps[k], "relevance")));
-        MapGridFigure.Save(Path.Combine(folder, "explainers.png"), panels, SpectrogramAxes.VGGish, new MapGridStyle { Title = $"{clip.Id}: explainers compared", Columns = 3 });
+        MapGridFigure.Save(Path.Combine(folder, "explainers.png"), panels, axes, new MapGridStyle { Title = $"{clip.Id}: explainers compared", Columns = 3 });
         foreach (var explainer in clip.Explainers)
         {
             var curves = clip.Replacements.SelectMany(r => new[]

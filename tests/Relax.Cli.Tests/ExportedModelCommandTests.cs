@@ -110,14 +110,21 @@ public sealed class ExportedModelCommandTests
             Assert.Contains($"{missing}: no such file; expected an ONNX model (.onnx).", error, StringComparison.Ordinal);
             Assert.Single(error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
 
-            // A waveform model loads; relax evaluate and relax latent, whose examples are log-mel's, refuse it in one line.
-            foreach (var command in new[] { "evaluate", "latent" })
+            // relax latent embeds a waveform model's own examples (their samples) and a 32 kHz log-mel card's.
+            var folder = Path.Combine(root, "recordings");
+            Directory.CreateDirectory(folder);
+            for (int k = 0; k < 3; k++)
             {
-                (code, _, error) = CliHarness.Run(command, CliHarness.Clip, "--model", Model("wave-encoder.onnx"), "-o", Path.Combine(root, command));
-                Assert.Equal(RelaxCli.Failure, code);
-                Assert.Contains("wave-encoder (file SHA-256 ", error, StringComparison.Ordinal);
-                Assert.Contains($"a waveform model; relax {command} takes models with VGGish's log-mel input in this build (relax explain takes any).", error, StringComparison.Ordinal);
-                Assert.Single(error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+                var noise = new Random(k);
+                Relax.Audio.WavWriter.WritePcm16(Path.Combine(folder, $"r{k}.wav"), Enumerable.Range(0, 24_000).Select(_ => (float)(0.2 * (2 * noise.NextDouble() - 1))).ToArray(), 16_000);
+            }
+            foreach (var (model, card, dimensions) in new[] { ("wave-encoder.onnx", (string?)null, 12), ("logmel-cnn.onnx", Model("card-32k.json"), 16) })
+            {
+                string[] args = ["latent", folder, "--model", Model(model), .. card is null ? Array.Empty<string>() : ["--model-card", card], "--neighbours", "1", "-o", Path.Combine(root, "latent-" + model)];
+                (code, _, error) = CliHarness.Run(args);
+                Assert.True(code == 0, error);
+                var (_, embeddingShape) = NpyFile.Read(Path.Combine(root, "latent-" + model, "embeddings.npy"));
+                Assert.Equal(new long[] { 3, dimensions }, embeddingShape);
             }
 
             // Its masked cells are silenced: another replacement is refused, in one line.
@@ -162,11 +169,16 @@ public sealed class ExportedModelCommandTests
             }
             Assert.Contains("\"front-end.hop-samples\": \"30720\"", File.ReadAllText(Path.Combine(root, "corpus.json")), StringComparison.Ordinal);
 
-            // relax evaluate feeds VGGish's examples: it refuses this model in one line.
-            (code, _, error) = CliHarness.Run("evaluate", CliHarness.Clip, "--model", Model("logmel-cnn.onnx"), "--model-card", Model("card-32k.json"), "-o", Path.Combine(root, "evaluate"));
-            Assert.Equal(RelaxCli.Failure, code);
-            Assert.Contains("a log-mel model with other preprocessing than VGGish's; relax evaluate takes models with VGGish's log-mel input in this build (relax explain takes any).", error, StringComparison.Ordinal);
-            Assert.Single(error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+            // relax evaluate reads its clips the same way (its audio-domain scores, which render VGGish's cells, are off).
+            (code, stdout, error) = CliHarness.Run("evaluate", Model("card-32k-input.wav"), "--model", Model("logmel-cnn.onnx"), "--model-card", Model("card-32k.json"),
+                "--explainers", "occlusion", "--replace", "mean", "-o", Path.Combine(root, "evaluate"));
+            Assert.True(code == 0, error);
+            Assert.Contains("Audio-domain scores: off", stdout, StringComparison.Ordinal);
+            var (map, mapShape) = NpyFile.Read(Path.Combine(root, "evaluate", "clips", "card-32k-input-e001", "map-occlusion.npy"));
+            Assert.Equal(new long[] { 96, 64 }, mapShape);
+            Assert.True(map.Max() > map.Min(), "a constant occlusion map");
+            Assert.Equal(2, Directory.GetDirectories(Path.Combine(root, "evaluate", "clips")).Length);
+            Assert.Contains(File.ReadAllLines(Path.Combine(root, "evaluate", "per-class.csv")), l => l.StartsWith("all,2,occlusion,mean,", StringComparison.Ordinal));
         });
     }
 
@@ -177,12 +189,8 @@ public sealed class ExportedModelCommandTests
     {
         CliHarness.InTempFolder("waveform", root =>
         {
-            // Three seconds at 16 kHz: a 1.5 kHz tone over noise. The model's embedding is the power of 1-2 kHz in
-            // second 1-2, so only those cells can move it.
-            var random = new Random(3);
-            var planted = Enumerable.Range(0, 48_000).Select(i => (float)(0.5 * Math.Sin(2 * Math.PI * 1500 * i / 16_000.0) + 0.05 * (2 * random.NextDouble() - 1))).ToArray();
-            var wav = Path.Combine(root, "planted.wav");
-            Relax.Audio.WavWriter.WritePcm16(wav, planted, 16_000);
+            // The model's embedding is the power of 1-2 kHz in second 1-2, so only those cells can move it.
+            var wav = PlantedWav(root);
             var output = Path.Combine(root, "out");
             var (code, stdout, error) = CliHarness.Run("explain", wav, "--model", Model(file), "--masks", "random-grid", "-n", "500", "--audio", "-o", output);
             Assert.True(code == 0, error);
@@ -219,6 +227,59 @@ public sealed class ExportedModelCommandTests
             Assert.True(Rms(evidence, 40_000, 48_000) < 0.05, $"evidence rms in second 2.5-3: {Rms(evidence, 40_000, 48_000)}");
         });
     }
+
+    [Fact]
+    public void A_waveform_model_is_evaluated_over_the_stft_cells_and_its_planted_evidence_flips_first()
+    {
+        CliHarness.InTempFolder("waveform-evaluate", root =>
+        {
+            var wav = PlantedWav(root);
+            var output = Path.Combine(root, "out");
+            var (code, stdout, error) = CliHarness.Run("evaluate", wav, "--model", Model("wave-planted.onnx"), "--explainers", "relax,occlusion",
+                "--masks", "random-grid", "-n", "256", "--window", "20x16", "--stride", "20x16", "-o", output);
+            Assert.True(code == 0, error);
+            Assert.Contains("Audio-domain scores: off", stdout, StringComparison.Ordinal);
+            Assert.Contains("replacements zero;", stdout, StringComparison.Ordinal);
+            var (map, shape) = NpyFile.Read(Path.Combine(output, "clips", "planted-e000", "map-occlusion.npy"));
+            Assert.Equal(new long[] { 301, 257 }, shape);
+            Assert.True(new FileInfo(Path.Combine(output, "clips", "planted-e000", "explainers.png")).Length > 1000);
+            // The model reads 1-2 kHz in second 1-2 (embedding (1, p), p about 1 here): removing the most relevant cells first
+            // loses p at once, down to the floor cos((1, 0), (1, 1)) = 0.707; removing the least relevant first keeps it.
+            var rows = File.ReadAllLines(Path.Combine(output, "per-class.csv")).Where(l => l.StartsWith("all,1,", StringComparison.Ordinal)).ToList();
+            Assert.Equal(2, rows.Count);
+            foreach (var row in rows)
+            {
+                var cells = row.Split(',');
+                var (morf, lerf, randomOrder) = (Number(cells[4]), Number(cells[5]), Number(cells[6]));
+                Assert.True(morf < 0.75 && morf < randomOrder && lerf > 0.95, row);
+            }
+
+            // What a waveform model's evaluation cannot do, in one line each.
+            foreach (var (args, message) in new[]
+            {
+                (new[] { "--replace", "mean" }, "--replace mean: ONNX model wave-planted"),
+                (new[] { "--synthetic", "1" }, "--synthetic 1: the generated clips are VGGish log-mel examples"),
+            })
+            {
+                (code, _, error) = CliHarness.Run(["evaluate", wav, "--model", Model("wave-planted.onnx"), .. args, "-o", Path.Combine(root, "refused")]);
+                Assert.Equal(RelaxCli.Failure, code);
+                Assert.Contains(message, error, StringComparison.Ordinal);
+                Assert.Single(error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+            }
+        });
+    }
+
+    /// <summary>Three seconds at 16 kHz in <paramref name="folder"/>/planted.wav: a 1.5 kHz tone (0.5) over white noise (0.05).</summary>
+    private static string PlantedWav(string folder)
+    {
+        var random = new Random(3);
+        var planted = Enumerable.Range(0, 48_000).Select(i => (float)(0.5 * Math.Sin(2 * Math.PI * 1500 * i / 16_000.0) + 0.05 * (2 * random.NextDouble() - 1))).ToArray();
+        var wav = Path.Combine(folder, "planted.wav");
+        Relax.Audio.WavWriter.WritePcm16(wav, planted, 16_000);
+        return wav;
+    }
+
+    private static double Number(string text) => double.Parse(text, System.Globalization.CultureInfo.InvariantCulture);
 
     private static double Correlation(float[] a, float[] b)
     {

@@ -10,6 +10,7 @@ using Relax.Models;
 using Relax.Plots;
 using Relax.Runs;
 using Relax.Synthetic;
+using Relax.Waveform;
 using static TorchSharp.torch;
 
 namespace Relax.Cli.Commands;
@@ -63,14 +64,15 @@ internal static class EvaluateCommand
             parse.GetValue(noAudio) ? null : new AudioFaithfulnessOptions { EvidenceFraction = parse.GetValue(evidenceFraction), Seed = parse.GetValue(seed) }, CliOptions.DTypeOf(parse, dtype),
             parse.GetRequiredValue(device), model.Request(parse, parse.GetRequiredValue(device), CliOptions.DTypeOf(parse, dtype), CliOptions.BatchFor(parse.GetValue(batch), parse.GetRequiredValue(device))),
             parse.GetValue(cluster) is { } address ? ClusterConnection.Address(address, parse.GetValue(context.Verbose)) : null,
-            parse.GetValue(clusterWindow), parse.GetValue(advertise)), context)));
+            parse.GetValue(clusterWindow), parse.GetValue(advertise), parse.GetResult(replace) is { Implicit: false },
+            parse.GetResult(hop) is { Implicit: false } ? parse.GetValue(hop) : null), context)));
         return command;
     }
 
     private sealed record Settings(string[] Inputs, int Synthetic, string Output, string[]? Explainers, string[] Replace, double Step, int Count,
         string Masks, (int Frames, int Bands) Window, (int Frames, int Bands) Stride, int IgSteps, int Batch, long Seed, int? MaxExamples,
         Relax.Audio.VGGishFrontEndOptions FrontEnd, bool NoFigures, AudioFaithfulnessOptions? Audio, ScalarType DType, Device Device, ModelRequest Model,
-        ClusterTarget? Cluster, int ClusterWindow, string? Advertise);
+        ClusterTarget? Cluster, int ClusterWindow, string? Advertise, bool ReplaceGiven = false, double? HopGiven = null);
 
     /// <summary>The explainers that need the embedding's gradient with respect to the input.</summary>
     private static readonly string[] GradientExplainers = ["gradient", "integrated-gradients"];
@@ -91,7 +93,14 @@ internal static class EvaluateCommand
         }
         var files = s.Inputs.SelectMany(AudioInput.WavFiles).ToList();
 
-        using var model = context.LoadLogMelModel(s.Model, "evaluate");
+        using var model = context.LoadModel(s.Model);
+        var waveform = model.Input is WaveformInput w ? ForWaveformModel(w, ref s, model.Identity, output) : null;
+        var logMel = model.Input is LogMelInput { IsVGGishLogMel: false } m ? ForLogMelModel(m, ref s, model.Identity, output) : null;
+        if (waveform is not null)
+        {
+            (replacements, otherInput) = ([MaskReplacement.Zero], false);
+            relaxOptions = relaxOptions with { Replacement = MaskReplacement.Zero };
+        }
         NativeNnpack.DisableIfUnavailable(); // host policy: no futile NNPACK attempt (and its warning) per convolution
         RelaxCli.CheckBatchFits(s.Batch, model.ActivationBytesPerExample);
         var (embedder, head, identity) = (model.Embedder, model.Head, model.Identity);
@@ -125,10 +134,10 @@ internal static class EvaluateCommand
             }
         }
         var classNames = model.ClassNames;
-        var items = Items(files, s, classNames, error);
+        var items = Items(files, s, classNames, error, waveform, logMel);
         if (items.Count == 0)
         {
-            throw new CliException($"Nothing to evaluate: none of the {files.Count} file(s) given holds a 0.96 s example (see the warnings above); --pad pads short ones with silence.");
+            throw new CliException($"Nothing to evaluate: none of the {files.Count} file(s) given holds {(waveform is null && logMel is null ? "a 0.96 s example" : "an example of the model")} (see the warnings above); --pad pads short ones with silence.");
         }
         if (otherInput && items.Count < 2)
         {
@@ -153,7 +162,6 @@ internal static class EvaluateCommand
             IntegratedGradientsSteps = s.IgSteps,
             Lrp = lrp,
         };
-        var methods = explainerNames.Select(name => AttributionMethods.Create(name, attribution)).ToList();
         var options = new DatasetEvaluationOptions
         {
             OutputDirectory = s.Output,
@@ -162,16 +170,23 @@ internal static class EvaluateCommand
             UseOtherInputReplacement = otherInput,
             ClassNames = classNames,
             Audio = s.Audio,
-            Settings = HostSettings(identity, s),
+            Settings = HostSettings(identity, s, waveform?.Reader ?? logMel?.Reader),
+            Cells = waveform?.Cells,
         };
-        var evaluator = new DatasetEvaluator(embedder, methods, options, head);
+        // A waveform model's explainers work on each clip's STFT cells, so they are built per clip.
+        var evaluator = waveform is null
+            ? new DatasetEvaluator(embedder, explainerNames.Select(name => AttributionMethods.Create(name, attribution)).ToList(), options, head)
+            : new DatasetEvaluator(embedder, cells => explainerNames.Select(name => AttributionMethods.Create(name, attribution with { Embedder = cells })).ToList(), options, head);
 
         var cancel = new CommandCancellation(context.Cancellation);
         DatasetEvaluationSummary summary;
         try
         {
             var progress = new LineProgress(error);
-            ClipArtifactWriter? figures = s.NoFigures ? null : EvaluationFigures.SaveClip;
+            ClipArtifactWriter? figures = s.NoFigures ? null
+                : waveform is { Cells: var cells } ? (clip, item, maps, folder) => EvaluationFigures.SaveClip(clip, item, maps, folder, SpectrogramAxes.Stft(cells))
+                : logMel is { Analysis: var analysis } ? (clip, item, maps, folder) => EvaluationFigures.SaveClip(clip, item, maps, folder, SpectrogramAxes.LogMel(analysis))
+                : EvaluationFigures.SaveClip;
             summary = s.Cluster is { } redis
                 ? ClusterConnection.Run(redis, s.Advertise, new ClusterRunOptions(new ClusterModel(identity, s.DType.ToString(), s.Device.ToString())) { Window = s.ClusterWindow },
                     (client, run) => ClusterUnitExecutor.ForEvaluation(client, explainerNames, attribution, options, run),
@@ -200,7 +215,7 @@ internal static class EvaluateCommand
     /// front end and dtype only when not the defaults (so that folders written before these options existed still
     /// resume). The names are those every evaluation folder has been stamped with (<c>N</c> is RELAX's and RISE's mask
     /// count), kept so that finished clips are reused.</summary>
-    private static RunSettings HostSettings(string identity, Settings s)
+    private static RunSettings HostSettings(string identity, Settings s, WaveformExampleReader? waveform)
     {
         var values = new List<KeyValuePair<string, string>>
         {
@@ -215,7 +230,11 @@ internal static class EvaluateCommand
         {
             values.Add(new("pad", "true"));
         }
-        if (s.FrontEnd.ExampleHopFrames != 96)
+        if (waveform is not null)
+        {
+            values.Add(new("hop-samples", waveform.HopSamples.ToString(CultureInfo.InvariantCulture)));
+        }
+        else if (s.FrontEnd.ExampleHopFrames != 96)
         {
             values.Add(new("hop", s.FrontEnd.ExampleHopFrames.ToString(CultureInfo.InvariantCulture)));
         }
@@ -226,10 +245,69 @@ internal static class EvaluateCommand
         return new RunSettings(values);
     }
 
-    private static List<EvaluationItem> Items(List<string> files, Settings s, IReadOnlyList<string>? classNames, TextWriter warnings)
+    /// <summary>A waveform model's evaluation: clips at the model's rate and length every <c>--hop</c> seconds when given
+    /// (else the card's hop), explained and flipped over <see cref="StftCells.ForRate"/>'s cells, removed cells silenced;
+    /// no audio-domain scores (they render log-mel cells).</summary>
+    /// <exception cref="CliException">What a waveform model's evaluation cannot do, in one line.</exception>
+    private static WaveformEvaluation ForWaveformModel(WaveformInput input, ref Settings s, string identity, TextWriter output)
+    {
+        RequireRecordingsInOneProcess(s, $"{identity} is a waveform model");
+        if (s.ReplaceGiven && s.Replace is not ["zero"])
+        {
+            throw new CliException($"--replace {string.Join(',', s.Replace)}: {identity} is a waveform model, whose removed STFT cells are silenced (zero); leave --replace out.");
+        }
+        var (reader, cells) = ModelExamples.Waveform(input, s.HopGiven, s.FrontEnd.PadFinalExample, identity);
+        if (s.Audio is not null)
+        {
+            output.WriteLine("Audio-domain scores: off (they render log-mel cells as sound; a waveform model's cells are its STFT's).");
+        }
+        s = s with { Audio = null, Replace = ["zero"] };
+        return new WaveformEvaluation(reader, cells);
+    }
+
+    /// <summary>An exported model read by samples is evaluated on recordings (the generated clips are VGGish's examples)
+    /// and in one process in this build.</summary>
+    /// <exception cref="CliException"><c>--synthetic</c> or <c>--cluster</c>, in one line.</exception>
+    private static void RequireRecordingsInOneProcess(Settings s, string why)
+    {
+        if (s.Synthetic > 0)
+        {
+            throw new CliException($"--synthetic {s.Synthetic}: the generated clips are VGGish log-mel examples, and {why}; give WAV files.");
+        }
+        if (s.Cluster is not null)
+        {
+            throw new CliException($"--cluster: {why}, whose evaluation runs in one process in this build; leave --cluster out.");
+        }
+    }
+
+    /// <summary>How a waveform model's clips are read and the cells they are explained over.</summary>
+    private sealed record WaveformEvaluation(WaveformExampleReader Reader, StftCells Cells);
+
+    /// <summary>A log-mel model whose card's preprocessing is not VGGish's: clips cut at its rate and computed by its
+    /// analysis; no synthetic clips (they are VGGish's examples) and no audio-domain scores (they render VGGish's cells).</summary>
+    /// <exception cref="CliException">What such an evaluation cannot do, in one line.</exception>
+    private static LogMelEvaluation ForLogMelModel(LogMelInput input, ref Settings s, string identity, TextWriter output)
+    {
+        RequireRecordingsInOneProcess(s, $"{identity} takes its own log-mel preprocessing");
+        var (reader, analysis) = ModelExamples.LogMel(input, s.HopGiven, s.FrontEnd.PadFinalExample, identity);
+        if (s.Audio is not null)
+        {
+            output.WriteLine("Audio-domain scores: off (they render VGGish's log-mel cells as sound; this model's analysis is its card's).");
+            s = s with { Audio = null };
+        }
+        return new LogMelEvaluation(reader, analysis);
+    }
+
+    /// <summary>How a log-mel model with its own preprocessing has its clips read and computed.</summary>
+    private sealed record LogMelEvaluation(WaveformExampleReader Reader, LogMelSpectrogram Analysis);
+
+    private static List<EvaluationItem> Items(List<string> files, Settings s, IReadOnlyList<string>? classNames, TextWriter warnings, WaveformEvaluation? waveform, LogMelEvaluation? logMel)
     {
         var items = new List<EvaluationItem>();
-        foreach (var recording in new RecordingClipReader(classNames, s.FrontEnd, s.MaxExamples).Read(files))
+        var reader = waveform is { Reader: var samples, Cells: var cells } ? new RecordingClipReader(samples, x => cells.Spectrogram(x), classNames, s.MaxExamples)
+            : logMel is { Reader: var frames, Analysis: var analysis } ? new RecordingClipReader(frames, x => analysis.Compute(x), classNames, s.MaxExamples)
+            : new RecordingClipReader(classNames, s.FrontEnd, s.MaxExamples);
+        foreach (var recording in reader.Read(files))
         {
             foreach (var warning in recording.Warnings)
             {

@@ -102,12 +102,18 @@ internal static class ExplainCommand
         LogMelSpectrogram? logMel = null;
         if (model.Input is WaveformInput waveform)
         {
-            (corpus, cells, relax) = ForWaveformModel(corpus, waveform, s, model.Identity);
+            if (s.ReplaceGiven && s.Relax.Replacement != MaskReplacement.Zero)
+            {
+                throw new CliException($"--replace {s.Relax.Replacement.Name}: {model.Identity} is a waveform model, whose masked STFT cells are silenced (zero); leave --replace out.");
+            }
+            (var reader, cells) = ModelExamples.Waveform(waveform, s.HopGiven, s.FrontEnd.PadFinalExample, model.Identity);
+            (corpus, relax) = (corpus.ForWaveformModel(reader, cells), s.Relax with { Replacement = MaskReplacement.Zero });
             settings["front-end.hop-samples"] = corpus.HopSamples.ToString(CultureInfo.InvariantCulture);
         }
         else if (model.Input is LogMelInput { IsVGGishLogMel: false } input)
         {
-            (corpus, logMel) = ForLogMelModel(corpus, input, s, model.Identity);
+            (var reader, logMel) = ModelExamples.LogMel(input, s.HopGiven, s.FrontEnd.PadFinalExample, model.Identity);
+            corpus = corpus.ForLogMelModel(reader, logMel);
             settings["front-end.hop-samples"] = corpus.HopSamples.ToString(CultureInfo.InvariantCulture);
         }
         else
@@ -186,56 +192,6 @@ internal static class ExplainCommand
         {
             throw new CliException($"Nothing was explained: every recording was skipped (see {Path.Combine(s.Output, "index.csv")}).");
         }
-    }
-
-    /// <summary>A waveform model's corpus: examples at the model's rate and length, every <c>--hop</c> seconds when given
-    /// (else the card's hop), explained over <see cref="StftCells.ForRate"/>'s cells with masked cells silenced.</summary>
-    /// <exception cref="CliException"><c>--replace</c> other than zero, a hop longer than an example, or examples shorter than the STFT takes.</exception>
-    private static (CorpusInputs Corpus, StftCells Cells, RelaxOptions Relax) ForWaveformModel(CorpusInputs corpus, WaveformInput input, ExplainSettings s, string identity)
-    {
-        if (s.ReplaceGiven && s.Relax.Replacement != MaskReplacement.Zero)
-        {
-            throw new CliException($"--replace {s.Relax.Replacement.Name}: {identity} is a waveform model, whose masked STFT cells are silenced (zero); leave --replace out.");
-        }
-        int hop = s.HopGiven is { } seconds ? (int)Math.Round(seconds * input.SampleRate) : input.ExampleHopSamples;
-        if (hop < 1 || hop > input.SamplesPerExample)
-        {
-            throw new CliException(string.Create(CultureInfo.InvariantCulture,
-                $"--hop {s.HopGiven}: {identity} takes examples of {input.SamplesPerExample / (double)input.SampleRate:0.###} s; give a hop of at most that."));
-        }
-        var cells = StftCells.ForRate(input.SampleRate);
-        if (input.SamplesPerExample < cells.MinimumSamples)
-        {
-            throw new CliException($"{identity}: examples of {input.SamplesPerExample} samples are shorter than the STFT its masks live on takes ({cells.MinimumSamples} at {input.SampleRate} Hz).");
-        }
-        var reader = new WaveformExampleReader(input.SampleRate, input.SamplesPerExample, hop, s.FrontEnd.PadFinalExample);
-        return (corpus.ForWaveformModel(reader, cells), cells, s.Relax with { Replacement = MaskReplacement.Zero });
-    }
-
-    /// <summary>A log-mel model's corpus when its card's preprocessing is not VGGish's: examples of the card's frames cut
-    /// from the recording at the card's rate every <c>--hop</c> seconds when given (else the card's hop), each the
-    /// card's log-mel analysis of its samples.</summary>
-    /// <exception cref="CliException">An analysis this build cannot compute, or examples too long.</exception>
-    private static (CorpusInputs Corpus, LogMelSpectrogram Analysis) ForLogMelModel(CorpusInputs corpus, LogMelInput input, ExplainSettings s, string identity)
-    {
-        LogMelSpectrogram analysis;
-        WaveformExampleReader reader;
-        try
-        {
-            analysis = new LogMelSpectrogram(input.SampleRate, input.WindowSamples, input.HopSamples, input.FftSize, input.MelBands, input.FminHz, input.FmaxHz, input.LogOffset);
-            int hopFrames = s.HopGiven is { } seconds ? (int)Math.Max(1, Math.Round(seconds * input.SampleRate / input.HopSamples)) : input.ExampleHopFrames;
-            if (hopFrames > input.FramesPerExample)
-            {
-                throw new CliException(string.Create(CultureInfo.InvariantCulture,
-                    $"--hop {s.HopGiven}: {identity} takes examples of {input.FramesPerExample} frames ({analysis.SamplesFor(input.FramesPerExample) / (double)input.SampleRate:0.###} s); give a hop of at most that."));
-            }
-            reader = new WaveformExampleReader(input.SampleRate, checked((int)analysis.SamplesFor(input.FramesPerExample)), hopFrames * input.HopSamples, s.FrontEnd.PadFinalExample);
-        }
-        catch (Exception e) when (e is ArgumentOutOfRangeException or OverflowException)
-        {
-            throw new CliException($"{identity}: its card's log-mel preprocessing cannot be computed here: {e.Message.Split(Environment.NewLine)[0]}", e);
-        }
-        return (corpus.ForLogMelModel(reader, analysis), analysis);
     }
 
     /// <summary>The same run with the units explained by the cluster's workers; this process streams the corpus,

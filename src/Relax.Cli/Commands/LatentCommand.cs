@@ -7,6 +7,7 @@ using Relax.IO;
 using Relax.Models;
 using Relax.Plots;
 using Relax.Runs;
+using Relax.Waveform;
 using static TorchSharp.torch;
 
 namespace Relax.Cli.Commands;
@@ -36,10 +37,29 @@ internal static class LatentCommand
         return command;
     }
 
+    /// <summary>A waveform example as the (1 × S) input a waveform model's embedder takes.</summary>
+    private static float[,] AsRow(float[] samples)
+    {
+        var row = new float[1, samples.Length];
+        Buffer.BlockCopy(samples, 0, row, 0, samples.Length * sizeof(float));
+        return row;
+    }
+
     private static void Run(string[] inputs, string output, string? labelsFile, bool pad, double? perplexityGiven, int k, ModelRequest request, CliContext context)
     {
         var corpus = CorpusInputs.Find(inputs, labelsFile, CliOptions.FrontEnd(pad, 0.96), context.Error);
-        using var model = context.LoadLogMelModel(request, "latent");
+        using var model = context.LoadModel(request);
+        // An exported model read by samples: its own examples (a waveform model embeds their samples).
+        bool samples = model.Input is WaveformInput;
+        if (model.Input is WaveformInput waveform)
+        {
+            corpus = corpus.ForWaveformModel(ModelExamples.Waveform(waveform, null, pad, model.Identity).Reader, StftCells.ForRate(waveform.SampleRate));
+        }
+        else if (model.Input is LogMelInput { IsVGGishLogMel: false } logMel)
+        {
+            var (reader, analysis) = ModelExamples.LogMel(logMel, null, pad, model.Identity);
+            corpus = corpus.ForLogMelModel(reader, analysis);
+        }
         RelaxCli.CheckWritableFolder(output);
         NativeNnpack.DisableIfUnavailable(); // host policy: no futile NNPACK attempt (and its warning) per convolution
         context.Output.WriteLine($"Model: {model.Identity}");
@@ -57,7 +77,7 @@ internal static class LatentCommand
                 context.Error.WriteLine($"relax: warning: {recording.Id}: left out: {examples.Problem}");
                 continue;
             }
-            var embeddings = model.Embedder.EmbedExamples(examples.Inputs);
+            var embeddings = model.Embedder.EmbedExamples(samples ? [.. examples.Waveforms!.Select(AsRow)] : examples.Inputs);
             int dimensions = embeddings.GetLength(1);
             var mean = new float[dimensions];
             for (int e = 0; e < embeddings.GetLength(0); e++)

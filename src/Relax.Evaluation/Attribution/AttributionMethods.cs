@@ -31,10 +31,10 @@ public static class AttributionMethods
             "relax" => new RelaxAttribution(new RelaxExplainer(settings.Embedder, settings.RelaxMasks, settings.Relax)),
             "u-relax" => new RelaxAttribution(new RelaxExplainer(settings.Embedder, settings.RelaxMasks, settings.Relax), certaintyFiltered: true),
             "occlusion" => new OcclusionAttribution(settings.Embedder, settings.OcclusionWindow.Frames, settings.OcclusionWindow.Bands,
-                settings.OcclusionStride.Frames, settings.OcclusionStride.Bands, batchSize: settings.Relax.BatchSize, similarity: similarity),
+                settings.OcclusionStride.Frames, settings.OcclusionStride.Bands, settings.Relax.Replacement, settings.Relax.BatchSize, similarity),
             "gradient" => new GradientAttribution(settings.Embedder, similarity: similarity),
             "integrated-gradients" => new IntegratedGradientsAttribution(settings.Embedder, settings.IntegratedGradientsSteps,
-                batchSize: Math.Min(settings.Relax.BatchSize, 32), similarity: similarity),
+                settings.Relax.Replacement, Math.Min(settings.Relax.BatchSize, 32), similarity),
             "rise" => settings.Head is { } head
                 ? new RiseAttribution(settings.Embedder, head, new RandomGridMasks(8, 0.5), settings.Relax)
                 : throw new ArgumentException("rise explains a classifier's output, and no classifier head was given.", nameof(settings)),
@@ -96,7 +96,9 @@ public sealed record AttributionSettings
     }
 
     /// <summary>Mask count, batch size, seed, replacement and similarity of <c>relax</c> and <c>rise</c>; its batch size
-    /// is also occlusion's (and Integrated Gradients', up to 32), and its similarity is every method's.</summary>
+    /// is also occlusion's (and Integrated Gradients', up to 32), its replacement occlusion's and Integrated Gradients'
+    /// baseline (default mean; zero for a waveform model's STFT cells, where a removed cell is silenced), and its
+    /// similarity is every method's.</summary>
     public RelaxOptions Relax
     {
         get => _relax;

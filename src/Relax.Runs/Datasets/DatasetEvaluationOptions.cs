@@ -101,6 +101,14 @@ public sealed record DatasetEvaluationOptions
     /// (<see cref="AudioFaithfulness"/>, with the flipping curves' similarity); null (default) for none.</summary>
     public AudioFaithfulnessOptions? Audio { get; init; }
 
+    /// <summary>For a waveform model: the STFT whose cells each item is explained and flipped over
+    /// (<see cref="Waveform.StftCellEmbedder"/>). Every item then needs its samples at the transform's rate
+    /// (<see cref="EvaluationItem.Waveform"/>; its <see cref="EvaluationItem.Input"/> is the cells' power spectrogram, for
+    /// figures), the explainers are built per item on its cells (<see cref="DatasetEvaluator"/>'s factory constructor),
+    /// removed cells are silenced (the only replacement is zero) and there are no audio-domain scores. Null (default)
+    /// for a log-mel model.</summary>
+    public Waveform.StftCells? Cells { get; init; }
+
     /// <summary>Class names by label index, for the CSV summaries; labels print as numbers without them.</summary>
     public IReadOnlyList<string>? ClassNames { get; init; }
 

@@ -4,6 +4,8 @@ using Relax.Attribution;
 using Relax.Classification;
 using Relax.Evaluation;
 using Relax.Hosting;
+using Relax.Waveform;
+using static TorchSharp.torch;
 
 namespace Relax.Runs;
 
@@ -35,6 +37,7 @@ public sealed class DatasetEvaluator
 
     private readonly IEmbedder _embedder;
     private readonly IAttributionMethod[] _explainers;
+    private readonly Func<IEmbedder, IReadOnlyList<IAttributionMethod>> _explainersFor;
     private readonly IEmbeddingClassifier? _classifier;
     private readonly ClipStore _store;
     private readonly AudioFaithfulness? _audio;
@@ -44,11 +47,45 @@ public sealed class DatasetEvaluator
     /// <param name="explainers">The explainers to compare (unique names).</param>
     /// <param name="options">Output folder, flipping settings and replacements.</param>
     /// <param name="classifier">A classifier head for probability and accuracy curves; null for similarity curves only.</param>
+    /// <exception cref="ArgumentException">Explainers missing or named alike, no replacement, or STFT cells
+    /// (<see cref="DatasetEvaluationOptions.Cells"/>), which need explainers built per item: use the factory constructor.</exception>
     public DatasetEvaluator(IEmbedder embedder, IReadOnlyList<IAttributionMethod> explainers, DatasetEvaluationOptions options, IEmbeddingClassifier? classifier = null)
+        : this(embedder, explainers, null, options, classifier)
+    {
+    }
+
+    /// <summary>Creates the evaluator for a model whose items each need their own explainers: a waveform model
+    /// (<see cref="DatasetEvaluationOptions.Cells"/>), whose explainers work on one recording's STFT cells.</summary>
+    /// <param name="embedder">The waveform model.</param>
+    /// <param name="explainersFor">Builds the explainers on an item's cells (<see cref="StftCellEmbedder"/>); always the
+    /// same names in the same order.</param>
+    /// <param name="options">Output folder, flipping settings and replacements (zero only), with <see cref="DatasetEvaluationOptions.Cells"/>.</param>
+    /// <param name="classifier">A classifier head for probability and accuracy curves; null for similarity curves only.</param>
+    /// <exception cref="ArgumentException">No cells, a replacement other than zero, the other-input replacement or audio scores.</exception>
+    public DatasetEvaluator(IEmbedder embedder, Func<IEmbedder, IReadOnlyList<IAttributionMethod>> explainersFor, DatasetEvaluationOptions options, IEmbeddingClassifier? classifier = null)
+        : this(embedder, null, explainersFor ?? throw new ArgumentNullException(nameof(explainersFor)), options, classifier)
+    {
+        if (options.Cells is null)
+        {
+            throw new ArgumentException("Explainers built per item are for a waveform model's cells: set DatasetEvaluationOptions.Cells, or give the explainers.", nameof(options));
+        }
+        if (options.Replacements.Any(r => r != MaskReplacement.Zero) || options.UseOtherInputReplacement || options.Audio is not null)
+        {
+            throw new ArgumentException("A waveform model's removed cells are silenced: the only replacement is zero (no other-input), and there are no audio-domain scores.", nameof(options));
+        }
+    }
+
+    private DatasetEvaluator(IEmbedder embedder, IReadOnlyList<IAttributionMethod>? explainers, Func<IEmbedder, IReadOnlyList<IAttributionMethod>>? explainersFor,
+        DatasetEvaluationOptions options, IEmbeddingClassifier? classifier)
     {
         _embedder = embedder ?? throw new ArgumentNullException(nameof(embedder));
-        ArgumentNullException.ThrowIfNull(explainers);
         Options = options ?? throw new ArgumentNullException(nameof(options));
+        if (explainers is not null && options.Cells is not null)
+        {
+            throw new ArgumentException("A waveform model's explainers work on each item's cells: give a factory (the other constructor).", nameof(options));
+        }
+        explainers ??= explainersFor!(embedder);
+        ArgumentNullException.ThrowIfNull(explainers);
         if (explainers.Count == 0 || explainers.Any(e => e is null))
         {
             throw new ArgumentException("Give at least one explainer, and no null ones.", nameof(explainers));
@@ -66,6 +103,7 @@ public sealed class DatasetEvaluator
             throw new ArgumentException($"The name '{OtherInputReplacement}' is reserved for the replacement drawn from another item.", nameof(options));
         }
         _explainers = explainers.ToArray();
+        _explainersFor = explainersFor ?? (_ => _explainers);
         _classifier = classifier;
         _store = new ClipStore(options.OutputDirectory);
         _audio = options.Audio is { } audio ? new AudioFaithfulness(embedder, audio with { Similarity = options.Flipping.Similarity }) : null;
@@ -115,6 +153,10 @@ public sealed class DatasetEvaluator
             if (Options.Flipping.Similarity.Name != "cosine")
             {
                 values.Add(new("similarity", Options.Flipping.Similarity.Name));
+            }
+            if (Options.Cells is { } c)
+            {
+                values.Add(new("cells", string.Create(CultureInfo.InvariantCulture, $"{c.SampleRate},{c.WindowSamples},{c.HopSamples},{c.FftSize}")));
             }
             if (Options.Audio is { } a)
             {
@@ -225,10 +267,14 @@ public sealed class DatasetEvaluator
                 ? $"The '{OtherInputReplacement}' replacement is on: give the next item's input as the donor."
                 : $"A donor input is given, but the '{OtherInputReplacement}' replacement is off.", nameof(work));
         }
-        using var input = TensorArrays.FromArray2D(item.Input);
+        // A waveform model's item is explained and flipped over its own STFT cells, from all cells kept.
+        using var cells = Options.Cells is { } stft ? CellsOf(item, stft) : null;
+        IEmbedder model = cells ?? _embedder;
+        var explainers = cells is null ? _explainers : ExplainersOn(cells);
+        using var input = cells is null ? TensorArrays.FromArray2D(item.Input) : ones(cells.Frames, cells.Bins);
         var maps = new List<float[,]>();
         var seconds = new List<double>();
-        foreach (var explainer in _explainers)
+        foreach (var explainer in explainers)
         {
             stages?.Report($"explain {explainer.Name}");
             var clock = Stopwatch.StartNew();
@@ -245,7 +291,7 @@ public sealed class DatasetEvaluator
         foreach (var replacement in replacements)
         {
             stages?.Report($"flip {replacement.Name}");
-            var flipping = new PixelFlipping(_embedder, Options.Flipping with { Replacement = replacement }, _classifier);
+            var flipping = new PixelFlipping(model, Options.Flipping with { Replacement = replacement }, _classifier);
             for (int e = 0; e < _explainers.Length; e++)
             {
                 curves.Add(new ClipCurve(_explainers[e].Name, flipping.Evaluate(input, maps[e], FlipOrder.MostRelevantFirst, cancellationToken)));
@@ -267,6 +313,29 @@ public sealed class DatasetEvaluator
             Audio = audio,
         };
         return new EvaluatedClip(clip, maps);
+    }
+
+    /// <summary>An item of a waveform model as an embedder over its STFT cells, checked against its input's shape.</summary>
+    private StftCellEmbedder CellsOf(EvaluationItem item, StftCells stft)
+    {
+        var samples = item.Waveform ?? throw new ArgumentException($"Item {item.Id}: a waveform model's item needs its samples (EvaluationItem.Waveform).", nameof(item));
+        var example = new WaveformExample(samples, stft);
+        if (example.CellShape != (item.Input.GetLength(0), item.Input.GetLength(1)))
+        {
+            throw new ArgumentException($"Item {item.Id}: its input is {item.Input.GetLength(0)} × {item.Input.GetLength(1)}, its samples' cells {example.CellShape.Frames} × {example.CellShape.Bins}.", nameof(item));
+        }
+        return new StftCellEmbedder(_embedder, stft, samples);
+    }
+
+    /// <summary>The explainers on one item's cells, named as the evaluator's.</summary>
+    private IAttributionMethod[] ExplainersOn(IEmbedder cells)
+    {
+        var explainers = _explainersFor(cells).ToArray();
+        if (!explainers.Select(e => e.Name).SequenceEqual(ExplainerNames))
+        {
+            throw new InvalidOperationException($"The explainer factory gave {string.Join(", ", explainers.Select(e => e.Name))}, not {string.Join(", ", ExplainerNames)}.");
+        }
+        return explainers;
     }
 
     /// <summary>Writes a freshly evaluated item's folder: maps, artifacts, and last <c>result.json</c> (which marks it

@@ -2,6 +2,8 @@ using Relax.Attribution;
 using Relax.Core.Tests;
 using Relax.Evaluation;
 using Relax.Evaluation.Tests;
+using Relax.Masks;
+using Relax.Waveform;
 using static TorchSharp.torch;
 
 namespace Relax.Runs.Tests;
@@ -329,6 +331,65 @@ public class DatasetEvaluationTests
         var evaluatorWithDonor = new DatasetEvaluator(e, [new GradientAttribution(e)], new DatasetEvaluationOptions { UseOtherInputReplacement = true });
         Assert.Throws<ArgumentException>(() => evaluatorWithDonor.Run(Items(1)));
         Assert.Throws<ArgumentException>(() => evaluatorWithDonor.Run([new EvaluationItem("a", new float[2, 2]), new EvaluationItem("A", new float[2, 2])]));
+    }
+
+    [Fact]
+    public void A_waveform_models_clips_are_explained_and_flipped_over_their_own_stft_cells()
+    {
+        var folder = TempFolder();
+        try
+        {
+            // Silence, then noise (0.5 s at 16 kHz): the toy model reads the noise's power, so removing its cells first
+            // (MoRF) drops the similarity faster than removing the silent ones first (LeRF).
+            var cells = StftCells.ForRate(16_000);
+            var items = Enumerable.Range(0, 2).Select(k =>
+            {
+                var random = new Random(k);
+                var samples = Enumerable.Range(0, 8000).Select(i => i < 4000 ? 0f : (float)(0.3 * (2 * random.NextDouble() - 1))).ToArray();
+                return new EvaluationItem($"wave-{k}", cells.Spectrogram(samples)) { Waveform = samples };
+            }).ToList();
+            var model = new HalvesWaveformEmbedder();
+            var built = new List<IEmbedder>();
+            var options = new DatasetEvaluationOptions
+            {
+                OutputDirectory = folder,
+                Flipping = new PixelFlippingOptions { StepFraction = 0.1, BatchSize = 16 },
+                Replacements = [MaskReplacement.Zero],
+                Cells = cells,
+            };
+            var evaluator = new DatasetEvaluator(model, embedder =>
+            {
+                built.Add(embedder);
+                return [new RelaxAttribution(new RelaxExplainer(embedder, new RandomGridMasks(8, 0.5), new RelaxOptions { MaskCount = 128, BatchSize = 32, Replacement = MaskReplacement.Zero })),
+                        new OcclusionAttribution(embedder, 8, 32, 8, 32, MaskReplacement.Zero)];
+            }, options);
+            var summary = evaluator.Run(items);
+
+            Assert.Equal(2, summary.Computed);
+            Assert.Equal(3, built.Count);                                        // the probe for the names, then one per clip
+            Assert.All(built.Skip(1), e => Assert.IsType<StftCellEmbedder>(e));
+            var (map, shape) = Relax.IO.NpyFile.Read(Path.Combine(folder, "clips", "wave-0", "map-occlusion.npy"));
+            Assert.Equal(new long[] { 51, 257 }, shape);
+            foreach (var explainer in new[] { "relax-random-grid", "occlusion" })
+            {
+                var areas = summary.PerClass.Single(r => r.Group == "all" && r.Explainer == explainer && r.Replacement == "zero");
+                Assert.True(areas.SimilarityMorf < areas.SimilarityRandom && areas.SimilarityRandom < areas.SimilarityLerf,
+                    $"{explainer}: MoRF {areas.SimilarityMorf}, random {areas.SimilarityRandom}, LeRF {areas.SimilarityLerf}");
+            }
+            Assert.Contains("cells=16000,400,160,512", evaluator.Fingerprint, StringComparison.Ordinal);
+
+            // Fixed explainers cannot work on each clip's cells; other replacements cannot silence a cell.
+            Assert.Throws<ArgumentException>(() => new DatasetEvaluator(model, [new OcclusionAttribution(model, 8, 32)], options));
+            Assert.Throws<ArgumentException>(() => new DatasetEvaluator(model, e => [new OcclusionAttribution(e, 8, 32)], options with { Replacements = [MaskReplacement.Mean] }));
+            Assert.Throws<ArgumentException>(() => new DatasetEvaluator(model, e => [new OcclusionAttribution(e, 8, 32)], options with { Cells = null }));
+        }
+        finally
+        {
+            if (Directory.Exists(folder))
+            {
+                Directory.Delete(folder, true);
+            }
+        }
     }
 }
 
