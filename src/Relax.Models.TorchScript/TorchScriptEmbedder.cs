@@ -54,6 +54,10 @@ public sealed class TorchScriptEmbedder : ExportedModelEmbedder
         }
     }
 
+    /// <summary>The module's layers rebuilt for LRP when it is a VGG-pattern network (<see cref="TorchScriptVggLayers"/>),
+    /// with what owns them; null otherwise.</summary>
+    internal (VggLayers Layers, IDisposable Owner)? VggLayers(ScalarType dtype) => TorchScriptVggLayers.TryRebuild(_module, this, dtype);
+
     /// <inheritdoc/>
     protected override Tensor Run(Tensor arranged)
     {

@@ -59,6 +59,16 @@ public sealed class ExportedModelCommandTests
                 double r = Correlation(native, maps);
                 Assert.True(r >= 0.9999, $"{exported}: r = {r}");
             }
+
+            // LRP: the scripted network's layers are rebuilt (a VGG-pattern stack); the ONNX graph's are not, in one line.
+            string[] lrp = ["evaluate", CliHarness.Clip, "--explainers", "lrp", "--examples-per-file", "1", "--no-audio", "--no-figures", "--replace", "mean"];
+            var (lrpCode, _, lrpError) = CliHarness.Run([.. lrp, "--model", Model("default-model.pt"), "-o", Path.Combine(root, "lrp-torchscript")]);
+            Assert.True(lrpCode == 0, lrpError);
+            Assert.True(File.Exists(Path.Combine(root, "lrp-torchscript", "clips", "synthetic-bird-e000", "map-lrp.npy")));
+            (lrpCode, _, lrpError) = CliHarness.Run([.. lrp, "--model", Model("default-model.onnx"), "-o", Path.Combine(root, "lrp-onnx")]);
+            Assert.Equal(RelaxCli.Failure, lrpCode);
+            Assert.Contains("lrp walks the network layer by layer", lrpError, StringComparison.Ordinal);
+            Assert.Single(lrpError.Split('\n', StringSplitOptions.RemoveEmptyEntries));
         });
     }
 

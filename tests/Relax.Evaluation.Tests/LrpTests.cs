@@ -2,6 +2,8 @@ using System.Text.Json;
 using Relax.Attribution;
 using Relax.Classification;
 using Relax.Models;
+using Relax.Models.Tests;
+using Relax.Models.TorchScript;
 using TorchSharp.Modules;
 using Xunit.Abstractions;
 using static TorchSharp.torch;
@@ -134,6 +136,43 @@ public sealed class LrpTests(ITestOutputHelper output)
             cases++;
         }
         Assert.Equal(4, cases);
+    }
+
+    [Fact]
+    public void A_scripted_vgg_pattern_network_has_its_layers_rebuilt_and_its_relevance_is_the_references()
+    {
+        // The reference network as TorchScript (tools/reference/lrp_torchscript.py): float32 weights, the reference's
+        // float64 ones rounded; its layers are rebuilt from the module's parameters and shown to give its embeddings.
+        var reference = Reference();
+        var provider = new TorchScriptModelProvider();
+        using var model = provider.Load(new ModelRequest { Weights = ReferenceModels.File("lrp-net", ".pt") });
+        var network = LrpNetwork.For(model) ?? throw new Xunit.Sdk.XunitException("no layers rebuilt for lrp-net.pt");
+        Assert.Contains("a VGG-pattern network (its layers rebuilt for LRP)", model.Notice, StringComparison.Ordinal);
+        var c = reference.GetProperty("cases").EnumerateArray().Single(e => e.GetProperty("name").GetString() == "projection");
+        var input = reference.GetProperty("input");
+        using var x = tensor(input.GetProperty("values").EnumerateArray().Select(v => v.GetDouble()).ToArray(),
+            input.GetProperty("shape").EnumerateArray().Select(v => v.GetInt64()).ToArray(), ScalarType.Float64);
+        var rules = new LrpRules
+        {
+            Epsilon = c.GetProperty("epsilon").GetDouble(),
+            Gamma = c.GetProperty("gamma").GetDouble(),
+            Stabilizer = c.GetProperty("stabilizer").GetDouble(),
+            InputRule = LrpInputRule.ZBox,
+            DType = ScalarType.Float64,
+        };
+        var explanation = new LrpAttribution(network, null, rules).Explain(x);
+        var expected = c.GetProperty("relevance").EnumerateArray().Select(v => v.GetDouble()).ToArray();
+        var actual = explanation.Map.Cast<float>().Select(v => (double)v).ToArray();
+        double scale = expected.Max(Math.Abs), worst = expected.Zip(actual, (e, a) => Math.Abs(e - a)).Max();
+        output.WriteLine($"scripted lrp-net: max |Δ| = {worst:E2} of max |R| {scale:E2}");
+        Assert.True(worst <= 1e-4 * scale, $"max |Δ| {worst} against max |R| {scale}");   // float32 weights against float64
+        Assert.Equal(c.GetProperty("output").GetDouble(), explanation.Output, 1e-4 * Math.Abs(explanation.Output));
+
+        // The shipped default model exported as TorchScript is one too; a network of another shape has no layers.
+        using var defaultModel = provider.Load(new ModelRequest { Weights = ReferenceModels.File("default-model", ".pt") });
+        Assert.NotNull(LrpNetwork.For(defaultModel));
+        using var cnn = provider.Load(new ModelRequest { Weights = ReferenceModels.File("logmel-cnn", ".pt") });
+        Assert.Null(cnn.Layers);
     }
 
     [Fact]
