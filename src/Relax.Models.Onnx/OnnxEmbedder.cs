@@ -133,15 +133,23 @@ public sealed class OnnxEmbedder : ExportedModelEmbedder
     private static string FindOutput(string path, InferenceSession session, ModelOutput output)
     {
         var names = session.OutputNames;
+        string chosen;
         if (output.Name is { } name)
         {
-            return names.Contains(name)
+            chosen = names.Contains(name)
                 ? name
                 : throw new ModelException($"{path}: the graph has no output '{name}' (the card's output.name); its outputs are {string.Join(", ", names)}.");
         }
-        return output.Index < names.Count
-            ? names[output.Index]
-            : throw new ModelException($"{path}: the graph has {names.Count} outputs ({string.Join(", ", names)}); the card's output.index is {output.Index}.");
+        else
+        {
+            chosen = output.Index < names.Count
+                ? names[output.Index]
+                : throw new ModelException($"{path}: the graph has {names.Count} outputs ({string.Join(", ", names)}); the card's output.index is {output.Index}.");
+        }
+        var metadata = session.OutputMetadata[chosen];
+        return metadata.OnnxValueType == OnnxValueType.ONNX_TYPE_TENSOR && metadata.ElementDataType == TensorElementType.Float
+            ? chosen
+            : throw new ModelException($"{path}: the graph's output '{chosen}' is {(metadata.OnnxValueType == OnnxValueType.ONNX_TYPE_TENSOR ? $"a tensor of {metadata.ElementDataType}" : metadata.OnnxValueType.ToString())}; an embedding is a float tensor (choose another with the card's output.name or output.index).");
     }
 
     /// <inheritdoc/>

@@ -57,6 +57,14 @@ public class OnnxModelProviderTests(ITestOutputHelper log)
             Assert.StartsWith($"{garbage}: not an ONNX model ONNX Runtime can open", Load(garbage, "vggish"), StringComparison.Ordinal);
 
             Assert.StartsWith($"{Path.Combine(folder, "missing.onnx")}: no such file; expected an ONNX model", Load(Path.Combine(folder, "missing.onnx"), "vggish"), StringComparison.Ordinal);
+
+            // Graphs of tools/reference/onnx_refusals.py: a batch axis exported fixed, and an integer output chosen.
+            var fixedBatch = ReferenceModels.File("refused-fixed-batch", ".onnx");
+            Assert.Equal($"{fixedBatch}: the graph's input 'samples' has a fixed batch of 2; export it with a dynamic batch axis (torch.onnx.export(..., dynamic_axes={{'samples': {{0: 'batch'}}, ...}})).",
+                Load(fixedBatch, ReferenceModels.File("refused-fixed-batch", ".json")));
+            var integer = ReferenceModels.File("refused-int-output", ".onnx");
+            Assert.Equal($"{integer}: the graph's output 'index' is a tensor of Int64; an embedding is a float tensor (choose another with the card's output.name or output.index).",
+                Load(integer, ReferenceModels.File("refused-int-output", ".json")));
         }
         finally
         {

@@ -251,7 +251,7 @@ internal static class EvaluateCommand
     /// <exception cref="CliException">What a waveform model's evaluation cannot do, in one line.</exception>
     private static WaveformEvaluation ForWaveformModel(WaveformInput input, ref Settings s, string identity, TextWriter output)
     {
-        RequireRecordingsInOneProcess(s, $"{identity} is a waveform model");
+        RequireRecordings(s, $"{identity} is a waveform model");
         if (s.ReplaceGiven && s.Replace is not ["zero"])
         {
             throw new CliException($"--replace {string.Join(',', s.Replace)}: {identity} is a waveform model, whose removed STFT cells are silenced (zero); leave --replace out.");
@@ -265,18 +265,13 @@ internal static class EvaluateCommand
         return new WaveformEvaluation(reader, cells);
     }
 
-    /// <summary>An exported model read by samples is evaluated on recordings (the generated clips are VGGish's examples)
-    /// and in one process in this build.</summary>
-    /// <exception cref="CliException"><c>--synthetic</c> or <c>--cluster</c>, in one line.</exception>
-    private static void RequireRecordingsInOneProcess(Settings s, string why)
+    /// <summary>An exported model read by samples is evaluated on recordings: the generated clips are VGGish's examples.</summary>
+    /// <exception cref="CliException"><c>--synthetic</c>, in one line.</exception>
+    private static void RequireRecordings(Settings s, string why)
     {
         if (s.Synthetic > 0)
         {
             throw new CliException($"--synthetic {s.Synthetic}: the generated clips are VGGish log-mel examples, and {why}; give WAV files.");
-        }
-        if (s.Cluster is not null)
-        {
-            throw new CliException($"--cluster: {why}, whose evaluation runs in one process in this build; leave --cluster out.");
         }
     }
 
@@ -288,7 +283,7 @@ internal static class EvaluateCommand
     /// <exception cref="CliException">What such an evaluation cannot do, in one line.</exception>
     private static LogMelEvaluation ForLogMelModel(LogMelInput input, ref Settings s, string identity, TextWriter output)
     {
-        RequireRecordingsInOneProcess(s, $"{identity} takes its own log-mel preprocessing");
+        RequireRecordings(s, $"{identity} takes its own log-mel preprocessing");
         var (reader, analysis) = ModelExamples.LogMel(input, s.HopGiven, s.FrontEnd.PadFinalExample, identity);
         if (s.Audio is not null)
         {

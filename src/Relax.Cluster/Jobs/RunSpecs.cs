@@ -47,7 +47,7 @@ internal static class RunSpecs
             [attribution.OcclusionWindow.Frames, attribution.OcclusionWindow.Bands, attribution.OcclusionStride.Frames, attribution.OcclusionStride.Bands],
             attribution.IntegratedGradientsSteps, [.. options.Replacements.Select(r => r.Name)], options.UseOtherInputReplacement, options.Flipping.StepFraction,
             options.Flipping.BatchSize, options.Flipping.Seed, audio, options.ClassNames?.ToArray(), [.. options.Settings.Names], fingerprint, Classifier: attribution.Head is not null,
-            SettingValues: [.. options.Settings.Values]);
+            SettingValues: [.. options.Settings.Values], Cells: options.Cells is { } c ? [c.SampleRate, c.WindowSamples, c.HopSamples, c.FftSize] : null);
         return new RunSpec(runId, model.Identity, model.DType, model.Device, recipe);
     }
 
@@ -113,6 +113,7 @@ internal static class RunSpecs
         };
         var options = new DatasetEvaluationOptions
         {
+            Cells = Cells(recipe.Cells),
             Flipping = new PixelFlippingOptions { StepFraction = recipe.Step, BatchSize = recipe.FlipBatch, Seed = recipe.FlipSeed },
             Replacements = [.. recipe.Replacements.Select(MaskReplacement.Parse)],
             UseOtherInputReplacement = recipe.OtherInput,
@@ -123,7 +124,10 @@ internal static class RunSpecs
         DatasetEvaluator evaluator;
         try
         {
-            evaluator = new DatasetEvaluator(worker.Embedder, [.. recipe.Explainers.Select(name => AttributionMethods.Create(name, attribution))], options, worker.Head);
+            // A waveform model's explainers work on each clip's STFT cells: built per clip, as the client's.
+            evaluator = options.Cells is null
+                ? new DatasetEvaluator(worker.Embedder, [.. recipe.Explainers.Select(name => AttributionMethods.Create(name, attribution))], options, worker.Head)
+                : new DatasetEvaluator(worker.Embedder, cells => [.. recipe.Explainers.Select(name => AttributionMethods.Create(name, attribution with { Embedder = cells }))], options, worker.Head);
         }
         catch (ArgumentException e)
         {
@@ -134,6 +138,25 @@ internal static class RunSpecs
             throw new InvalidOperationException($"its evaluation settings would be {evaluator.Fingerprint}, the run's are {recipe.Fingerprint}");
         }
         return evaluator;
+    }
+
+    /// <summary>The STFT a recipe's clips are explained over, checked as a peer's numbers are.</summary>
+    /// <exception cref="InvalidOperationException">Not four settings of an invertible transform.</exception>
+    private static Waveform.StftCells? Cells(int[]? cells)
+    {
+        if (cells is null)
+        {
+            return null;
+        }
+        try
+        {
+            return cells is [int rate, int window, int hop, int fft] ? new Waveform.StftCells(rate, window, hop, fft)
+                : throw new InvalidOperationException("the run's STFT cells are malformed");
+        }
+        catch (ArgumentOutOfRangeException e)
+        {
+            throw new InvalidOperationException($"the run's STFT cells cannot be built: {e.Message}", e);
+        }
     }
 
     /// <summary>How a worker's model differs from the one the spec asks for (identity, dtype); empty when it does not. Whether the worker can rebuild the recipe is found by rebuilding it.</summary>

@@ -44,7 +44,11 @@ public static class ClusterUnitExecutor
         ArgumentNullException.ThrowIfNull(evaluation);
         ArgumentNullException.ThrowIfNull(options);
         // The client's own evaluator states the fingerprint every worker's must reproduce (and checks the settings).
-        var fingerprint = new DatasetEvaluator(attribution.Embedder, [.. explainers.Select(name => AttributionMethods.Create(name, attribution))], evaluation, attribution.Head).Fingerprint;
+        IReadOnlyList<IAttributionMethod> On(IEmbedder embedder) => [.. explainers.Select(name => AttributionMethods.Create(name, attribution with { Embedder = embedder }))];
+        var evaluator = evaluation.Cells is null
+            ? new DatasetEvaluator(attribution.Embedder, On(attribution.Embedder), evaluation, attribution.Head)
+            : new DatasetEvaluator(attribution.Embedder, On, evaluation, attribution.Head); // a waveform model's explainers: per clip
+        var fingerprint = evaluator.Fingerprint;
         return new(client, new EvaluationJob(RunSpecs.Create(options.RunId, explainers, attribution, evaluation, fingerprint, options.Model, options.KeepProbability)), options);
     }
 }

@@ -4,7 +4,8 @@ namespace Relax.Models;
 
 /// <summary>
 /// What every exported model's embedder does the same way (TorchScript, ONNX): checks that a batch is examples
-/// (B, 1, H, W) of the card's size (log-mel (B, 1, T, F); waveforms (B, 1, 1, S)), runs it in chunks of the batch size,
+/// (B, 1, H, W) of the card's size (log-mel (B, 1, T, F); waveforms (B, 1, 1, S)), runs it in chunks of the batch size
+/// (and of at most <see cref="MaxChunkBytes"/> of input, so that no run hands a runtime one buffer over its limits),
 /// lays each chunk out as the card says (<see cref="ModelInput.Arrange"/>), lets the format run it (<see cref="Run"/>), and reduces the card's output to
 /// (B, D) (<see cref="ModelOutput.Embedding"/>). <see cref="CheckCard"/> runs one silent example at load, so a card
 /// that does not fit its model is refused before any work.
@@ -13,6 +14,9 @@ public abstract class ExportedModelEmbedder : IEmbedder, IDisposable
 {
     private readonly ScalarType _dtype;
     private readonly int _batchSize;
+
+    /// <summary>The most bytes of input in one run (256 MiB): a large batch of long waveforms is run in parts.</summary>
+    public const long MaxChunkBytes = 256L << 20;
 
     /// <summary>Creates the embedder.</summary>
     /// <param name="file">The model's file and card.</param>
@@ -79,7 +83,8 @@ public abstract class ExportedModelEmbedder : IEmbedder, IDisposable
             throw new ArgumentException($"{Source} embeds {Input.Kind} examples (B, 1, {height}, {width}); got ({string.Join(", ", inputs.shape)}).", nameof(inputs));
         }
         using var scope = NewDisposeScope();
-        var parts = inputs.shape[0] <= _batchSize ? [inputs] : inputs.split(_batchSize);
+        long chunk = Math.Max(1, Math.Min(_batchSize, MaxChunkBytes / ((long)height * width * sizeof(float))));
+        var parts = inputs.shape[0] <= chunk ? [inputs] : inputs.split(chunk);
         var embeddings = parts.Select(part => Output.Embedding(Run(Input.Arrange(part.to(_dtype))), Source)).ToArray();
         return (embeddings.Length == 1 ? embeddings[0] : cat(embeddings, 0)).to(Device).MoveToOuterDisposeScope();
     }

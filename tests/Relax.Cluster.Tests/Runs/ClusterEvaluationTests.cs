@@ -3,11 +3,13 @@ using Microsoft.Extensions.DependencyInjection;
 using Orleans.TestingHost;
 using Relax.Attribution;
 using Relax.Audio;
+using Relax.Core.Tests;
 using Relax.Evaluation;
 using Relax.Masks;
 using Relax.Models;
 using Relax.Runs;
 using Relax.Synthetic;
+using Relax.Waveform;
 using Xunit.Abstractions;
 
 namespace Relax.Cluster.Tests;
@@ -145,5 +147,59 @@ public sealed class ClusterEvaluationTests(ITestOutputHelper output) : IDisposab
         var e = await Assert.ThrowsAsync<ClusterMismatchException>(() => OnCluster(cluster, "cluster").WaitAsync(TimeSpan.FromMinutes(1)));
         output.WriteLine(e.Message);
         Assert.Contains("classifier head", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_waveform_models_evaluation_on_two_workers_equals_a_single_process_run()
+    {
+        // Each clip travels with its samples; the recipe carries the STFT; workers build the explainers on each clip's cells.
+        var cells = StftCells.ForRate(16_000);
+        var items = Enumerable.Range(0, 3).Select(k =>
+        {
+            var random = new Random(k);
+            var samples = Enumerable.Range(0, 6000).Select(i => (float)((i < 3000 ? 0.02 : 0.3) * (2 * random.NextDouble() - 1))).ToArray();
+            return new EvaluationItem($"wave-{k}", cells.Spectrogram(samples)) { Waveform = samples };
+        }).ToList();
+        var model = new HalvesWaveformEmbedder();
+        var attribution = new AttributionSettings(model)
+        {
+            RelaxMasks = MaskGenerators.Create("random-grid"),
+            Relax = new RelaxOptions { MaskCount = 64, BatchSize = 32, Seed = 5, Replacement = MaskReplacement.Zero },
+            OcclusionWindow = (8, 32),
+            OcclusionStride = (8, 32),
+            IntegratedGradientsSteps = 4,
+        };
+        string[] explainers = ["relax", "occlusion", "gradient", "integrated-gradients"];
+        DatasetEvaluationOptions Waveform(string name) => new()
+        {
+            OutputDirectory = Path.Combine(_root, name),
+            Flipping = new PixelFlippingOptions { StepFraction = 0.25, BatchSize = 16, Seed = 7 },
+            Replacements = [MaskReplacement.Zero],
+            Cells = cells,
+        };
+        IReadOnlyList<IAttributionMethod> On(IEmbedder clipCells) => [.. explainers.Select(n => AttributionMethods.Create(n, attribution with { Embedder = clipCells }))];
+        new DatasetEvaluator(model, On, Waveform("wave-local")).Run(items);
+
+        var builder = new InProcessTestClusterBuilder(2);
+        builder.ConfigureSilo((silo, siloBuilder) => siloBuilder.AddRelaxWorker(new ClusterWorkerOptions(new HalvesWaveformEmbedder(), Float32Cpu) { Name = silo.SiloName }));
+        await using var cluster = builder.Build();
+        await cluster.DeployAsync();
+        var options = Waveform("wave-cluster");
+        await using var executor = ClusterUnitExecutor.ForEvaluation(cluster.Client, explainers, attribution, options, new ClusterRunOptions(Float32Cpu) { Window = 4 });
+        await executor.StartAsync();
+        var summary = await new DatasetEvaluator(model, On, options).RunAsync(items, executor);
+
+        Assert.Equal(3, summary.Computed);
+        Assert.Equal(3, executor.CompletedByWorker.Values.Sum());
+        string a = Path.Combine(_root, "wave-local"), b = Path.Combine(_root, "wave-cluster");
+        var files = Directory.EnumerateFiles(a, "*", SearchOption.AllDirectories)
+            .Where(f => f.EndsWith(".npy", StringComparison.Ordinal) || f.EndsWith(".csv", StringComparison.Ordinal))
+            .Select(f => Path.GetRelativePath(a, f)).ToList();
+        Assert.Equal(3 * explainers.Length + 4, files.Count); // maps, and per-clip, per-class, accuracy (empty: no head), rank-correlation CSVs
+        foreach (var file in files)
+        {
+            Assert.True(File.ReadAllBytes(Path.Combine(a, file)).AsSpan().SequenceEqual(File.ReadAllBytes(Path.Combine(b, file))), $"{file} differs");
+        }
+        output.WriteLine($"{files.Count} files identical");
     }
 }
