@@ -58,6 +58,11 @@ public class OnnxModelProviderTests(ITestOutputHelper log)
 
             Assert.StartsWith($"{Path.Combine(folder, "missing.onnx")}: no such file; expected an ONNX model", Load(Path.Combine(folder, "missing.onnx"), "vggish"), StringComparison.Ordinal);
 
+            // --device cuda with the CPU-only ONNX Runtime package (as this project references it): one line, what to do.
+            var cuda = Load(ReferenceModels.File("logmel-cnn", ".onnx"), ReferenceModels.File("logmel-cnn", ".json"), new TorchSharp.torch.Device(TorchSharp.DeviceType.CUDA, 0));
+            Assert.Contains("ONNX Runtime's CUDA execution provider is not available here", cuda, StringComparison.Ordinal);
+            Assert.Contains("reference Microsoft.ML.OnnxRuntime.Gpu in the application, or run on the CPU.", cuda, StringComparison.Ordinal);
+
             // Graphs of tools/reference/onnx_refusals.py: a batch axis exported fixed, and an integer output chosen.
             var fixedBatch = ReferenceModels.File("refused-fixed-batch", ".onnx");
             Assert.Equal($"{fixedBatch}: the graph's input 'samples' has a fixed batch of 2; export it with a dynamic batch axis (torch.onnx.export(..., dynamic_axes={{'samples': {{0: 'batch'}}, ...}})).",
@@ -71,9 +76,9 @@ public class OnnxModelProviderTests(ITestOutputHelper log)
             Directory.Delete(folder, recursive: true);
         }
 
-        static string Load(string model, string card)
+        static string Load(string model, string card, TorchSharp.torch.Device? device = null)
         {
-            var e = Assert.Throws<ModelException>(() => new OnnxModelProvider().Load(new ModelRequest { Weights = model, ModelCard = card }));
+            var e = Assert.Throws<ModelException>(() => new OnnxModelProvider().Load(new ModelRequest { Weights = model, ModelCard = card, Device = device ?? TorchSharp.torch.CPU }));
             Assert.DoesNotContain('\n', e.Message);
             return e.Message;
         }
