@@ -51,7 +51,7 @@ internal static class CliOptions
     /// <summary><c>--hop</c>: seconds between the starts of examples, 0.01 to 0.96 (whole 10 ms frames).</summary>
     public static Option<double> Hop() => new("--hop")
     {
-        Description = "Seconds between the starts of consecutive examples, 0.01 to 0.96 (default 0.96: no overlap).",
+        Description = "Seconds between the starts of consecutive examples, 0.01 to 0.96 (default 0.96: no overlap; for a model whose card cuts its own examples, the card's hop).",
         DefaultValueFactory = _ => 0.96,
         CustomParser = result =>
         {

@@ -26,7 +26,23 @@ internal static class ModelExamples
         {
             throw new CliException($"{identity}: examples of {input.SamplesPerExample} samples are shorter than the STFT its masks live on takes ({cells.MinimumSamples} at {input.SampleRate} Hz).");
         }
+        if (input.SamplesPerExample > WaveformExampleReader.MaxSamplesPerExample)
+        {
+            throw new CliException(string.Create(CultureInfo.InvariantCulture,
+                $"{identity}: examples of {input.SamplesPerExample} samples are longer than this build explains ({WaveformExampleReader.MaxSamplesPerExample} samples, {WaveformExampleReader.MaxSamplesPerExample / (double)input.SampleRate:0.#} s at {input.SampleRate} Hz)."));
+        }
         return (new WaveformExampleReader(input.SampleRate, input.SamplesPerExample, hop, pad), cells);
+    }
+
+    /// <summary>Refuses a cluster run whose examples have more cells than a unit may carry.</summary>
+    /// <exception cref="CliException">Too many cells, in one line.</exception>
+    public static void RequireClusterSize(long cells, string identity)
+    {
+        if (cells > Cluster.ClusterUnitExecutor.MaxCellsPerUnit)
+        {
+            throw new CliException(string.Create(CultureInfo.InvariantCulture,
+                $"--cluster: {identity}'s examples have {cells} cells, more than a cluster unit carries ({Cluster.ClusterUnitExecutor.MaxCellsPerUnit}); run without --cluster, or with shorter examples."));
+        }
     }
 
     /// <summary>A log-mel model's examples and analysis when its card's preprocessing is not VGGish's.</summary>

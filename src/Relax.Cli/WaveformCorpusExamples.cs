@@ -71,7 +71,14 @@ internal static class WaveformCorpusExamples
                 }
                 position++;
             }
-            return examples.Current;
+            var example = examples.Current;
+            if (k == count - 1)
+            {
+                // The last example: the file is closed now, not when the collector gets to it.
+                examples.Dispose();
+                examples = null;
+            }
+            return example;
         });
     }
 }

@@ -12,8 +12,8 @@ namespace Relax.Models.TorchScript;
 /// linear layers, as an <c>nn.Sequential</c> numbers its modules: a gap of 2 between two convolutions' indices is a
 /// ReLU, a gap of 3 a ReLU and a 2 × 2 max-pool; the pools after the last convolution are those that make the first
 /// linear layer's input size; linear layers are two apart (a ReLU between). The candidates that leaves open (a ReLU
-/// after the last linear layer or not; channels-last or channels-first flatten) are built as TorchSharp modules with
-/// the module's own weights and each run on a fixed random batch beside the scripted module: the one whose
+/// after the last linear layer or not; channels-last or channels-first flatten) are built as TorchSharp modules sharing
+/// the module's own weight tensors (no copy) and each run on a fixed random batch beside the scripted module: the one whose
 /// embeddings equal the module's (within 1e-4 of their scale) is taken; when none does, the model has no layers and
 /// LRP is refused, as for any other network.
 /// </summary>
@@ -177,18 +177,23 @@ internal static partial class TorchScriptVggLayers
     {
         long kh = weight.shape[2], kw = weight.shape[3];
         var conv = nn.Conv2d(weight.shape[1], weight.shape[0], (kh, kw), padding: (kh / 2, kw / 2), bias: bias is not null, device: weight.device);
-        using var noGrad = no_grad();
-        conv.weight!.copy_(weight);
-        conv.bias?.copy_(bias!);
+        // The module's own weights, shared (not copied): a rebuilt network costs no second copy of them.
+        conv.weight = new Parameter(weight.detach(), requires_grad: false);
+        if (bias is not null)
+        {
+            conv.bias = new Parameter(bias.detach(), requires_grad: false);
+        }
         return conv;
     }
 
     private static Linear Dense(Tensor weight, Tensor? bias)
     {
         var linear = nn.Linear(weight.shape[1], weight.shape[0], hasBias: bias is not null, device: weight.device);
-        using var noGrad = no_grad();
-        linear.weight.copy_(weight);
-        linear.bias?.copy_(bias!);
+        linear.weight = new Parameter(weight.detach(), requires_grad: false);
+        if (bias is not null)
+        {
+            linear.bias = new Parameter(bias.detach(), requires_grad: false);
+        }
         return linear;
     }
 

@@ -96,6 +96,10 @@ internal static class EvaluateCommand
         using var model = context.LoadModel(s.Model);
         var waveform = model.Input is WaveformInput w ? ForWaveformModel(w, ref s, model.Identity, output) : null;
         var logMel = model.Input is LogMelInput { IsVGGishLogMel: false } m ? ForLogMelModel(m, ref s, model.Identity, output) : null;
+        if (s.Cluster is not null && model.Input is { ExampleShape: var shape })
+        {
+            ModelExamples.RequireClusterSize(waveform is { Cells: var c } && model.Input is WaveformInput wave ? (long)c.Frames(wave.SamplesPerExample) * c.Bins : (long)shape.Height * shape.Width, model.Identity);
+        }
         if (waveform is not null)
         {
             (replacements, otherInput) = ([MaskReplacement.Zero], false);

@@ -120,6 +120,10 @@ internal static class ExplainCommand
         {
             settings["front-end.hop-frames"] = s.FrontEnd.ExampleHopFrames.ToString(CultureInfo.InvariantCulture);
         }
+        if (s.Cluster is not null && model.Input is { ExampleShape: var shape })
+        {
+            ModelExamples.RequireClusterSize(cells is not null && model.Input is WaveformInput wave ? (long)cells.Frames(wave.SamplesPerExample) * cells.Bins : (long)shape.Height * shape.Width, model.Identity);
+        }
         RelaxCli.CheckWritableFolder(s.Output);
         NativeNnpack.DisableIfUnavailable(); // host policy: no futile NNPACK attempt (and its warning) per convolution
         RelaxCli.CheckBatchFits(relax.BatchSize, model.ActivationBytesPerExample);

@@ -37,6 +37,9 @@ internal static class LatentCommand
         return command;
     }
 
+    /// <summary>Examples embedded at a time.</summary>
+    private const int ExamplesPerChunk = 64;
+
     /// <summary>A waveform example as the (1 × S) input a waveform model's embedder takes.</summary>
     private static float[,] AsRow(float[] samples)
     {
@@ -77,20 +80,27 @@ internal static class LatentCommand
                 context.Error.WriteLine($"relax: warning: {recording.Id}: left out: {examples.Problem}");
                 continue;
             }
-            var embeddings = model.Embedder.EmbedExamples(samples ? [.. examples.Waveforms!.Select(AsRow)] : examples.Inputs);
-            int dimensions = embeddings.GetLength(1);
-            var mean = new float[dimensions];
-            for (int e = 0; e < embeddings.GetLength(0); e++)
+            // In chunks of examples, so that a long recording's examples are never all in memory at once.
+            int count = examples.Inputs.Count;
+            float[]? mean = null;
+            for (int start = 0; start < count; start += ExamplesPerChunk)
             {
-                for (int c = 0; c < dimensions; c++)
+                var chunk = Enumerable.Range(start, Math.Min(ExamplesPerChunk, count - start))
+                    .Select(k => samples ? AsRow(examples.Waveforms![k]) : examples.Inputs[k]).ToList();
+                var embeddings = model.Embedder.EmbedExamples(chunk);
+                mean ??= new float[embeddings.GetLength(1)];
+                for (int e = 0; e < embeddings.GetLength(0); e++)
                 {
-                    mean[c] += embeddings[e, c] / embeddings.GetLength(0);
+                    for (int c = 0; c < mean.Length; c++)
+                    {
+                        mean[c] += embeddings[e, c] / count;
+                    }
                 }
             }
             ids.Add(recording.Id);
             labels.Add(recording.Label ?? CorpusReport.Unlabelled);
             sources.Add(recording.Source ?? recording.Id);
-            rows.Add(mean);
+            rows.Add(mean!);
         }
         int n = rows.Count;
         if (n < 3)

@@ -7,6 +7,11 @@ namespace Relax.Cluster;
 /// <see cref="IClusterRun.StartAsync"/> on it, hand it to the runner, and dispose of it after the run.</summary>
 public static class ClusterUnitExecutor
 {
+    /// <summary>The most cells one unit's example and maps may have on a cluster (2²²: a 96 × 64 example has 6 144; a
+    /// waveform model's 60-s example at 48 kHz has 6.2 million, too many to send). A run whose examples are larger runs
+    /// in one process.</summary>
+    public const int MaxCellsPerUnit = UnitCodec.MaxCells;
+
     /// <summary>The executor of a corpus run (<see cref="CorpusExplainer.RunAsync"/>): workers explain each unit with
     /// RELAX, rebuilt from the corpus's mask kinds and RELAX settings.</summary>
     /// <param name="client">A connected cluster client (<see cref="ClusterNode.Client"/>, for example).</param>

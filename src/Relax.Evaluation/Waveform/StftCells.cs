@@ -18,14 +18,15 @@ public sealed record StftCells
     /// <param name="sampleRate">Hz, for the axes; 1 000 to 768 000 as the WAV reader takes.</param>
     /// <param name="windowSamples">Window length, at least 4 and at most the FFT size.</param>
     /// <param name="hopSamples">Hop, at least 1 and at most half the window (so the Hann windows overlap enough to invert).</param>
-    /// <param name="fftSize">FFT length, at most <see cref="MaxFftSize"/>.</param>
+    /// <param name="fftSize">FFT length, even, at most <see cref="MaxFftSize"/> (with an even size a recording of S
+    /// samples has exactly <see cref="Frames"/>(S) centred frames).</param>
     /// <exception cref="ArgumentOutOfRangeException">A value outside its range.</exception>
     public StftCells(int sampleRate, int windowSamples = 400, int hopSamples = 160, int fftSize = 512)
     {
         SampleRate = sampleRate is >= 1000 and <= 768_000 ? sampleRate
             : throw new ArgumentOutOfRangeException(nameof(sampleRate), sampleRate, "Give a sample rate of 1000 to 768000 Hz.");
-        FftSize = fftSize is >= 4 and <= MaxFftSize ? fftSize
-            : throw new ArgumentOutOfRangeException(nameof(fftSize), fftSize, $"Give an FFT size of 4 to {MaxFftSize}.");
+        FftSize = fftSize is >= 4 and <= MaxFftSize && fftSize % 2 == 0 ? fftSize
+            : throw new ArgumentOutOfRangeException(nameof(fftSize), fftSize, $"Give an even FFT size of 4 to {MaxFftSize} (the frames are centred by half of it).");
         WindowSamples = windowSamples >= 4 && windowSamples <= fftSize ? windowSamples
             : throw new ArgumentOutOfRangeException(nameof(windowSamples), windowSamples, $"Give a window of 4 to {fftSize} samples (the FFT size).");
         HopSamples = hopSamples >= 1 && hopSamples <= windowSamples / 2 ? hopSamples

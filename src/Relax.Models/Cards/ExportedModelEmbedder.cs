@@ -83,7 +83,13 @@ public abstract class ExportedModelEmbedder : IEmbedder, IDisposable
             throw new ArgumentException($"{Source} embeds {Input.Kind} examples (B, 1, {height}, {width}); got ({string.Join(", ", inputs.shape)}).", nameof(inputs));
         }
         using var scope = NewDisposeScope();
-        long chunk = Math.Max(1, Math.Min(_batchSize, MaxChunkBytes / ((long)height * width * sizeof(float))));
+        long elementBytes = _dtype switch
+        {
+            ScalarType.Float64 => 8,
+            ScalarType.Float16 or ScalarType.BFloat16 => 2,
+            _ => 4,
+        };
+        long chunk = Math.Max(1, Math.Min(_batchSize, MaxChunkBytes / ((long)height * width * elementBytes)));
         var parts = inputs.shape[0] <= chunk ? [inputs] : inputs.split(chunk);
         var embeddings = parts.Select(part => Output.Embedding(Run(Input.Arrange(part.to(_dtype))), Source)).ToArray();
         return (embeddings.Length == 1 ? embeddings[0] : cat(embeddings, 0)).to(Device).MoveToOuterDisposeScope();

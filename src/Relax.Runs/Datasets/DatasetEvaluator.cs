@@ -58,7 +58,9 @@ public sealed class DatasetEvaluator
     /// (<see cref="DatasetEvaluationOptions.Cells"/>), whose explainers work on one recording's STFT cells.</summary>
     /// <param name="embedder">The waveform model.</param>
     /// <param name="explainersFor">Builds the explainers on an item's cells (<see cref="StftCellEmbedder"/>); always the
-    /// same names in the same order.</param>
+    /// same names in the same order. The input they explain is all ones (every cell kept), so their replacement must be
+    /// zero — <c>AttributionSettings.Relax</c> with <see cref="MaskReplacement.Zero"/> (RELAX's, occlusion's and
+    /// Integrated Gradients' baseline): with the default mean, which is 1 here, their maps would be empty.</param>
     /// <param name="options">Output folder, flipping settings and replacements (zero only), with <see cref="DatasetEvaluationOptions.Cells"/>.</param>
     /// <param name="classifier">A classifier head for probability and accuracy curves; null for similarity curves only.</param>
     /// <exception cref="ArgumentException">No cells, a replacement other than zero, the other-input replacement or audio scores.</exception>

@@ -110,6 +110,7 @@ public class StftCellsTests
         Assert.Throws<ArgumentOutOfRangeException>(() => new StftCells(16_000, 400, 201, 512));   // hop over half the window
         Assert.Throws<ArgumentOutOfRangeException>(() => new StftCells(16_000, 600, 160, 512));   // window over the FFT
         Assert.Throws<ArgumentOutOfRangeException>(() => new StftCells(16_000, 400, 0, 512));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new StftCells(16_000, 400, 160, 511));   // odd: centring would drop a frame
         Assert.Throws<ArgumentOutOfRangeException>(() => new StftCells(16_000, 400, 160, 1 << 20));
         Assert.Throws<ArgumentOutOfRangeException>(() => new StftCells(10, 400, 160, 512));
         var e = Assert.Throws<ArgumentException>(() => new StftCells(16_000).Spectrogram(new float[200]));
