@@ -34,10 +34,17 @@ internal static class ModelExamples
         return (new WaveformExampleReader(input.SampleRate, input.SamplesPerExample, hop, pad), cells);
     }
 
-    /// <summary>Refuses a cluster run whose examples have more cells than a unit may carry.</summary>
+    /// <summary>Refuses a cluster run whose examples have more cells than a unit may carry: a waveform model's STFT cells
+    /// (<see cref="StftCells.ForRate"/>), an exported log-mel model's frames × bands; VGGish's (null input) always fit.</summary>
     /// <exception cref="CliException">Too many cells, in one line.</exception>
-    public static void RequireClusterSize(long cells, string identity)
+    public static void RequireClusterSize(ModelInput? input, string identity)
     {
+        long cells = input switch
+        {
+            WaveformInput wave when StftCells.ForRate(wave.SampleRate) is var stft => (long)stft.Frames(wave.SamplesPerExample) * stft.Bins,
+            { ExampleShape: var shape } => (long)shape.Height * shape.Width,
+            _ => 0,
+        };
         if (cells > Cluster.ClusterUnitExecutor.MaxCellsPerUnit)
         {
             throw new CliException(string.Create(CultureInfo.InvariantCulture,

@@ -76,9 +76,7 @@ public sealed class CorpusUnitFigures(CorpusUnitFigureOptions options)
         {
             return;
         }
-        var axes = (s.Cells is { } stft ? SpectrogramAxes.Stft(stft) : s.LogMel is { } logMel ? SpectrogramAxes.LogMel(logMel) : SpectrogramAxes.VGGish)
-            with
-        { StartSeconds = unit.StartSeconds };
+        var axes = SpectrogramAxes.Of(s.Cells, s.LogMel) with { StartSeconds = unit.StartSeconds };
         double span = (s.Cells?.SampleRate ?? s.LogMel?.SampleRate) is { } rateHz && waveform is not null ? waveform.Length / (double)rateHz : 0.96;
         string clip = string.Create(CultureInfo.InvariantCulture, $"{unit.Recording}, {unit.StartSeconds:F2}–{unit.StartSeconds + span:F2} s");
         var inputFigure = Path.Combine(Path.GetDirectoryName(folder)!, s.Cells is null ? "logmel.png" : "spectrogram.png");

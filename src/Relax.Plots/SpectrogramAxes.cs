@@ -20,6 +20,11 @@ public sealed record SpectrogramAxes
         BandCentresHz = MelFilterbank.VGGish.CentreHertz,
     };
 
+    /// <summary>The axes of a model's examples: over STFT cells for a waveform model (<paramref name="cells"/>), its own
+    /// analysis's for a log-mel model with other preprocessing (<paramref name="logMel"/>), else <see cref="VGGish"/>.</summary>
+    public static SpectrogramAxes Of(StftCells? cells, LogMelSpectrogram? logMel) =>
+        cells is not null ? Stft(cells) : logMel is not null ? LogMel(logMel) : VGGish;
+
     /// <summary>The axes of a log-mel example of another analysis than VGGish's (an exported model's card): frames every
     /// hop at its rate, the centres of its mel bands in Hz.</summary>
     public static SpectrogramAxes LogMel(LogMelSpectrogram analysis)

@@ -96,9 +96,9 @@ internal static class EvaluateCommand
         using var model = context.LoadModel(s.Model);
         var waveform = model.Input is WaveformInput w ? ForWaveformModel(w, ref s, model.Identity, output) : null;
         var logMel = model.Input is LogMelInput { IsVGGishLogMel: false } m ? ForLogMelModel(m, ref s, model.Identity, output) : null;
-        if (s.Cluster is not null && model.Input is { ExampleShape: var shape })
+        if (s.Cluster is not null)
         {
-            ModelExamples.RequireClusterSize(waveform is { Cells: var c } && model.Input is WaveformInput wave ? (long)c.Frames(wave.SamplesPerExample) * c.Bins : (long)shape.Height * shape.Width, model.Identity);
+            ModelExamples.RequireClusterSize(model.Input, model.Identity);
         }
         if (waveform is not null)
         {
@@ -187,10 +187,8 @@ internal static class EvaluateCommand
         try
         {
             var progress = new LineProgress(error);
-            ClipArtifactWriter? figures = s.NoFigures ? null
-                : waveform is { Cells: var cells } ? (clip, item, maps, folder) => EvaluationFigures.SaveClip(clip, item, maps, folder, SpectrogramAxes.Stft(cells))
-                : logMel is { Analysis: var analysis } ? (clip, item, maps, folder) => EvaluationFigures.SaveClip(clip, item, maps, folder, SpectrogramAxes.LogMel(analysis))
-                : EvaluationFigures.SaveClip;
+            var axes = SpectrogramAxes.Of(waveform?.Cells, logMel?.Analysis);
+            ClipArtifactWriter? figures = s.NoFigures ? null : (clip, item, maps, folder) => EvaluationFigures.SaveClip(clip, item, maps, folder, axes);
             summary = s.Cluster is { } redis
                 ? ClusterConnection.Run(redis, s.Advertise, new ClusterRunOptions(new ClusterModel(identity, s.DType.ToString(), s.Device.ToString())) { Window = s.ClusterWindow },
                     (client, run) => ClusterUnitExecutor.ForEvaluation(client, explainerNames, attribution, options, run),

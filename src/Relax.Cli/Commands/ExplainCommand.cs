@@ -120,9 +120,9 @@ internal static class ExplainCommand
         {
             settings["front-end.hop-frames"] = s.FrontEnd.ExampleHopFrames.ToString(CultureInfo.InvariantCulture);
         }
-        if (s.Cluster is not null && model.Input is { ExampleShape: var shape })
+        if (s.Cluster is not null)
         {
-            ModelExamples.RequireClusterSize(cells is not null && model.Input is WaveformInput wave ? (long)cells.Frames(wave.SamplesPerExample) * cells.Bins : (long)shape.Height * shape.Width, model.Identity);
+            ModelExamples.RequireClusterSize(model.Input, model.Identity);
         }
         RelaxCli.CheckWritableFolder(s.Output);
         NativeNnpack.DisableIfUnavailable(); // host policy: no futile NNPACK attempt (and its warning) per convolution
@@ -180,7 +180,7 @@ internal static class ExplainCommand
         }
         progress.Close();
 
-        var grids = CorpusFigures.SaveClassGrids(summary, s.Output, cells is not null ? SpectrogramAxes.Stft(cells) : logMel is not null ? SpectrogramAxes.LogMel(logMel) : SpectrogramAxes.VGGish);
+        var grids = CorpusFigures.SaveClassGrids(summary, s.Output, SpectrogramAxes.Of(cells, logMel));
         CorpusReportPage.Write(summary, s.Output, grids, $"RELAX explanations · {corpus.Count} recording(s) · {string.Join(", ", s.Masks.Select(m => m.Name))} masks");
         // Each skipped recording was reported on its progress line with the reason; a long corpus scrolls, so the end
         // names them once more, briefly.

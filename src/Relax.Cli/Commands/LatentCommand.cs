@@ -7,7 +7,6 @@ using Relax.IO;
 using Relax.Models;
 using Relax.Plots;
 using Relax.Runs;
-using Relax.Waveform;
 using static TorchSharp.torch;
 
 namespace Relax.Cli.Commands;
@@ -56,7 +55,8 @@ internal static class LatentCommand
         bool samples = model.Input is WaveformInput;
         if (model.Input is WaveformInput waveform)
         {
-            corpus = corpus.ForWaveformModel(ModelExamples.Waveform(waveform, null, pad, model.Identity).Reader, StftCells.ForRate(waveform.SampleRate));
+            var (reader, cells) = ModelExamples.Waveform(waveform, null, pad, model.Identity);
+            corpus = corpus.ForWaveformModel(reader, cells);
         }
         else if (model.Input is LogMelInput { IsVGGishLogMel: false } logMel)
         {

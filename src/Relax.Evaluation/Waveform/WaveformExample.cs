@@ -8,4 +8,17 @@ public sealed record WaveformExample(float[] Samples, StftCells Cells)
 {
     /// <summary>The maps' shape: (frames, bins).</summary>
     public (int Frames, int Bins) CellShape => (Cells.Frames(Samples.Length), Cells.Bins);
+
+    /// <summary>Checks that <paramref name="input"/> (what the maps are drawn on) has this example's cell shape.</summary>
+    /// <param name="input">The example's spectrogram.</param>
+    /// <param name="what">Names the example in the message.</param>
+    /// <exception cref="ArgumentException">Another shape.</exception>
+    public void RequireShapeOf(float[,] input, string what)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        if ((input.GetLength(0), input.GetLength(1)) != CellShape)
+        {
+            throw new ArgumentException($"{what}: its input is {input.GetLength(0)} × {input.GetLength(1)}, its samples' cells {CellShape.Frames} × {CellShape.Bins}.", nameof(input));
+        }
+    }
 }

@@ -292,10 +292,7 @@ public sealed class CorpusExplainer
         RelaxResult result;
         if (work.Waveform is { } waveform)
         {
-            if ((work.Input.GetLength(0), work.Input.GetLength(1)) != waveform.CellShape)
-            {
-                throw new ArgumentException($"Unit {work.UnitId}: its input is {work.Input.GetLength(0)} × {work.Input.GetLength(1)}, its waveform's cells {waveform.CellShape.Frames} × {waveform.CellShape.Bins}.", nameof(work));
-            }
+            waveform.RequireShapeOf(work.Input, $"Unit {work.UnitId}");
             result = WaveformRelax.Explain(embedder, masks, relax with { Seed = work.Seed }, waveform, null, cancellationToken);
         }
         else

@@ -321,11 +321,7 @@ public sealed class DatasetEvaluator
     private StftCellEmbedder CellsOf(EvaluationItem item, StftCells stft)
     {
         var samples = item.Waveform ?? throw new ArgumentException($"Item {item.Id}: a waveform model's item needs its samples (EvaluationItem.Waveform).", nameof(item));
-        var example = new WaveformExample(samples, stft);
-        if (example.CellShape != (item.Input.GetLength(0), item.Input.GetLength(1)))
-        {
-            throw new ArgumentException($"Item {item.Id}: its input is {item.Input.GetLength(0)} × {item.Input.GetLength(1)}, its samples' cells {example.CellShape.Frames} × {example.CellShape.Bins}.", nameof(item));
-        }
+        new WaveformExample(samples, stft).RequireShapeOf(item.Input, $"Item {item.Id}");
         return new StftCellEmbedder(_embedder, stft, samples);
     }
 
